@@ -1,0 +1,196 @@
+"""The typed trial record: what every source parser produces and every later stage consumes.
+
+Records are immutable (frozen dataclasses, tuples for lists). A value the source does not
+state is ``None`` or an empty tuple, never invented. Enumerated values use ClinicalTrials.gov
+API v2 enum names (``RECRUITING``, ``PHASE2``, ``INTERVENTIONAL`` ...). Dates are ISO 8601
+strings that keep the precision the source gives (``2023-09`` or ``2025-10-15``).
+
+``TrialRecord.to_dict()`` gives the JSON shape printed by ``kg extract --json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+def _plain(value: Any) -> Any:
+    """Turn nested records and tuples into JSON-ready dicts and lists."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Record:
+    """Mixin: ``to_dict`` over the dataclass fields, honouring a ``json`` name in field metadata."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.metadata.get("json", f.name): _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Enrollment(_Record):
+    count: int | None = None
+    type: str | None = None  # ACTUAL | ESTIMATED | None
+
+
+@dataclass(frozen=True, slots=True)
+class Intervention(_Record):
+    name: str
+    type: str | None = None  # DRUG, BIOLOGICAL, COMBINATION_PRODUCT, PROCEDURE, OTHER ...
+    description: str | None = None
+    other_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Arm(_Record):
+    label: str
+    type: str | None = None  # EXPERIMENTAL, PLACEBO_COMPARATOR, ACTIVE_COMPARATOR ...
+    description: str | None = None
+    interventions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sponsor(_Record):
+    name: str
+    role: str | None = None  # LEAD | COLLABORATOR | None
+    sponsor_class: str | None = field(default=None, metadata={"json": "class"})
+
+
+@dataclass(frozen=True, slots=True)
+class Official(_Record):
+    name: str
+    degree: str | None = None
+    role: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact(_Record):
+    """A named contact person. Phone and e-mail are personal data: the graph drops them by default."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint(_Record):
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Site(_Record):
+    facility: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    status: str | None = None
+    zip: str | None = None
+    geo: GeoPoint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility(_Record):
+    min_age: str | None = None
+    max_age: str | None = None
+    sex: str | None = None  # ALL | FEMALE | MALE
+    healthy_volunteers: bool | None = None
+    inclusion: tuple[str, ...] = ()
+    exclusion: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Design(_Record):
+    allocation: str | None = None
+    intervention_model: str | None = None
+    primary_purpose: str | None = None
+    masking: str | None = None
+    who_masked: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(_Record):
+    kind: str  # PRIMARY | SECONDARY | EXPLORATORY (OTHER in API v2)
+    measure: str
+    time_frame: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedTrial(_Record):
+    nct_id: str
+    title: str | None = None
+    status: str | None = None
+    phases: tuple[str, ...] = ()
+    relation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeshTerm(_Record):
+    id: str | None  # MeSH descriptor UI (D002289); None where the source names only the term
+    term: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reference(_Record):
+    pmid: str | None = None
+    type: str | None = None
+    citation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source(_Record):
+    path: str
+    sha256: str
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrialRecord(_Record):
+    """One trial as one source document states it."""
+
+    source: Source
+    nct_id: str | None = None
+    secondary_ids: tuple[str, ...] = ()
+    acronym: str | None = None
+    title: str | None = None
+    official_title: str | None = None
+    brief_summary: str | None = None
+    detailed_description: str | None = None
+    status: str | None = None
+    phases: tuple[str, ...] = ()
+    study_type: str | None = None
+    enrollment: Enrollment = Enrollment()
+    start_date: str | None = None
+    start_date_type: str | None = None
+    primary_completion_date: str | None = None
+    completion_date: str | None = None
+    completion_date_type: str | None = None
+    last_updated: str | None = None
+    conditions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    condition_mesh: tuple[MeshTerm, ...] = ()
+    intervention_mesh: tuple[MeshTerm, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+    arms: tuple[Arm, ...] = ()
+    sponsors: tuple[Sponsor, ...] = ()
+    responsible_party: str | None = None
+    officials: tuple[Official, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    sites: tuple[Site, ...] = ()
+    countries: tuple[str, ...] = ()
+    eligibility: Eligibility = Eligibility()
+    design: Design = Design()
+    outcomes: tuple[Outcome, ...] = ()
+    related_trials: tuple[RelatedTrial, ...] = ()
+    references: tuple[Reference, ...] = ()
+    has_results: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``kg extract --json``: identifiers first, provenance last."""
+        data = _Record.to_dict(self)
+        data["source"] = data.pop("source")
+        return data

@@ -1,0 +1,211 @@
+"""Map a legacy ClinicalTrials.gov ``clinical_study`` XML record (the pre-2024 bulk format).
+
+Parsed with defusedxml: entity declarations (billion laughs, external entities) are refused,
+nothing is fetched. Display labels ("Phase 1/Phase 2", "Non-Randomized", "None (Open Label)")
+become the same API v2 enums the JSON mapper produces, so one study read from either format
+gives equal records where both formats carry the same facts. The XML names MeSH terms without
+their ids, so ``MeshTerm.id`` stays ``None`` here.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import xml.etree.ElementTree as ET
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from kg.errors import SourceError
+from kg.model import (Arm, Contact, Design, Eligibility, Enrollment, Intervention, MeshTerm, Official,
+                      Outcome, Reference, Site, Source, Sponsor, TrialRecord)
+from kg.sources import vocab
+from kg.sources.criteria import split_inclusion_exclusion
+from kg.sources.page import unique
+
+FORMAT = "ctgov-xml"
+
+def parse(data: bytes, source: Source) -> TrialRecord:
+    """The record for one ``clinical_study`` document. Raises ``SourceError`` on bad input."""
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise SourceError(source.path, f"XML refused: {type(exc).__name__} (entity declarations are not allowed)") from None
+    except ET.ParseError as exc:
+        raise SourceError(source.path, f"malformed XML: {exc}") from None
+    if root.tag != "clinical_study":
+        raise SourceError(source.path, f"XML root is <{root.tag}>, not a ClinicalTrials.gov <clinical_study>")
+    return _map(root, source)
+
+
+def _t(node: ET.Element | None, path: str) -> str | None:
+    if node is None:
+        return None
+    found = node.find(path)
+    return vocab.clean("".join(found.itertext())) if found is not None else None
+
+
+def _all(node: ET.Element, path: str) -> list[str]:
+    return [c for e in node.findall(path) if (c := vocab.clean("".join(e.itertext())))]
+
+
+def textblock(node: ET.Element | None, path: str) -> str | None:
+    """A ``<textblock>``: dedented, hard-wrapped lines reflowed, paragraphs kept apart."""
+    if node is None or (found := node.find(path)) is None:
+        return None
+    raw = textwrap.dedent("".join(found.itertext())).strip("\n")
+    paragraphs = [" ".join(l.strip() for l in p.splitlines() if l.strip()) for p in re.split(r"\n\s*\n", raw)]
+    return "\n\n".join(p for p in paragraphs if p) or None
+
+
+def paragraphs(node: ET.Element | None, path: str) -> str | None:
+    """A plain text element (``<description>``): not hard-wrapped, so each line is a paragraph."""
+    if node is None or (found := node.find(path)) is None:
+        return None
+    return "\n\n".join(c for line in "".join(found.itertext()).splitlines() if (c := vocab.clean(line))) or None
+
+
+def _date(root: ET.Element, tag: str) -> tuple[str | None, str | None]:
+    node = root.find(tag)
+    if node is None:
+        return None, None
+    kind = vocab.date_type(node.get("type"))
+    return vocab.parse_date(vocab.clean(node.text)), kind
+
+
+def _map(root: ET.Element, source: Source) -> TrialRecord:
+    nct = _t(root, "id_info/nct_id")
+    if not nct or not re.fullmatch(r"NCT\d{8}", nct):
+        raise SourceError(source.path, f"clinical_study has no valid <nct_id> (got {nct!r})")
+    start, start_type = _date(root, "start_date")
+    completion, completion_type = _date(root, "completion_date")
+    primary_completion, _ = _date(root, "primary_completion_date")
+    last_updated, _ = _date(root, "last_update_posted")
+    if last_updated is None:
+        last_updated, _ = _date(root, "lastchanged_date")
+    enrollment = root.find("enrollment")
+    interventions = tuple(_intervention(i) for i in root.findall("intervention"))
+    arm_drugs: dict[str, list[str]] = {}
+    for node, item in zip(root.findall("intervention"), interventions):
+        for label in _all(node, "arm_group_label"):
+            arm_drugs.setdefault(label, []).append(item.name)
+    sites = tuple(_site(loc) for loc in root.findall("location"))
+    status = _t(root, "overall_status")
+    return TrialRecord(
+        source=source,
+        nct_id=nct,
+        secondary_ids=unique([_t(root, "id_info/org_study_id")] + _all(root, "id_info/secondary_id")),
+        acronym=_t(root, "acronym"),
+        title=_t(root, "brief_title"),
+        official_title=_t(root, "official_title"),
+        brief_summary=textblock(root, "brief_summary/textblock"),
+        detailed_description=textblock(root, "detailed_description/textblock"),
+        status=vocab.to_enum(status, vocab.STATUSES),
+        phases=vocab.parse_phases(_t(root, "phase")),
+        study_type=vocab.to_enum(re.sub(r"\[.*?\]", "", _t(root, "study_type") or ""), vocab.STUDY_TYPES),
+        enrollment=Enrollment(
+            count=int(enrollment.text) if enrollment is not None and (enrollment.text or "").strip().isdigit() else None,
+            type=vocab.date_type(enrollment.get("type")) if enrollment is not None else None,
+        ),
+        start_date=start,
+        start_date_type=start_type,
+        primary_completion_date=primary_completion,
+        completion_date=completion,
+        completion_date_type=completion_type,
+        last_updated=last_updated,
+        conditions=tuple(_all(root, "condition")),
+        keywords=tuple(_all(root, "keyword")),
+        condition_mesh=tuple(MeshTerm(id=None, term=t) for t in _all(root, "condition_browse/mesh_term")),
+        intervention_mesh=tuple(MeshTerm(id=None, term=t) for t in _all(root, "intervention_browse/mesh_term")),
+        interventions=interventions,
+        arms=tuple(_arm(a, arm_drugs) for a in root.findall("arm_group")),
+        sponsors=_sponsors(root),
+        responsible_party=vocab.enum_key(rp) if (rp := _t(root, "responsible_party/responsible_party_type")) else None,
+        officials=tuple(_official(o) for o in root.findall("overall_official")),
+        contacts=tuple(Contact(name=_t(c, "last_name"), phone=_t(c, "phone"), email=_t(c, "email"))
+                       for c in root.findall("overall_contact") + root.findall("overall_contact_backup")),
+        sites=sites,
+        countries=unique(_all(root, "location_countries/country")) or unique(s.country for s in sites),
+        eligibility=_eligibility(root.find("eligibility")),
+        design=_design(root.find("study_design_info")),
+        outcomes=tuple(Outcome(kind=kind, measure=m, time_frame=_t(o, "time_frame"))
+                       for tag, kind in (("primary_outcome", "PRIMARY"), ("secondary_outcome", "SECONDARY"),
+                                         ("other_outcome", "EXPLORATORY"))
+                       for o in root.findall(tag) if (m := _t(o, "measure"))),
+        references=tuple(Reference(pmid=_t(r, "PMID"), type=None, citation=_t(r, "citation"))
+                         for r in root.findall("reference") + root.findall("results_reference")),
+        has_results=root.find("clinical_results") is not None,
+    )
+
+
+def _intervention(node: ET.Element) -> Intervention:
+    return Intervention(
+        name=_t(node, "intervention_name") or "",
+        type=vocab.to_enum(_t(node, "intervention_type"), vocab.INTERVENTION_TYPES),
+        description=paragraphs(node, "description"),
+        other_names=tuple(_all(node, "other_name")),
+    )
+
+
+def _arm(node: ET.Element, arm_drugs: dict[str, list[str]]) -> Arm:
+    label = _t(node, "arm_group_label") or ""
+    return Arm(label=label, type=vocab.to_enum(_t(node, "arm_group_type"), vocab.ARM_TYPES),
+               description=paragraphs(node, "description"), interventions=unique(arm_drugs.get(label, ())))
+
+
+def _sponsor_class(text: str | None) -> str | None:
+    return vocab.to_enum(text, vocab.SPONSOR_CLASSES)
+
+
+def _sponsors(root: ET.Element) -> tuple[Sponsor, ...]:
+    out = []
+    for tag, role in (("sponsors/lead_sponsor", "LEAD"), ("sponsors/collaborator", "COLLABORATOR")):
+        for node in root.findall(tag):
+            if name := _t(node, "agency"):
+                out.append(Sponsor(name=name, role=role, sponsor_class=_sponsor_class(_t(node, "agency_class"))))
+    return tuple(out)
+
+
+def _official(node: ET.Element) -> Official:
+    name, _, degree = (_t(node, "last_name") or "").partition(",")
+    return Official(name=name.strip(), degree=vocab.clean(degree),
+                    role=vocab.enum_key(r) if (r := _t(node, "role")) else None,
+                    affiliation=_t(node, "affiliation"))
+
+
+def _site(loc: ET.Element) -> Site:
+    return Site(
+        facility=_t(loc, "facility/name"), city=_t(loc, "facility/address/city"),
+        state=_t(loc, "facility/address/state"), country=_t(loc, "facility/address/country"),
+        zip=_t(loc, "facility/address/zip"), status=vocab.to_enum(_t(loc, "status"), vocab.STATUSES),
+    )
+
+
+def _eligibility(node: ET.Element | None) -> Eligibility:
+    if node is None:
+        return Eligibility()
+    inclusion, exclusion = split_inclusion_exclusion(textblock(node, "criteria/textblock") or "")
+    hv = _t(node, "healthy_volunteers")
+    return Eligibility(
+        min_age=vocab.parse_age(_t(node, "minimum_age")),
+        max_age=vocab.parse_age(_t(node, "maximum_age")),
+        sex=vocab.to_enum(_t(node, "gender"), vocab.SEXES),
+        healthy_volunteers=None if hv is None else hv.lower().startswith(("yes", "accepts")),
+        inclusion=inclusion,
+        exclusion=exclusion,
+    )
+
+
+def _design(node: ET.Element | None) -> Design:
+    if node is None:
+        return Design()
+    masking = _t(node, "masking") or ""
+    word, _, who = masking.partition("(")
+    return Design(
+        allocation=vocab.to_enum(_t(node, "allocation"), vocab.ALLOCATIONS),
+        intervention_model=vocab.to_enum(_t(node, "intervention_model"), vocab.INTERVENTION_MODELS),
+        primary_purpose=vocab.to_enum(_t(node, "primary_purpose"), vocab.PRIMARY_PURPOSES),
+        masking=vocab.to_enum(re.sub(r"\bblind(ed)?\b", "", word, flags=re.I), vocab.MASKINGS)
+        or (vocab.to_enum(masking, vocab.MASKINGS) if masking else None),
+        who_masked=unique(vocab.to_enum(w, vocab.WHO_MASKED) for w in re.split(r",", who.rstrip(")")) if w.strip()),
+    )

@@ -1,0 +1,104 @@
+"""Stream the JSON values of a file one at a time: a top-level array, JSON Lines, or one object.
+
+Memory stays bounded by the largest single value (one study), whatever the file size: the text is
+read in chunks and each complete value is decoded as soon as it is in the buffer.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterator
+from typing import BinaryIO
+
+_CHUNK = 1 << 20
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\r\n"
+
+
+class JSONStreamError(ValueError):
+    """The JSON text is malformed or ends early; ``offset`` is the character offset of the problem."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(f"{message} (at character {offset})")
+        self.offset = offset
+
+
+class _Text:
+    """A growing window of decoded text over a binary stream."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.buf = ""
+        self.pos = 0
+        self.consumed = 0  # characters dropped from the front of buf
+        self.eof = False
+
+    def more(self, size: int = _CHUNK) -> bool:
+        if self.eof:
+            return False
+        data = self.stream.read(size)
+        if not data:
+            self.eof = True
+            self.buf += self.decoder.decode(b"", final=True)
+            return False
+        if self.pos > _CHUNK:
+            self.consumed += self.pos
+            self.buf, self.pos = self.buf[self.pos:], 0
+        self.buf += self.decoder.decode(data)
+        return True
+
+    def skip(self, chars: str) -> str | None:
+        """Skip ``chars``; the next character, or ``None`` at end of text."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in chars:
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.more():
+                return None
+
+    def value(self) -> tuple[str, object]:
+        """Decode the value at the cursor: its exact text and the decoded object."""
+        size = _CHUNK
+        while True:
+            try:
+                obj, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if self.more(size):
+                    size = min(size * 2, 64 * _CHUNK)
+                    continue
+                raise JSONStreamError(f"malformed or truncated JSON: {exc.msg}", self.consumed + exc.pos) from None
+            raw = self.buf[self.pos:end]
+            self.pos = end
+            return raw, obj
+
+
+def iter_values(stream: BinaryIO) -> Iterator[tuple[str, object]]:
+    """``(raw text, value)`` for each element of a top-level array, else each top-level value."""
+    text = _Text(stream)
+    first = text.skip(_SPACE)
+    if first is None:
+        raise JSONStreamError("empty JSON document", 0)
+    if first == "[":
+        text.pos += 1
+        if text.skip(_SPACE) == "]":
+            return
+        while True:
+            if text.skip(_SPACE) is None:
+                raise JSONStreamError("truncated JSON array", text.consumed + text.pos)
+            yield text.value()
+            nxt = text.skip(_SPACE)
+            if nxt == ",":
+                text.pos += 1
+            elif nxt == "]":
+                text.pos += 1
+                if text.skip(_SPACE) is not None:
+                    raise JSONStreamError("extra data after the JSON array", text.consumed + text.pos)
+                return
+            else:
+                raise JSONStreamError("truncated JSON array" if nxt is None else f"expected ',' or ']' but found {nxt!r}",
+                                      text.consumed + text.pos)
+    while text.skip(_SPACE) is not None:  # one value, JSON Lines, or concatenated values
+        yield text.value()

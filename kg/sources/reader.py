@@ -1,0 +1,234 @@
+"""Read source documents into records, detecting the format by content, never by file name.
+
+Handled: registry pages saved as text (four layouts), ClinicalTrials.gov API v2 JSON (one study,
+an array of studies, JSON Lines, an API search page ``{"studies": [...]}``), any of those gzipped,
+a zip of per-study files (the registry's bulk ``ctg-studies.json.zip``), and legacy
+``clinical_study`` XML. Each document yields records or ``SourceError``s; one bad study or file
+never stops the rest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from kg.errors import SourceError
+from kg.model import Source, TrialRecord
+from kg.sources import (classic_json, ctgov_json, ctgov_xml, digest_page, portal_page,
+                        summary_table_page, veeva_page)
+from kg.sources.jsonstream import JSONStreamError, iter_values
+
+PAGE_PARSERS = (digest_page, veeva_page, portal_page, summary_table_page)
+MAX_PAGE_BYTES = 20 << 20  # a saved registry page is tens of kB; anything this large is not one
+MAX_XML_BYTES = 64 << 20
+
+Result = TrialRecord | SourceError
+
+
+def _is_documentation(name: str) -> bool:
+    upper = name.upper()
+    return upper.endswith((".MD", ".RST")) or upper.startswith(("README", "LICENSE", "LICENCE", "SOURCES"))
+
+
+def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """Files named, and files under directories named (recursively, sorted).
+
+    Inside a directory, hidden files and documentation (``*.md``, README, LICENSE, SOURCES) are
+    skipped: data folders carry notes on their provenance. A file named explicitly is always read.
+    """
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith(".") and not _is_documentation(name):
+                        yield Path(root) / name
+        else:
+            yield p
+
+
+def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Result]:
+    """Records and errors from every document under ``paths``, in order."""
+    for path in iter_files(paths):
+        yield from read_file(path)
+
+
+def read_file(path: str | os.PathLike) -> Iterator[Result]:
+    """Records and errors from one file (which may hold many studies)."""
+    name = str(path)
+    try:
+        with open(path, "rb") as fh:
+            yield from _read_stream(fh, name)
+    except FileNotFoundError:
+        yield SourceError(name, "no such file")
+    except IsADirectoryError:
+        yield SourceError(name, "is a directory")
+    except PermissionError:
+        yield SourceError(name, "permission denied")
+    except OSError as exc:
+        yield SourceError(name, f"cannot read: {exc.strerror or exc}")
+
+
+def _read_stream(fh: BinaryIO, name: str) -> Iterator[Result]:
+    buffered = fh if isinstance(fh, io.BufferedReader) else io.BufferedReader(fh)  # type: ignore[arg-type]
+    head = buffered.peek(4096)[:4096]
+    if not head:
+        yield SourceError(name, "empty file")
+        return
+    if head[:2] == b"\x1f\x8b":
+        yield from _read_gzip(buffered, name)
+    elif head[:4] == b"PK\x03\x04":
+        yield from _read_zip(buffered, name)
+    else:
+        yield from _read_plain(buffered, head, name)
+
+
+def _read_gzip(fh: BinaryIO, name: str) -> Iterator[Result]:
+    inner = gzip.GzipFile(fileobj=fh)
+    try:
+        yield from _read_stream(io.BufferedReader(inner), name)  # type: ignore[arg-type]
+    except (OSError, EOFError, zlib.error) as exc:
+        yield SourceError(name, f"corrupt gzip data: {exc}")
+
+
+def _read_zip(fh: BinaryIO, name: str) -> Iterator[Result]:
+    try:
+        archive = zipfile.ZipFile(fh)
+        members = sorted(i.filename for i in archive.infolist() if not i.is_dir())
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield SourceError(name, f"corrupt zip archive: {exc}")
+        return
+    for member in members:
+        member_name = f"{name}!/{member}"
+        try:
+            with archive.open(member) as inner:
+                yield from _read_stream(io.BufferedReader(inner), member_name)  # type: ignore[arg-type]
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            yield SourceError(member_name, f"corrupt zip member: {exc}")
+
+
+def _first_char(head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return chr(text[0]) if text else ""
+
+
+def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Result]:
+    first = _first_char(head)
+    if not first:
+        yield SourceError(name, "empty file (white space only)")
+        return
+    if first in "{[":
+        yield from _read_json(fh, name)
+        return
+    lowered = head.lower()
+    if first == "<" and (b"<html" in lowered or b"<!doctype html" in lowered):
+        yield SourceError(name, "an HTML page: save the registry page as text (the parsers read its visible text)")
+        return
+    if first == "<":
+        data = _read_limited(fh, MAX_XML_BYTES, name)
+        if isinstance(data, SourceError):
+            yield data
+            return
+        try:
+            yield ctgov_xml.parse(data, _source(name, data, ctgov_xml.FORMAT))
+        except SourceError as exc:
+            yield exc
+        return
+    data = _read_limited(fh, MAX_PAGE_BYTES, name)
+    text = _decode(data, name) if isinstance(data, bytes) else data
+    if isinstance(text, SourceError):
+        yield text
+        return
+    yield from _read_text_page(text, data, name)
+
+
+def _read_limited(fh: BinaryIO, limit: int, name: str) -> bytes | SourceError:
+    data = fh.read(limit + 1)
+    if len(data) > limit:
+        return SourceError(name, f"too large for a single page or record ({limit >> 20} MB at most)")
+    return data
+
+
+def _decode(data: bytes, name: str) -> str | SourceError:
+    """Page text: UTF-8 (with or without BOM) or UTF-16 with its BOM; binary data is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return SourceError(name, "invalid UTF-16 text")
+    if b"\x00" in data:
+        return SourceError(name, "a binary file (NUL bytes), not a registry page or record")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return SourceError(name, f"not UTF-8 text (invalid byte at offset {exc.start}); save the page as UTF-8")
+
+
+def _read_text_page(text: str, data: bytes, name: str) -> Iterator[Result]:
+    if not text.strip():
+        yield SourceError(name, "empty file (white space only)")
+        return
+    for parser in PAGE_PARSERS:
+        if parser.detect(text):
+            try:
+                yield parser.parse(text, _source(name, data, parser.FORMAT))
+            except SourceError as exc:
+                yield exc
+            return
+    known = ", ".join(p.FORMAT for p in PAGE_PARSERS)
+    yield SourceError(name, f"not a known registry page layout or record format (pages read: {known})")
+
+
+def _source(name: str, data: bytes, fmt: str) -> Source:
+    return Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
+
+
+def _read_json(fh: BinaryIO, name: str) -> Iterator[Result]:
+    """Each study in the stream; a lone document's sha256 is that of the whole file."""
+    values = iter_values(fh)
+    index = 0
+    try:
+        for raw, value in values:
+            index += 1
+            yield from _json_value(raw, value, name, index)
+    except JSONStreamError as exc:
+        yield SourceError(name, str(exc))
+    except UnicodeDecodeError as exc:
+        yield SourceError(name, f"JSON is not UTF-8 (invalid byte at offset {exc.start})")
+
+
+def _json_value(raw: str, value: object, name: str, index: int) -> Iterator[Result]:
+    if isinstance(value, dict) and isinstance(value.get("studies"), list):  # an API v2 search page
+        for k, study in enumerate(value["studies"], start=1):
+            yield _study(study, None, name, f"{index}.{k}")
+        return
+    if classic_json.is_classic(value):
+        yield from classic_json.map_response(value, name)  # type: ignore[arg-type]
+        return
+    yield _study(value, raw, name, str(index))
+
+
+def _study(value: object, raw: str | None, name: str, index: str) -> Result:
+    if not ctgov_json.is_study(value):
+        what = f"an object with keys {sorted(value)[:6]}" if isinstance(value, dict) else type(value).__name__
+        return SourceError(f"{name}#{index}", f"JSON value is not a ClinicalTrials.gov API v2 study ({what})")
+    nct = value["protocolSection"].get("identificationModule", {}).get("nctId")  # type: ignore[index]
+    data = (raw if raw is not None else _canonical(value)).encode("utf-8")
+    where = f"{name}#{nct if isinstance(nct, str) else index}"
+    source = Source(path=where, sha256=hashlib.sha256(data).hexdigest(), format=ctgov_json.FORMAT)
+    try:
+        return ctgov_json.map_study(value, source)  # type: ignore[arg-type]
+    except SourceError as exc:
+        return exc
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

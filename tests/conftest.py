@@ -1,0 +1,33 @@
+"""Shared test fixtures: where the third-party seed pages and real records live.
+
+They are read from ``../shared`` (beside the repo), never copied into it. ``KG_SHARED`` overrides.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("KG_SHARED", REPO.parent / "shared"))
+SEEDS = SHARED / "seeds"
+DATA = SHARED / "data"
+
+
+def require(path: Path) -> Path:
+    """The path, or skip the test when the shared data is not beside the repo."""
+    if not path.exists():
+        pytest.skip(f"shared data not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return require(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return require(DATA)
