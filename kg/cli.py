@@ -92,6 +92,117 @@ def _print_records(records: list[TrialRecord]) -> None:
     out.print(table)
 
 
+store_option = click.option(
+    "--store", "store_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+    help="Store directory (default: $KG_STORE, else ~/.local/share/trialkg/store).")
+
+
+def _open(store_dir: str | None, read_only: bool = True):
+    from kg.store import TrialStore
+
+    return TrialStore(store_dir, read_only=read_only)
+
+
+def _counts_table(title: str, rows: dict) -> Table:
+    table = Table(title=title)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in rows.items():
+        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+    return table
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@store_option
+@click.option("--include-contacts", is_flag=True, help="Keep contact phone numbers and e-mails (personal data).")
+def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool) -> None:
+    """Ingest pages and records under PATHS (any mix, directories recursively) into the store.
+
+    Each source document becomes its own named graph with its provenance. Unchanged documents are
+    skipped; new versions replace their graph; unreadable ones are reported and skipped. If the
+    ingest itself fails, the store is left as it was. Prints a summary.
+    """
+    from kg.build import BuildOptions
+    from kg.sources.reader import read_paths
+    from kg.summary import summary
+
+    with _open(store_dir, read_only=False) as store:
+        report = store.ingest(with_progress(read_paths(paths), "build", "documents"),
+                              BuildOptions(include_contacts=include_contacts))
+        for failure in report.failed:
+            report_error(str(failure))
+        counts = {"documents added": report.added, "documents replaced": report.replaced,
+                  "documents unchanged": report.unchanged, "documents failed": len(report.failed)}
+        counts.update(summary(store))
+        counts["warnings"] = len(report.warnings)
+        counts["seconds"] = f"{report.seconds:.1f}"
+        out.print(_counts_table(f"kg build -> {store.path}", counts))
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@store_option
+def stats(store_dir: str | None) -> None:
+    """Counts of trials, drugs, sponsors, sites, countries, conditions and documents in the store."""
+    from kg.summary import summary
+
+    with _open(store_dir) as store:
+        out.print(_counts_table(f"kg store {store.path}", summary(store)))
+
+
+@main.command()
+@store_option
+@click.option("--workers", type=int, default=None, help="Processes to use (default: all cores).")
+@click.option("--warnings/--no-warnings", "show_warnings", default=True, help="List warnings as well as violations.")
+def validate(store_dir: str | None, workers: int | None, show_warnings: bool) -> None:
+    """Validate the store against the SHACL shapes (pyshacl, per document, in parallel).
+
+    Prints findings grouped by shape and focus node; exits 1 if there is any violation.
+    """
+    from kg.validate import document_graphs, validate_store
+
+    with _open(store_dir) as store:
+        path, graphs = store.path, document_graphs(store.oxigraph)
+    findings = validate_store(path, graphs, workers, on_unit=None)
+    _print_findings([f for f in findings if show_warnings or f.severity == "Violation"])
+    violations = sum(f.severity == "Violation" for f in findings)
+    warnings = sum(f.severity == "Warning" for f in findings)
+    out.print(f"{len(graphs)} documents validated: {violations} violation(s), {warnings} warning(s)")
+    if violations:
+        sys.exit(1)
+
+
+def _print_findings(findings: list) -> None:
+    by_shape: dict[tuple[str, str, str], list] = {}
+    for f in findings:
+        by_shape.setdefault((f.severity, f.shape, f.message), []).append(f)
+    for (severity, shape, message), items in sorted(by_shape.items()):
+        colour = "red" if severity == "Violation" else "yellow"
+        out.print(f"[{colour}]{severity}[/] {shape}: {message} ({len(items)})", highlight=False)
+        for f in items[:20]:
+            value = f" value={f.value}" if f.value else ""
+            out.print(f"    {f.focus}{value}", highlight=False)
+        if len(items) > 20:
+            out.print(f"    ... and {len(items) - 20} more", highlight=False)
+
+
+@main.command("export")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+              default="turtle", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str), help="File to write.")
+@click.option("--with-ontology", is_flag=True, help="Include the ontology graph.")
+def export_cmd(store_dir: str | None, fmt: str, output: str, with_ontology: bool) -> None:
+    """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML."""
+    from kg.export import export
+
+    with _open(store_dir) as store:
+        export(store.oxigraph, output, fmt, with_ontology)
+    err.print(f"wrote {output} ({fmt})")
+
+
 def run() -> None:
     """Entry point that turns any product error into one line and exit code 2."""
     try:

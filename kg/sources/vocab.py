@@ -7,6 +7,7 @@ guessing, so a parser never invents a value.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from functools import lru_cache
 
@@ -204,23 +205,34 @@ _COUNTRY_ALIASES = {
 }
 
 
+def _country_key(name: str) -> str:
+    """Case, accents, curly apostrophes and spacing do not tell country names apart."""
+    text = unicodedata.normalize("NFKD", name.replace("\u2019", "'").replace("`", "'"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for c in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
             if value := getattr(c, attr, None):
-                names[value.lower()] = c.alpha_2
-    names.update(_COUNTRY_ALIASES)
+                names[_country_key(value)] = c.alpha_2
+    names.update({_country_key(k): v for k, v in _COUNTRY_ALIASES.items()})
     return names
 
 
 @lru_cache(maxsize=4096)
 def country_code(name: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 code of a country name as registries write it, or ``None``."""
+    """ISO 3166-1 alpha-2 code of a country name as registries write it, or ``None``.
+
+    ``'Turkey (Türkiye)'`` is tried whole, then without its parenthesis.
+    """
     if not name:
         return None
-    return _country_names().get(re.sub(r"\s+", " ", name.strip()).lower())
+    names = _country_names()
+    key = _country_key(name)
+    return names.get(key) or names.get(re.sub(r"\s*\(.*?\)\s*", " ", key).strip())
 
 
 def split_countries(text: str) -> tuple[str, ...]:
@@ -237,7 +249,7 @@ def split_countries(text: str) -> tuple[str, ...]:
     while i < len(words):
         for j in range(len(words), i, -1):
             candidate = " ".join(words[i:j])
-            if candidate.lower() in names:
+            if _country_key(candidate) in names:
                 if unknown:
                     out.append(" ".join(unknown))
                     unknown = []
@@ -258,7 +270,7 @@ def split_location(text: str) -> tuple[str | None, str | None, str | None]:
     names = _country_names()
     for k in range(1, len(parts)):
         country = ", ".join(parts[k:])
-        if country.lower() in names:
+        if _country_key(country) in names or country_code(country):
             head = parts[:k]
             city = head[0] or None
             state = ", ".join(p for p in head[1:] if p) or None

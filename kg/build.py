@@ -1,0 +1,335 @@
+"""Records become RDF: the quads of one source document's named graph.
+
+Trial facts, its arms, interventions (original text kept), conditions (stated and MeSH),
+sponsors, sites and places, outcomes, officials and related-trial links, typed by the ontology in
+``ontology/``. Contact phone numbers and e-mail addresses stay out unless ``include_contacts``.
+A related trial mentioned only by id and title becomes a stub (type, NCT id, the title as
+mentioned) under its own IRI, which a later full record of that trial completes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+from kg import iris
+from kg.model import Intervention, Site, TrialRecord
+from kg.normalize import fold
+from kg.resolve.sponsors import is_placeholder
+from kg.provenance import RDF_TYPE, XSD, Document, document, provenance_quads
+from kg.sources import vocab
+
+DCT = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SCHEMA = "https://schema.org/"
+_DATE_TYPES = {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
+
+
+@dataclass(frozen=True, slots=True)
+class DrugLink:
+    """A resolved drug for an intervention mention, with how it was resolved."""
+
+    drug_iri: str
+    label: str
+    method: str
+    score: float
+    matched: str
+    unii: str | None = None
+
+
+# A resolver maps one intervention to its drug links and, when it is not a drug, a kind
+# (``"Comparator"``, ``"Procedure"``, ``"DrugClass"``); ``kg.resolve`` provides one.
+Resolver = Callable[[Intervention], tuple[list[DrugLink], str | None]]
+
+
+@dataclass
+class BuildOptions:
+    include_contacts: bool = False
+    resolver: Resolver | None = None
+    ingested_at: datetime | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def date_literal(iso: str) -> Literal:
+    """A date typed by its precision: ``xsd:gYear``, ``xsd:gYearMonth`` or ``xsd:date``."""
+    return Literal(iso, datatype=NamedNode(_DATE_TYPES[len(iso)]))
+
+
+def country_iri(name: str | None) -> tuple[str | None, str | None]:
+    """``(IRI, ISO code)`` of a country name; unknown names get a flagged IRI of their own."""
+    if not name:
+        return None, None
+    code = vocab.country_code(name)
+    return (iris.country(code), code) if code else (iris.unknown_country(name), None)
+
+
+class _Graph:
+    """Collects the quads of one named graph."""
+
+    def __init__(self, graph_iri: str) -> None:
+        self.g = NamedNode(graph_iri)
+        self.quads: list[Quad] = []
+
+    def add(self, s: NamedNode | BlankNode, p: str, o: NamedNode | Literal | BlankNode | str | int | float | bool | None) -> None:
+        if o is None or o == "" or o == ():
+            return
+        if isinstance(o, bool):
+            o = Literal("true" if o else "false", datatype=NamedNode(XSD + "boolean"))
+        elif isinstance(o, int):
+            o = Literal(str(o), datatype=NamedNode(XSD + "integer"))
+        elif isinstance(o, float):
+            o = Literal(repr(o), datatype=NamedNode(XSD + "decimal"))
+        elif isinstance(o, str):
+            o = Literal(o)
+        self.quads.append(Quad(s, NamedNode(p), o, self.g))
+
+    def a(self, s: NamedNode | BlankNode, cls: str) -> None:
+        self.quads.append(Quad(s, RDF_TYPE, NamedNode(iris.term(cls)), self.g))
+
+
+T = iris.term
+
+
+def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tuple[Document, list[Quad]]:
+    """The named graph of one record: its document and its quads (provenance included)."""
+    options = options or BuildOptions()
+    doc = document(record)
+    out = _Graph(doc.graph)
+    if record.nct_id:
+        _trial(out, record, options)
+    out.quads += provenance_quads(doc, record.source, options.ingested_at)
+    return doc, out.quads
+
+
+def _trial(out: _Graph, r: TrialRecord, options: BuildOptions) -> None:
+    t = NamedNode(iris.trial(r.nct_id))  # type: ignore[arg-type]
+    out.a(t, "Trial")
+    out.add(t, T("nctId"), r.nct_id)
+    out.add(t, T("mentionedIn"), out.g)
+    for sid in r.secondary_ids:
+        out.add(t, T("secondaryId"), sid)
+    out.add(t, T("acronym"), r.acronym)
+    out.add(t, DCT + "title", r.title)
+    out.add(t, T("officialTitle"), r.official_title)
+    out.add(t, DCT + "abstract", r.brief_summary)
+    if r.status:
+        out.add(t, T("status"), NamedNode(iris.enum("status", r.status)))
+    for ph in r.phases:
+        out.add(t, T("phase"), NamedNode(iris.enum("phase", ph)))
+    if r.study_type:
+        out.add(t, T("studyType"), NamedNode(iris.enum("studyType", r.study_type)))
+    out.add(t, T("enrollment"), r.enrollment.count)
+    out.add(t, T("enrollmentType"), r.enrollment.type)
+    for prop, value in (("startDate", r.start_date), ("primaryCompletionDate", r.primary_completion_date),
+                        ("completionDate", r.completion_date), ("lastUpdated", r.last_updated)):
+        if value:
+            out.add(t, T(prop), date_literal(value))
+    out.add(t, T("startDateType"), r.start_date_type)
+    out.add(t, T("completionDateType"), r.completion_date_type)
+    out.add(t, T("hasResults"), r.has_results)
+    for kw in r.keywords:
+        out.add(t, T("keyword"), kw)
+    _design(out, t, r)
+    _conditions(out, t, r)
+    _sponsors(out, t, r)
+    _interventions_and_arms(out, t, r, options)
+    _sites(out, t, r)
+    _outcomes(out, t, r)
+    _people(out, t, r, options)
+    _related(out, t, r)
+
+
+def _design(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+    d, e = r.design, r.eligibility
+    for prop, prefix, value in (("allocation", "allocation", d.allocation),
+                                ("interventionModel", "interventionModel", d.intervention_model),
+                                ("primaryPurpose", "primaryPurpose", d.primary_purpose),
+                                ("masking", "masking", d.masking), ("eligibleSex", "sex", e.sex)):
+        if value:
+            out.add(t, T(prop), NamedNode(iris.enum(prefix, value)))
+    out.add(t, T("minimumAge"), e.min_age)
+    out.add(t, T("maximumAge"), e.max_age)
+    out.add(t, T("healthyVolunteers"), e.healthy_volunteers)
+
+
+def _conditions(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+    for name in r.conditions:
+        c = NamedNode(iris.condition(name))
+        out.add(t, T("condition"), c)
+        out.a(c, "Condition")
+        out.add(c, RDFS_LABEL.value, name)
+        out.add(c, T("nameKey"), fold(name))
+    for m in r.condition_mesh:
+        if m.id:
+            c = NamedNode(iris.mesh(m.id))
+            out.add(t, T("meshCondition"), c)
+            out.a(c, "Condition")
+            out.add(c, SKOS + "prefLabel", m.term)
+            out.add(c, T("meshId"), m.id)
+
+
+def _sponsors(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+    for s in r.sponsors:
+        o = NamedNode(iris.organization(s.name))
+        out.add(t, T("leadSponsor") if s.role == "LEAD" else T("collaborator") if s.role == "COLLABORATOR" else T("sponsor"), o)
+        out.a(o, "Organization")
+        out.add(o, RDFS_LABEL.value, s.name)
+        if s.sponsor_class:
+            out.add(o, T("sponsorClass"), NamedNode(iris.enum("sponsorClass", s.sponsor_class)))
+        if is_placeholder(s.name):
+            out.add(o, T("isPlaceholder"), True)
+
+
+def _interventions_and_arms(out: _Graph, t: NamedNode, r: TrialRecord, options: BuildOptions) -> None:
+    by_name: dict[str, NamedNode] = {}
+    for k, item in enumerate(r.interventions, start=1):
+        i = NamedNode(iris.part(t.value, "intervention", k))
+        by_name.setdefault(item.name, i)
+        out.add(t, T("intervention"), i)
+        out.a(i, "Intervention")
+        out.add(i, T("interventionName"), item.name)
+        out.add(i, T("ordinal"), k)
+        if item.type:
+            out.add(i, T("interventionType"), NamedNode(iris.enum("interventionType", item.type)))
+        for other in item.other_names:
+            out.add(i, T("otherName"), other)
+        if options.resolver:
+            _resolution(out, i, item, options.resolver)
+    for k, arm in enumerate(r.arms, start=1):
+        a = NamedNode(iris.part(t.value, "arm", k))
+        out.add(t, T("arm"), a)
+        out.a(a, "Arm")
+        out.add(a, RDFS_LABEL.value, arm.label)
+        out.add(a, T("ordinal"), k)
+        if arm.type:
+            out.add(a, T("armType"), NamedNode(iris.enum("armType", arm.type)))
+        for name in arm.interventions:
+            if name in by_name:
+                out.add(a, T("armIntervention"), by_name[name])
+
+
+def _resolution(out: _Graph, i: NamedNode, item: Intervention, resolver: Resolver) -> None:
+    links, kind = resolver(item)
+    if kind:
+        out.a(i, kind)
+    for n, link in enumerate(links, start=1):
+        d = NamedNode(link.drug_iri)
+        res = NamedNode(f"{i.value}/resolution/{n}")
+        out.add(i, T("drug"), d)
+        out.add(i, T("resolution"), res)
+        out.a(res, "DrugResolution")
+        out.add(res, T("resolvedDrug"), d)
+        out.add(res, T("resolutionMethod"), link.method)
+        out.add(res, T("resolutionScore"), float(link.score))
+        out.add(res, T("matchedText"), link.matched)
+        out.a(d, "Drug")
+        out.add(d, SKOS + "prefLabel", link.label)
+        out.add(d, T("unii"), link.unii)
+
+
+def _place(out: _Graph, site: Site) -> tuple[NamedNode | None, str]:
+    """The country node of a site (typed, with its ISO code), and the key used in site IRIs."""
+    c_iri, code = country_iri(site.country)
+    if not c_iri:
+        return None, "-"
+    c = NamedNode(c_iri)
+    out.a(c, "Country")
+    out.add(c, RDFS_LABEL.value, site.country)
+    out.add(c, T("iso3166Alpha2"), code)
+    return c, code or c_iri.rsplit("/", 1)[-1]
+
+
+def _sites(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+    for k, site in enumerate(r.sites, start=1):
+        if not site.facility and not site.city:
+            continue
+        c, key = _place(out, site)
+        s = NamedNode(iris.site(site.facility or site.city or "", site.city, key))
+        loc = NamedNode(iris.part(t.value, "location", k))
+        out.add(t, T("site"), s)
+        out.add(t, T("location"), loc)
+        out.a(loc, "TrialLocation")
+        out.add(loc, T("facility"), s)
+        if site.status:
+            out.add(loc, T("recruitmentStatus"), NamedNode(iris.enum("status", site.status)))
+        out.a(s, "Site")
+        out.add(s, RDFS_LABEL.value, site.facility or site.city)
+        out.add(s, T("state"), site.state)
+        out.add(s, T("postalCode"), site.zip)
+        if site.geo:
+            out.add(s, T("latitude"), site.geo.lat)
+            out.add(s, T("longitude"), site.geo.lon)
+        if c is not None:
+            out.add(s, T("country"), c)
+            out.add(t, T("country"), c)
+        if site.city:
+            city = NamedNode(iris.city(key, site.city))
+            out.add(s, T("city"), city)
+            out.a(city, "City")
+            out.add(city, RDFS_LABEL.value, site.city)
+            if c is not None:
+                out.add(city, T("country"), c)
+    for name in r.countries:  # countries stated without a site
+        c_iri, code = country_iri(name)
+        if c_iri:
+            c = NamedNode(c_iri)
+            out.add(t, T("country"), c)
+            out.a(c, "Country")
+            out.add(c, RDFS_LABEL.value, name)
+            out.add(c, T("iso3166Alpha2"), code)
+
+
+def _outcomes(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+    for k, o in enumerate(r.outcomes, start=1):
+        n = NamedNode(iris.part(t.value, "outcome", k))
+        out.add(t, T("outcome"), n)
+        out.a(n, "Outcome")
+        out.add(n, RDFS_LABEL.value, o.measure)
+        out.add(n, T("outcomeKind"), NamedNode(iris.enum("outcomeKind", o.kind)))
+        out.add(n, T("timeFrame"), o.time_frame)
+
+
+def _people(out: _Graph, t: NamedNode, r: TrialRecord, options: BuildOptions) -> None:
+    for k, o in enumerate(r.officials, start=1):
+        p = NamedNode(iris.part(t.value, "official", k))
+        out.add(t, T("official"), p)
+        out.a(p, "Person")
+        out.add(p, SCHEMA + "name", o.name)
+        out.add(p, T("degree"), o.degree)
+        out.add(p, T("role"), o.role)
+        out.add(p, T("affiliation"), o.affiliation)
+    for k, c in enumerate(r.contacts, start=1):
+        if not c.name and not options.include_contacts:
+            continue
+        p = NamedNode(iris.part(t.value, "contact", k))
+        out.add(t, T("contact"), p)
+        out.a(p, "Person")
+        out.add(p, SCHEMA + "name", c.name)
+        if options.include_contacts:  # personal data: only when the user asks for it
+            out.add(p, SCHEMA + "telephone", c.phone)
+            out.add(p, SCHEMA + "email", c.email)
+
+
+def _related(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+    for k, rel in enumerate(r.related_trials, start=1):
+        other = NamedNode(iris.trial(rel.nct_id))
+        link = NamedNode(iris.part(t.value, "related", k))
+        out.add(t, T("relatedTrial"), other)
+        out.add(t, T("relatedTrialLink"), link)
+        out.a(link, "RelatedTrialLink")
+        out.add(link, T("linkTarget"), other)
+        out.add(link, T("relation"), rel.relation)
+        # the stub: enough to find and name the trial; a full record of it completes it
+        out.a(other, "Trial")
+        out.add(other, T("nctId"), rel.nct_id)
+        out.add(other, T("mentionedTitle"), rel.title)
+
+
+def records_quads(records: Iterable[TrialRecord], options: BuildOptions | None = None) -> Iterable[tuple[Document, list[Quad]]]:
+    """``record_quads`` over many records."""
+    for record in records:
+        yield record_quads(record, options)

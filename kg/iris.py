@@ -1,0 +1,95 @@
+"""Deterministic, readable, always-valid IRIs for every entity of the graph.
+
+A trial by its NCT id; a drug by its FDA UNII once resolved, else by its normalized name;
+organizations, sites and places by normalized names; a country by its ISO 3166-1 code; each
+source document's named graph by its source family and NCT id. The same entity read from two
+sources gets the same IRI. Any text in a name (Unicode, spaces, quotes, ``<>``) is folded and
+percent-encoded, so every IRI is valid.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from kg.normalize import org_key, slug
+
+BASE = "https://w3id.org/trialkg/"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
+ONTOLOGY = BASE + "ontology#"
+INFERRED_GRAPH = GRAPH + "inferred"
+ONTOLOGY_GRAPH = GRAPH + "ontology"
+
+
+def _seg(text: str) -> str:
+    """One path segment: slugged, then percent-encoded (non-ASCII letters stay readable once decoded)."""
+    return quote(slug(text), safe="-")
+
+
+def term(local: str) -> str:
+    """An ontology term: ``term('Trial')`` -> ``tkg:Trial``."""
+    return ONTOLOGY + local
+
+
+def enum(prefix: str, value: str) -> str:
+    """An enumeration individual: ``enum('status', 'RECRUITING')`` -> ``tkg:status_RECRUITING``."""
+    return f"{ONTOLOGY}{prefix}_{value}"
+
+
+def trial(nct_id: str) -> str:
+    return f"{ID}trial/{quote(nct_id, safe='')}"
+
+
+def part(trial_iri: str, kind: str, index: int) -> str:
+    """A part of a trial record (arm, intervention, outcome, location, official ...) by position."""
+    return f"{trial_iri}/{kind}/{index}"
+
+
+def drug(unii: str | None = None, name: str | None = None) -> str:
+    """A drug: by FDA UNII when resolved, else minted from its normalized name."""
+    if unii:
+        return f"{ID}drug/unii/{quote(unii, safe='')}"
+    if not name:
+        raise ValueError("a drug IRI needs a UNII or a name")
+    return f"{ID}drug/name/{_seg(name)}"
+
+
+def organization(name: str) -> str:
+    """An organization by its legal-form-insensitive key (``Co., Ltd.``, ``Inc.`` ... ignored)."""
+    return f"{ID}org/{_seg(org_key(name) or name)}"
+
+
+def condition(name: str) -> str:
+    return f"{ID}condition/{_seg(name)}"
+
+
+def mesh(mesh_id: str) -> str:
+    """A MeSH descriptor (as a condition or intervention concept)."""
+    return f"{ID}mesh/{quote(mesh_id, safe='')}"
+
+
+def country(code: str) -> str:
+    return f"{ID}country/{quote(code.upper(), safe='')}"
+
+
+def unknown_country(name: str) -> str:
+    """A country name that no ISO 3166 name or known variant matches (kept, flagged by SHACL)."""
+    return f"{ID}country/unknown/{_seg(name)}"
+
+
+def city(country_key: str, name: str) -> str:
+    return f"{ID}city/{quote(country_key, safe='')}/{_seg(name)}"
+
+
+def site(facility: str, city_name: str | None, country_key: str) -> str:
+    """A facility, by its normalized name within its city and country."""
+    return f"{ID}site/{quote(country_key, safe='')}/{_seg(city_name or '-')}/{_seg(facility)}"
+
+
+def document_graph(family: str, key: str) -> str:
+    """The named graph of one source document: its source family and the trial it is about."""
+    return f"{GRAPH}{quote(family, safe='-')}/{quote(key, safe='')}"
+
+
+def parser(fmt: str) -> str:
+    return f"{ID}parser/{quote(fmt, safe='-')}"

@@ -1,0 +1,67 @@
+"""Which named graph a source document becomes, and its PROV-O description.
+
+A document's identity is its source family (``ctgov`` for every ClinicalTrials.gov record format,
+else the page layout) and the trial it is about: a newer download of the same study, or the same
+page saved again, is a new version of the same document and replaces its named graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg import __version__, iris
+from kg.model import Source, TrialRecord
+
+CTGOV_FORMATS = frozenset({"ctgov-api-v2-json", "ctgov-classic-json", "ctgov-xml"})
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One source document as the store knows it."""
+
+    graph: str  # IRI of its named graph
+    key: str  # family:trial, e.g. "ctgov:NCT01298141"
+    sha256: str
+
+
+def family(fmt: str) -> str:
+    """``ctgov`` for the registry's structured formats, else the page layout id."""
+    return "ctgov" if fmt in CTGOV_FORMATS else fmt
+
+
+def document(record: TrialRecord) -> Document:
+    """The document a record was read from."""
+    fam = family(record.source.format)
+    trial_key = record.nct_id or "path-" + hashlib.sha256(record.source.path.encode("utf-8")).hexdigest()[:16]
+    return Document(graph=iris.document_graph(fam, trial_key), key=f"{fam}:{trial_key}", sha256=record.source.sha256)
+
+
+def provenance_quads(doc: Document, source: Source, ingested_at: datetime | None = None) -> list[Quad]:
+    """PROV-O description of a document, inside its own named graph (replaced with it)."""
+    g = NamedNode(doc.graph)
+    activity = NamedNode(f"{doc.graph}#ingest")
+    parser = NamedNode(iris.parser(source.format))
+    when = (ingested_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    s = g
+    return [
+        Quad(s, RDF_TYPE, NamedNode(iris.term("SourceDocument")), g),
+        Quad(s, RDF_TYPE, NamedNode(PROV + "Entity"), g),
+        Quad(s, NamedNode(iris.term("documentKey")), Literal(doc.key), g),
+        Quad(s, NamedNode(iris.term("sourcePath")), Literal(source.path), g),
+        Quad(s, NamedNode(iris.term("sha256")), Literal(source.sha256), g),
+        Quad(s, NamedNode(DCT + "format"), Literal(source.format), g),
+        Quad(s, NamedNode(PROV + "wasGeneratedBy"), activity, g),
+        Quad(activity, RDF_TYPE, NamedNode(iris.term("Ingest")), g),
+        Quad(activity, NamedNode(PROV + "wasAssociatedWith"), parser, g),
+        Quad(activity, NamedNode(PROV + "endedAtTime"), Literal(when, datatype=NamedNode(XSD + "dateTime")), g),
+        Quad(parser, RDF_TYPE, NamedNode(iris.term("Parser")), g),
+        Quad(parser, NamedNode(iris.term("parserVersion")), Literal(__version__), g),
+    ]

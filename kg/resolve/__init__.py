@@ -1,0 +1,1 @@
+"""Resolution of names to canonical entities: drugs, sponsors, conditions (normalize -> resolve stage)."""

@@ -1,0 +1,230 @@
+"""The embedded, persistent store (Oxigraph on disk) and the ingest of records into it.
+
+- One named graph per source document; the default graph of queries is the union of them all.
+- Re-ingesting a document with the same sha256 changes nothing; a new version of a document
+  replaces its named graph in one transaction (readers see the old or the new graph, never half).
+- An ingest that fails (an exception, Ctrl-C) leaves the store as it was before it: a checkpoint
+  (RocksDB hard links, cheap) is taken first and restored on failure. Documents skipped because
+  they could not be read are reported and are not a failure.
+- One writer at a time: a second ingest into the same store is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.build import BuildOptions, record_quads
+from kg.errors import KGError, SourceError
+from kg.model import TrialRecord
+from kg.provenance import Document
+from kg.resources import data_dir
+from kg.rules import apply_rules
+
+BATCH_DOCUMENTS = 500
+_LOCK = ".kg-writer.lock"
+
+
+def default_store_dir() -> Path:
+    """``$KG_STORE``, else ``$XDG_DATA_HOME/trialkg/store`` (``~/.local/share/trialkg/store``)."""
+    if env := os.environ.get("KG_STORE"):
+        return Path(env)
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "trialkg" / "store"
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did."""
+
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    failed: list[SourceError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    quads_written: int = 0
+    seconds: float = 0.0
+
+    @property
+    def documents(self) -> int:
+        return self.added + self.replaced + self.unchanged
+
+
+class TrialStore:
+    """A trialkg store on disk. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path else default_store_dir()
+        self.read_only = read_only
+        if read_only:
+            if not (self.path / "CURRENT").exists():
+                raise KGError(f"no trialkg store at {self.path} (build one with: kg build PATH --store {self.path})")
+            self._store = ox.Store.read_only(str(self.path))
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self._store = ox.Store(str(self.path))
+            except OSError as exc:
+                raise KGError(f"cannot open the store at {self.path}: {exc}") from None
+        self._lock_fd: int | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        if getattr(self, "_store", None) is not None:
+            if not self.read_only:
+                self._store.flush()
+            self._store = None  # type: ignore[assignment]
+
+    def __enter__(self) -> "TrialStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store."""
+        return self._store
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        fd = os.open(self.path.parent / f".{self.path.name}{_LOCK}", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise KGError(f"another ingest is writing to {self.path}; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    # -- reading -----------------------------------------------------------------------------
+    def query(self, sparql: str, **kwargs):
+        """A SPARQL query over the union of all named graphs."""
+        return self._store.query(sparql, use_default_graph_as_union=True, **kwargs)
+
+    def documents(self) -> dict[str, str]:
+        """Named graph IRI -> sha256 of every source document in the store."""
+        rows = self._store.query(
+            "SELECT ?g ?sha WHERE { GRAPH ?g { ?g <%s> ?sha } }" % iris.term("sha256"))
+        return {row["g"].value: row["sha"].value for row in rows}
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    # -- writing -----------------------------------------------------------------------------
+    def load_ontology(self) -> None:
+        """(Re)load ``ontology/*.ttl`` into the ontology graph, in one transaction."""
+        g = ox.NamedNode(iris.ONTOLOGY_GRAPH)
+        quads = []
+        for path in sorted(data_dir("ontology").glob("*.ttl")):
+            quads += [ox.Quad(q.subject, q.predicate, q.object, g)
+                      for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+        self._store.update(f"DROP SILENT GRAPH <{iris.ONTOLOGY_GRAPH}>")
+        self._store.extend(quads)
+
+    def ingest(self, items: Iterable[TrialRecord | SourceError], options: BuildOptions | None = None,
+               on_document=None) -> IngestReport:
+        """Ingest records (errors in ``items`` are collected, not raised) all-or-nothing."""
+        if self.read_only:
+            raise KGError("the store is open read-only")
+        options = options or BuildOptions()
+        options.ingested_at = options.ingested_at or datetime.now(timezone.utc)
+        report = IngestReport()
+        start = time.perf_counter()
+        with self._writer_lock():
+            checkpoint = self._checkpoint()
+            try:
+                self.load_ontology()
+                known = self.documents()
+                batch: list[tuple[Document, list[ox.Quad]]] = []
+                for item in items:
+                    if isinstance(item, SourceError):
+                        report.failed.append(item)
+                    else:
+                        batch.append(record_quads(item, options))
+                        if len(batch) >= BATCH_DOCUMENTS:
+                            self._write(batch, known, report)
+                            batch = []
+                    if on_document:
+                        on_document(item)
+                self._write(batch, known, report)
+                apply_rules(self._store)
+                self._store.flush()
+            except BaseException:
+                self._restore(checkpoint)
+                raise
+            shutil.rmtree(checkpoint, ignore_errors=True)
+        report.warnings = list(options.warnings)
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def _write(self, batch: list[tuple[Document, list[ox.Quad]]], known: dict[str, str], report: IngestReport) -> None:
+        """Write one batch: new documents appended, changed ones replaced, all in one transaction."""
+        new: list[ox.Quad] = []
+        replaced: list[tuple[Document, list[ox.Quad]]] = []
+        seen: dict[str, str] = {}
+        for doc, quads in batch:
+            if known.get(doc.graph) == doc.sha256 or seen.get(doc.graph) == doc.sha256:
+                report.unchanged += 1
+                continue
+            if doc.graph in known or doc.graph in seen:
+                replaced.append((doc, quads))
+                report.replaced += 1
+            else:
+                new += quads
+                report.added += 1
+            seen[doc.graph] = doc.sha256
+            report.quads_written += len(quads)
+        if replaced:
+            self._store.update(_replace_update(replaced, new))
+        elif new:
+            self._store.extend(new)
+        known.update(seen)
+
+    def _checkpoint(self) -> Path:
+        target = self.path.parent / f".{self.path.name}.checkpoint"
+        shutil.rmtree(target, ignore_errors=True)  # a checkpoint left by a killed ingest is stale
+        self._store.flush()
+        self._store.backup(str(target))
+        return target
+
+    def _restore(self, checkpoint: Path) -> None:
+        """Put the store back as it was at the checkpoint."""
+        self._store = None  # type: ignore[assignment]
+        failed = self.path.parent / f".{self.path.name}.failed"
+        shutil.rmtree(failed, ignore_errors=True)
+        os.replace(self.path, failed)
+        os.replace(checkpoint, self.path)
+        shutil.rmtree(failed, ignore_errors=True)
+        self._store = ox.Store(str(self.path))
+
+
+def _nt(quads: list[ox.Quad]) -> str:
+    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _replace_update(replaced: list[tuple[Document, list[ox.Quad]]], new: list[ox.Quad]) -> str:
+    """One SPARQL update: drop the old graphs, insert the new versions and the new documents."""
+    parts = [f"DROP SILENT GRAPH <{doc.graph}>" for doc, _ in replaced]
+    graphs: dict[str, list[ox.Quad]] = {}
+    for _, quads in replaced:
+        for q in quads:
+            graphs.setdefault(q.graph_name.value, []).append(q)
+    for q in new:
+        graphs.setdefault(q.graph_name.value, []).append(q)
+    body = " ".join(f"GRAPH <{g}> {{ {_nt(qs)} }}" for g, qs in graphs.items())
+    parts.append(f"INSERT DATA {{ {body} }}")
+    return " ;\n".join(parts)

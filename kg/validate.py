@@ -1,0 +1,159 @@
+"""SHACL validation of the store with pyshacl, one source document at a time, on every core.
+
+Each document's named graph is self-contained (it types and labels every entity it links to), so
+validating document by document scales linearly and in parallel. Each unit is copied into an
+in-memory rdflib graph, literals normalized: Oxigraph returns simple literals typed ``xsd:string``,
+which rdflib would not equal to the untyped literals of the shapes (``sh:in`` would then fail).
+The ontology's ``rdfs:subClassOf`` axioms are added so ``sh:class`` sees subclasses.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from kg import iris
+from kg.resources import data_dir
+
+SHAPES_FILE = "trialkg.shacl.ttl"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One SHACL result, flattened for reports and tests."""
+
+    severity: str  # Violation | Warning | Info
+    shape: str  # the node shape (and the path, for a property constraint)
+    focus: str
+    message: str
+    value: str | None
+    graph: str
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(data_dir("shapes") / SHAPES_FILE, format="turtle")
+    return g
+
+
+@lru_cache(maxsize=1)
+def subclass_axioms() -> rdflib.Graph:
+    g = rdflib.Graph()
+    onto = rdflib.Graph()
+    onto.parse(data_dir("ontology") / "trialkg.ttl", format="turtle")
+    for s, o in onto.subject_objects(RDFS.subClassOf):
+        if isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef):
+            g.add((s, RDFS.subClassOf, o))
+    return g
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """An rdflib term for a pyoxigraph term; ``xsd:string`` literals become simple literals."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def unit_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """The rdflib graph of one validation unit (triples of a named graph + subclass axioms)."""
+    g = rdflib.Graph()
+    for q in quads:
+        g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    g += subclass_axioms()
+    return g
+
+
+def validate_graph(data: rdflib.Graph, graph_name: str = "") -> list[Finding]:
+    """pyshacl over one in-memory unit; the results as findings."""
+    from pyshacl import validate
+
+    _, results, _ = validate(data, shacl_graph=shapes_graph(), inference="none", advanced=False,
+                             allow_warnings=True)  # conforms is True with warnings: read every result
+    return sorted(_findings(results, graph_name))
+
+
+def _shape_name(results: rdflib.Graph, shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    if isinstance(shape, rdflib.URIRef):
+        return _local(shape)
+    parent = next(shapes.subjects(SH.property, shape), None)
+    path = shapes.value(shape, SH.path)
+    head = _local(parent) if isinstance(parent, rdflib.URIRef) else "shape"
+    return f"{head} {_local(path)}" if path is not None else head
+
+
+def _local(term: rdflib.term.Node | None) -> str:
+    text = str(term)
+    for sep in ("#", "/"):
+        if sep in text:
+            text = text.rsplit(sep, 1)[1]
+    return text
+
+
+def _findings(results: rdflib.Graph, graph_name: str) -> Iterator[Finding]:
+    shapes = shapes_graph()
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        value = results.value(r, SH.value)
+        yield Finding(
+            severity=_local(results.value(r, SH.resultSeverity)),
+            shape=_shape_name(results, shapes, results.value(r, SH.sourceShape)),
+            focus=str(results.value(r, SH.focusNode)),
+            message=str(results.value(r, SH.resultMessage) or ""),
+            value=None if value is None else str(value),
+            graph=graph_name,
+        )
+
+
+# -- the store, in parallel -------------------------------------------------------------------
+_worker_store: ox.Store | None = None
+
+
+def _init_worker(path: str) -> None:
+    global _worker_store
+    _worker_store = ox.Store.read_only(path)
+
+
+def _validate_named(graph_iri: str) -> list[Finding]:
+    assert _worker_store is not None
+    quads = _worker_store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
+    return validate_graph(unit_graph(quads), graph_iri)
+
+
+def document_graphs(store: ox.Store) -> list[str]:
+    """The named graphs that hold source documents (not the ontology or inferred graphs)."""
+    skip = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip)
+
+
+def validate_store(path: str | os.PathLike, graphs: list[str], workers: int | None = None,
+                   on_unit=None) -> list[Finding]:
+    """Validate the given document graphs of the store at ``path`` (opened read-only per worker)."""
+    workers = workers or os.cpu_count() or 1
+    findings: list[Finding] = []
+    if workers == 1 or len(graphs) < 8:
+        _init_worker(str(Path(path)))
+        for g in graphs:
+            findings += _validate_named(g)
+            if on_unit:
+                on_unit(g)
+        return findings
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(str(Path(path)),)) as pool:
+        for g, result in zip(graphs, pool.map(_validate_named, graphs, chunksize=16)):
+            findings += result
+            if on_unit:
+                on_unit(g)
+    return findings
