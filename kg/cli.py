@@ -133,7 +133,8 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool)
         for failure in report.failed:
             report_error(str(failure))
         counts = {"documents added": report.added, "documents replaced": report.replaced,
-                  "documents unchanged": report.unchanged, "documents failed": len(report.failed)}
+                  "documents unchanged": report.unchanged, "documents older than stored (skipped)": report.older,
+                  "documents failed": len(report.failed)}
         counts.update(summary(store))
         counts["warnings"] = len(report.warnings)
         counts["seconds"] = f"{report.seconds:.1f}"

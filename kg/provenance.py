@@ -30,6 +30,7 @@ class Document:
     graph: str  # IRI of its named graph
     key: str  # family:trial, e.g. "ctgov:NCT01298141"
     sha256: str
+    updated: str | None = None  # the last update the record states for the trial (ISO date)
 
 
 def family(fmt: str) -> str:
@@ -41,7 +42,8 @@ def document(record: TrialRecord) -> Document:
     """The document a record was read from."""
     fam = family(record.source.format)
     trial_key = record.nct_id or "path-" + hashlib.sha256(record.source.path.encode("utf-8")).hexdigest()[:16]
-    return Document(graph=iris.document_graph(fam, trial_key), key=f"{fam}:{trial_key}", sha256=record.source.sha256)
+    return Document(graph=iris.document_graph(fam, trial_key), key=f"{fam}:{trial_key}", sha256=record.source.sha256,
+                    updated=record.last_updated)
 
 
 def provenance_quads(doc: Document, source: Source, ingested_at: datetime | None = None) -> list[Quad]:
@@ -51,7 +53,8 @@ def provenance_quads(doc: Document, source: Source, ingested_at: datetime | None
     parser = NamedNode(iris.parser(source.format))
     when = (ingested_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     s = g
-    return [
+    updated = [Quad(s, NamedNode(iris.term("recordsUpdated")), Literal(doc.updated), g)] if doc.updated else []
+    return updated + [
         Quad(s, RDF_TYPE, NamedNode(iris.term("SourceDocument")), g),
         Quad(s, RDF_TYPE, NamedNode(PROV + "Entity"), g),
         Quad(s, NamedNode(iris.term("documentKey")), Literal(doc.key), g),

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import time
@@ -50,6 +51,7 @@ class IngestReport:
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
+    older: int = 0  # versions older than the one stored (by the record's last update): not written
     failed: list[SourceError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     quads_written: int = 0
@@ -117,23 +119,33 @@ class TrialStore:
 
     def documents(self) -> dict[str, str]:
         """Named graph IRI -> sha256 of every source document in the store."""
+        return {g: sha for g, (sha, _) in self._versions().items()}
+
+    def _versions(self) -> dict[str, tuple[str, str | None]]:
+        """Named graph IRI -> (sha256, last update the record states) of every source document."""
         rows = self._store.query(
-            "SELECT ?g ?sha WHERE { GRAPH ?g { ?g <%s> ?sha } }" % iris.term("sha256"))
-        return {row["g"].value: row["sha"].value for row in rows}
+            "SELECT ?g ?sha ?updated WHERE { GRAPH ?g { ?g <%s> ?sha OPTIONAL { ?g <%s> ?updated } } FILTER(?g != <%s>) }"
+            % (iris.term("sha256"), iris.term("recordsUpdated"), iris.ONTOLOGY_GRAPH))
+        return {row["g"].value: (row["sha"].value, row["updated"].value if row["updated"] else None) for row in rows}
 
     def __len__(self) -> int:
         return len(self._store)
 
     # -- writing -----------------------------------------------------------------------------
     def load_ontology(self) -> None:
-        """(Re)load ``ontology/*.ttl`` into the ontology graph, in one transaction."""
+        """Load ``ontology/*.ttl`` into the ontology graph when the files changed (one transaction)."""
         g = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-        quads = []
-        for path in sorted(data_dir("ontology").glob("*.ttl")):
+        files = sorted(data_dir("ontology").glob("*.ttl"))
+        digest = hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+        sha = ox.NamedNode(iris.term("sha256"))
+        if ox.Quad(g, sha, ox.Literal(digest), g) in self._store:
+            return
+        quads = [ox.Quad(g, sha, ox.Literal(digest), g)]
+        for path in files:
             quads += [ox.Quad(q.subject, q.predicate, q.object, g)
                       for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
-        self._store.update(f"DROP SILENT GRAPH <{iris.ONTOLOGY_GRAPH}>")
-        self._store.extend(quads)
+        body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        self._store.update(f"DROP SILENT GRAPH <{iris.ONTOLOGY_GRAPH}> ; INSERT DATA {{ GRAPH <{iris.ONTOLOGY_GRAPH}> {{ {body} }} }}")
 
     def ingest(self, items: Iterable[TrialRecord | SourceError], options: BuildOptions | None = None,
                on_document=None) -> IngestReport:
@@ -148,7 +160,7 @@ class TrialStore:
             checkpoint = self._checkpoint()
             try:
                 self.load_ontology()
-                known = self.documents()
+                known = self._versions()
                 batch: list[tuple[Document, list[ox.Quad]]] = []
                 for item in items:
                     if isinstance(item, SourceError):
@@ -171,28 +183,35 @@ class TrialStore:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _write(self, batch: list[tuple[Document, list[ox.Quad]]], known: dict[str, str], report: IngestReport) -> None:
-        """Write one batch: new documents appended, changed ones replaced, all in one transaction."""
-        new: list[ox.Quad] = []
-        replaced: list[tuple[Document, list[ox.Quad]]] = []
-        seen: dict[str, str] = {}
+    def _write(self, batch: list[tuple[Document, list[ox.Quad]]], known: dict[str, tuple[str, str | None]],
+               report: IngestReport) -> None:
+        """Write one batch in one transaction: new documents appended, new versions replacing old ones.
+
+        A version is not written when the stored one is the same (sha256) or states a later update
+        of the trial (an old download after a newer one); within a batch the last version wins.
+        """
+        chosen: dict[str, tuple[Document, list[ox.Quad]]] = {}
         for doc, quads in batch:
-            if known.get(doc.graph) == doc.sha256 or seen.get(doc.graph) == doc.sha256:
+            stored = chosen[doc.graph][0] if doc.graph in chosen else None
+            sha, updated = (stored.sha256, stored.updated) if stored else known.get(doc.graph, (None, None))
+            if sha == doc.sha256:
                 report.unchanged += 1
-                continue
-            if doc.graph in known or doc.graph in seen:
-                replaced.append((doc, quads))
-                report.replaced += 1
+            elif sha is not None and updated and doc.updated and updated > doc.updated:
+                report.older += 1
             else:
-                new += quads
-                report.added += 1
-            seen[doc.graph] = doc.sha256
-            report.quads_written += len(quads)
+                chosen[doc.graph] = (doc, quads)
+        if not chosen:
+            return
+        new = [q for g, (_, quads) in chosen.items() if g not in known for q in quads]
+        replaced = [(doc, quads) for g, (doc, quads) in chosen.items() if g in known]
+        report.added += len(chosen) - len(replaced)
+        report.replaced += len(replaced)
+        report.quads_written += sum(len(quads) for _, quads in chosen.values())
         if replaced:
             self._store.update(_replace_update(replaced, new))
-        elif new:
+        else:
             self._store.extend(new)
-        known.update(seen)
+        known.update({g: (doc.sha256, doc.updated) for g, (doc, _) in chosen.items()})
 
     def _checkpoint(self) -> Path:
         target = self.path.parent / f".{self.path.name}.checkpoint"

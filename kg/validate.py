@@ -106,7 +106,7 @@ def _local(term: rdflib.term.Node | None) -> str:
 
 def _findings(results: rdflib.Graph, graph_name: str) -> Iterator[Finding]:
     shapes = shapes_graph()
-    for r in results.subjects(RDF.type, SH.ValidationResult):
+    for r in results.objects(None, SH.result):  # top-level results only, not nested sh:detail ones
         value = results.value(r, SH.value)
         yield Finding(
             severity=_local(results.value(r, SH.resultSeverity)),
@@ -135,7 +135,7 @@ def _validate_named(graph_iri: str) -> list[Finding]:
 
 def document_graphs(store: ox.Store) -> list[str]:
     """The named graphs that hold source documents (not the ontology or inferred graphs)."""
-    skip = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}
+    skip = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}  # not source documents
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip)
 
 

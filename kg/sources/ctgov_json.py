@@ -46,7 +46,10 @@ def mesh_id(raw: str | None) -> str | None:
 
 
 def map_study(study: dict, source: Source) -> TrialRecord:
-    """The record for one API v2 study. Raises ``SourceError`` when it cannot be mapped."""
+    """The record for one API v2 study. Raises ``SourceError`` when it cannot be mapped.
+
+    An intervention with an empty name states nothing a graph can identify and is left out.
+    """
     try:
         return _map(study, source)
     except SourceError:
@@ -121,7 +124,7 @@ def _map(study: dict, source: Source) -> TrialRecord:
         keywords=_texts(cond.get("keywords")),
         condition_mesh=_mesh(_get(derived, "conditionBrowseModule", "meshes", default=())),
         intervention_mesh=_mesh(_get(derived, "interventionBrowseModule", "meshes", default=())),
-        interventions=tuple(_intervention(i) for i in arms_mod.get("interventions") or ()),
+        interventions=tuple(i for i in map(_intervention, arms_mod.get("interventions") or ()) if i.name),
         arms=tuple(_arm(a) for a in arms_mod.get("armGroups") or ()),
         sponsors=_sponsors(p.get("sponsorCollaboratorsModule") or {}),
         responsible_party=_get(p, "sponsorCollaboratorsModule", "responsibleParty", "type"),

@@ -84,9 +84,10 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
     if last_updated is None:
         last_updated, _ = _date(root, "lastchanged_date")
     enrollment = root.find("enrollment")
-    interventions = tuple(_intervention(i) for i in root.findall("intervention"))
+    nodes = [n for n in root.findall("intervention") if _t(n, "intervention_name")]  # a nameless one states nothing
+    interventions = tuple(_intervention(i) for i in nodes)
     arm_drugs: dict[str, list[str]] = {}
-    for node, item in zip(root.findall("intervention"), interventions):
+    for node, item in zip(nodes, interventions):
         for label in _all(node, "arm_group_label"):
             arm_drugs.setdefault(label, []).append(item.name)
     sites = tuple(_site(loc) for loc in root.findall("location"))
