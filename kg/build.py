@@ -137,7 +137,7 @@ def _trial(out: _Graph, r: TrialRecord, options: BuildOptions) -> None:
     _conditions(out, t, r)
     _sponsors(out, t, r)
     _interventions_and_arms(out, t, r, options)
-    _sites(out, t, r)
+    _sites(out, t, r, options.warnings)
     _outcomes(out, t, r)
     _people(out, t, r, options)
     _related(out, t, r)
@@ -231,11 +231,13 @@ def _resolution(out: _Graph, i: NamedNode, item: Intervention, resolver: Resolve
         out.add(d, T("unii"), link.unii)
 
 
-def _place(out: _Graph, site: Site) -> tuple[NamedNode | None, str]:
+def _place(out: _Graph, site: Site, warnings: list[str]) -> tuple[NamedNode | None, str]:
     """The country node of a site (typed, with its ISO code), and the key used in site IRIs."""
     c_iri, code = country_iri(site.country)
     if not c_iri:
         return None, "-"
+    if not code:
+        warnings.append(f"unknown country name {site.country!r} ({out.g.value})")
     c = NamedNode(c_iri)
     out.a(c, "Country")
     out.add(c, RDFS_LABEL.value, site.country)
@@ -243,11 +245,11 @@ def _place(out: _Graph, site: Site) -> tuple[NamedNode | None, str]:
     return c, code or c_iri.rsplit("/", 1)[-1]
 
 
-def _sites(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+def _sites(out: _Graph, t: NamedNode, r: TrialRecord, warnings: list[str]) -> None:
     for k, site in enumerate(r.sites, start=1):
         if not site.facility and not site.city:
             continue
-        c, key = _place(out, site)
+        c, key = _place(out, site, warnings)
         s = NamedNode(iris.site(site.facility or site.city or "", site.city, key))
         loc = NamedNode(iris.part(t.value, "location", k))
         out.add(t, T("site"), s)

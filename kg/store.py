@@ -117,6 +117,13 @@ class TrialStore:
         """A SPARQL query over the union of all named graphs."""
         return self._store.query(sparql, use_default_graph_as_union=True, **kwargs)
 
+    def rdflib_dataset(self):
+        """The same store seen through rdflib's API (``rdflib.Dataset`` on oxrdflib), union default graph."""
+        import rdflib
+        from oxrdflib import OxigraphStore
+
+        return rdflib.Dataset(store=OxigraphStore(store=self._store), default_union=True)
+
     def documents(self) -> dict[str, str]:
         """Named graph IRI -> sha256 of every source document in the store."""
         return {g: sha for g, (sha, _) in self._versions().items()}

@@ -22,6 +22,7 @@ from kg.model import Source, Sponsor, TrialRecord
 from kg.sources.reader import read_file, read_paths
 from kg import store as store_module
 from kg.store import TrialStore
+from kg.validate import to_rdflib
 
 from conftest import REPO
 
@@ -174,7 +175,7 @@ def test_export_round_trips(tmp_path: Path, seeds_dir: Path) -> None:
         export(store.oxigraph, tmp_path / "onto.trig", "trig", with_ontology=True)
         ontology = rdflib.Graph()
         for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(iris.ONTOLOGY_GRAPH)):
-            ontology.add(tuple(_rdflib(t) for t in (q.subject, q.predicate, q.object)))
+            ontology.add(tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object)))
     for name, fmt in (("all.nq", ox.RdfFormat.N_QUADS), ("all.trig", ox.RdfFormat.TRIG)):
         back = ox.Store()
         back.load(path=str(tmp_path / name), format=fmt)
@@ -188,12 +189,6 @@ def test_export_round_trips(tmp_path: Path, seeds_dir: Path) -> None:
     g = rdflib.Graph().parse(tmp_path / "all.ttl", format="turtle")
     assert len(g) == len(union)
     assert "@prefix tkg:" in (tmp_path / "all.ttl").read_text(encoding="utf-8")
-
-
-def _rdflib(term):
-    from kg.validate import to_rdflib
-
-    return to_rdflib(term)
 
 
 def test_cli_build_prints_summary_and_export(tmp_path: Path) -> None:
@@ -214,3 +209,23 @@ def test_reading_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "kg", "stats", "--store", str(tmp_path / "none")],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "no trialkg store" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_rdflib_api_works_on_the_store(tmp_path: Path, seeds_dir: Path) -> None:
+    with TrialStore(tmp_path / "s") as store:
+        store.ingest(read_paths([seeds_dir / SEED["002"]]))
+        ds = store.rdflib_dataset()
+        titles = list(ds.query("SELECT ?t WHERE { ?s a <%sTrial> ; <http://purl.org/dc/terms/title> ?t }" % TKG))
+        assert [str(r[0]) for r in titles] == ["Phase III Study of Toripalimab(JS001) Combined With Lenvatinib for Advanced HCC"]
+        trial = rdflib.URIRef(iris.trial("NCT04523493"))
+        assert (trial, rdflib.RDF.type, rdflib.URIRef(iris.term("Trial"))) in ds
+
+
+def test_unknown_country_is_a_build_warning(tmp_path: Path) -> None:
+    from kg.model import Site
+
+    record = TrialRecord(source=Source(path="mem", sha256="0" * 64, format="ctgov-api-v2-json"), nct_id="NCT00000043",
+                         sites=(Site(facility="Clinic", city="Town", country="Atlantis"),))
+    options = BuildOptions()
+    record_quads(record, options)
+    assert options.warnings == ["unknown country name 'Atlantis' (https://w3id.org/trialkg/graph/ctgov/NCT00000043)"]
