@@ -60,3 +60,22 @@ def org_key(name: str) -> str:
     s = _LEGAL_FORMS.sub(" ", s)
     s = re.sub(r"\b(the|of|and)\b", " ", s)
     return " ".join(s.replace("-", " ").split())
+
+
+_CODE_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:[\s\-_/.]?[A-Za-z0-9]+){0,3}$")
+
+
+def is_code_like(text: str) -> bool:
+    """A development code: letters and digits, short, few parts (``JS001``, ``BGB-A317``, ``SHR 1210``)."""
+    folded = fold(text)
+    return bool(_CODE_SHAPE.match(folded)) and len(re.sub(r"[^a-z0-9]", "", folded)) <= 14
+
+
+def code_key(text: str) -> str:
+    """``'JS 001'``, ``'JS-001'``, ``'js001'`` -> ``'JS001'``: letters and digits only, upper case."""
+    return re.sub(r"[^A-Z0-9]", "", fold(text).upper())
+
+
+def digits(text: str) -> str:
+    """The digit sequence of a name (codes that differ in digits are different drugs)."""
+    return re.sub(r"\D", "", text)

@@ -1,0 +1,171 @@
+"""The drug dictionary: the shipped FDA UNII names (``data/drugs``) and the curated table
+(``data/aliases/drug-aliases.tsv``), indexed by normalized name and by code key.
+
+Built once per data version and cached (pickle in ``$XDG_CACHE_HOME/trialkg``), so a process
+loads it in a fraction of a second; nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import os
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.normalize import code_key, fold, is_code_like
+from kg.resources import data_dir
+
+# Kinds of names, in the order that wins when a key names several substances:
+# curated > official > brand > code > common.
+KINDS = ("curated", "of", "bn", "cd", "cn")
+CACHE_VERSION = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Substance:
+    unii: str
+    name: str  # display name (the INN where there is one)
+    moiety: str | None  # the active moiety's UNII for a salt or ester
+    drugbank: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One name of one substance, as found under a key."""
+
+    unii: str
+    kind: str  # one of KINDS
+    rank: int  # position of kind in KINDS (lower wins)
+
+
+@dataclass
+class DrugDictionary:
+    """Names packed as ints (substance index << 3 | kind) so the index loads fast and stays small."""
+
+    uniis: list[str] = field(default_factory=list)
+    display: list[str] = field(default_factory=list)
+    moiety: list[int] = field(default_factory=list)  # index of the moiety, or -1
+    drugbank: list[str] = field(default_factory=list)
+    by_name: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    by_code: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first letter -> keys of word-like names
+    curated: dict[str, str] = field(default_factory=dict)  # folded curated alias -> its kind (misspelling ...)
+    version: str = ""
+
+    def entries(self, packed: tuple[int, ...]) -> list[Entry]:
+        return [Entry(self.uniis[v >> 3], KINDS[v & 7], v & 7) for v in packed]
+
+    def lookup_name(self, key: str) -> list[Entry]:
+        return self.entries(self.by_name.get(key, ()))
+
+    def lookup_code(self, key: str) -> list[Entry]:
+        return self.entries(self.by_code.get(key, ()))
+
+    def substance(self, unii: str) -> Substance:
+        i = self._index()[unii]
+        m = self.moiety[i]
+        return Substance(unii, self.display[i], self.uniis[m] if m >= 0 else None, self.drugbank[i] or None)
+
+    def canonical(self, unii: str) -> Substance:
+        """The substance a UNII stands for, salts and esters taken to their active moiety."""
+        s = self.substance(unii)
+        return self.substance(s.moiety) if s.moiety else s
+
+    def _index(self) -> dict[str, int]:
+        if not hasattr(self, "_unii_index"):
+            self._unii_index = {u: i for i, u in enumerate(self.uniis)}
+        return self._unii_index
+
+
+def _files() -> list[Path]:
+    return [data_dir("data") / "drugs" / "unii-names.tsv.gz", data_dir("data") / "drugs" / "substances.tsv.gz",
+            data_dir("data") / "aliases" / "drug-aliases.tsv"]
+
+
+def _version() -> str:
+    h = hashlib.sha256(str(CACHE_VERSION).encode())
+    for p in _files():
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def build() -> DrugDictionary:
+    """Index the shipped files (a few seconds)."""
+    names, substances, curated = _files()
+    d = DrugDictionary()
+    index: dict[str, int] = {}
+    moieties: list[str] = []
+    with gzip.open(substances, "rt", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            index[row["unii"]] = len(d.uniis)
+            d.uniis.append(row["unii"])
+            d.display.append(row["display_name"])
+            d.drugbank.append(row["drugbank_id"])
+            moieties.append(row["moiety_unii"])
+    d.moiety = [index.get(m, -1) if m else -1 for m in moieties]
+    by_name: dict[str, set[int]] = defaultdict(set)
+    by_code: dict[str, set[int]] = defaultdict(set)
+    fuzzy: dict[str, set[str]] = defaultdict(set)
+
+    def add(unii: str, kind: str, name: str) -> None:
+        if unii not in index:
+            return
+        packed = index[unii] << 3 | KINDS.index(kind)
+        key = fold(name)
+        by_name[key].add(packed)
+        if is_code_like(name):
+            by_code[code_key(name)].add(packed)
+        elif kind in ("of", "curated") and len(key) >= 7 and key.isalpha():  # INN-like names only
+            fuzzy[key[0]].add(key)
+
+    with gzip.open(names, "rt", encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            unii, kind, name = line.rstrip("\n").split("\t")
+            add(unii, kind, name)
+    with open(curated, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            add(row["unii"], "curated", row["alias"])
+            d.curated[fold(row["alias"])] = row["kind"]
+    d.by_name = {k: tuple(sorted(v)) for k, v in by_name.items()}
+    d.by_code = {k: tuple(sorted(v)) for k, v in by_code.items()}
+    d.fuzzy = {k: tuple(sorted(v)) for k, v in fuzzy.items()}
+    d.version = _version()
+    return d
+
+
+def _cache_path(version: str) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "trialkg" / f"drug-dictionary-{version}.pickle"
+
+
+@lru_cache(maxsize=1)
+def load() -> DrugDictionary:
+    """The dictionary, from the cache when it matches the shipped files, else built and cached."""
+    version = _version()
+    path = _cache_path(version)
+    try:
+        with open(path, "rb") as fh:
+            d = pickle.load(fh)
+        if isinstance(d, DrugDictionary) and d.version == version:
+            return d
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    d = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(d, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for stale in path.parent.glob("drug-dictionary-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home: build each time
+    return d

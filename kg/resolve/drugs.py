@@ -1,0 +1,249 @@
+"""Drug mentions -> canonical drugs, in explicit tiers; every match says how it was made.
+
+Tiers, tried in order for each name (the first that answers wins):
+
+``curated``      the curated table (misspellings, codes missing from UNII, formulation codes)
+``exact``        the name as a dictionary has it, ignoring case only
+``normalized``   Unicode NFKC, accents, every dash and space variant, ®/™, full-width forms
+``code-key``     development codes with separators removed (JS 001 = JS-001 = JS001)
+``formulation``  a code with a formulation suffix (JS001sc -> JS001)
+``salt-form``    salt, ester, dose, route and dosage-form words removed (lenvatinib mesylate 10 mg capsules)
+``record-alias`` names learned from ingested records (intervention ``otherNames``), with the record as evidence
+``fuzzy``        edit-distance match, only for word-like names: never for codes, never when digits differ
+
+A mention is first cleaned of descriptors ("Drug:", "PD-1 inhibitor JS-001", "PD-1 antibody (péamplimab)");
+if it does not resolve whole it is split into the drugs of a combination ("A combined with B",
+"A/B", "A，B or C"). Placebo, standard of care, procedures and drug classes are typed, never linked.
+A name that names several drugs is ambiguous: all candidates are returned and none is linked.
+Salts and esters resolve to their active moiety (Lenvima -> lenvatinib mesylate -> lenvatinib).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from kg.normalize import code_key, digits, fold, is_code_like
+from kg.resolve.dictionary import DrugDictionary, Entry, load
+from kg.resources import data_dir
+
+SCORES = {"curated": 1.0, "regimen": 1.0, "exact": 1.0, "normalized": 0.99, "code-key": 0.98, "formulation": 0.95,
+          "salt-form": 0.95, "record-alias": 0.9}
+FUZZY_CUTOFF = 88.0
+FUZZY_MARGIN = 4.0
+
+_PREFIX = re.compile(r"^(drug|biological|combination product|other|genetic|dietary supplement|radiation|procedure)\s*:\s*", re.I)
+_DESCRIPTOR = re.compile(  # "PD-1 inhibitor JS-001", "Anti-IgE antibody omalizumab", "recombinant humanized anti-PD-1 mAb X"
+    r"^(?:(?:recombinant|humani[sz]ed|fully human|chimeric)\s+)*(?:anti[- ]?)?[a-z0-9]{1,6}(?:-[a-z0-9]{1,4})?(?:\s*/\s*\S+)?"
+    r"\s+(?:monoclonal\s+)?(?:antibody|antibodies|inhibitors?|mab|blockers?|agonists?|antagonists?)\s+", re.I)
+_DOSE = re.compile(r"\bauc\s*=?\s*\d+(?:\.\d+)?|\b\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|mg/kg|mg/m2|mg/m²|auc|milligrams?|micrograms?|grams?)(?:\s*/\s*(?:kg|m2|m²|day|d|week))?\b", re.I)
+_FORM_WORDS = re.compile(
+    r"\b(?:for (?:injection|infusion|(?:oral )?(?:solution|suspension))|injection|injectable|infusion|intravenous(?:ly)?|subcutaneous(?:ly)?|intramuscular|oral(?:ly)?|"
+    r"tablets?|capsules?|solution|suspension|concentrate|powder|lyophili[sz]ed|film[- ]coated|extended[- ]release|"
+    r"sustained[- ]release|dispersible|(?:q\dw)|qd|bid|once daily|twice daily|daily|weekly|iv|sc|po|im|"
+    r"(?:nanoparticle )?(?:albumin|protein)[- ](?:bound|stabili[sz]ed)|nanoparticle|liposomal|pegylated|"
+    r"adjuvant|neoadjuvant|maintenance|consolidation|single[- ]agent|(?:as )?monotherapy|alone|"
+    r"(?:low|high|standard)[- ]dose|"
+    r"mesylate|mesilate|hydrochloride|dihydrochloride|hcl|sulfate|sodium|disodium|potassium|calcium|maleate|tartrate|"
+    r"citrate|acetate|phosphate|besylate|tosylate|fumarate|succinate|malate|bromide|chloride|monohydrate|hydrate|"
+    r"dimaleate|diarginine|tromethamine|meglumine)\b", re.I)
+_FORMULATION_SUFFIX = re.compile(r"^(?P<code>.*\d)(?P<suffix>sc|iv|sq|po|im|er|xr)$", re.I)
+_SPLIT = re.compile(r"\s*(?:\bcombined with\b|\bin combination with\b|\bfollowed by\b|\bplus\b|\bwith\b|\band\b|\bor\b|\bvs\.?|"
+                    r"\bversus\b|[+/,;，、；&])\s*", re.I)
+_PAREN = re.compile(r"[(（\[]([^()（）\[\]]*)[)）\]]")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A canonical drug for (part of) a mention."""
+
+    id: str  # "unii:<UNII>"
+    label: str  # the INN (lower case) or display name
+    method: str  # the tier that matched
+    score: float
+    matched: str  # the part of the mention that matched
+    unii: str
+    drugbank: str | None = None
+    misspelling: bool = False
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "method": self.method, "score": self.score,
+                "matched": self.matched, "unii": self.unii, "drugbank": self.drugbank}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The answer for one mention."""
+
+    text: str
+    status: str  # resolved | ambiguous | unresolved | not_a_drug
+    matches: tuple[Match, ...] = ()
+    kinds: tuple[str, ...] = ()  # Comparator / Procedure / DrugClass parts that are not drugs
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "status": self.status, "matches": [m.to_dict() for m in self.matches],
+                "not_drug_parts": list(self.kinds)}
+
+
+@lru_cache(maxsize=1)
+def regimens() -> dict[str, tuple[str, ...]]:
+    """Folded regimen name -> the INNs of its drugs (``data/aliases/regimens.tsv``)."""
+    with open(data_dir("data") / "aliases" / "regimens.tsv", encoding="utf-8") as fh:
+        return {fold(row["regimen"]): tuple(row["drugs"].split(";")) for row in csv.DictReader(fh, delimiter="\t")}
+
+
+@lru_cache(maxsize=1)
+def not_drug_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    with open(data_dir("data") / "aliases" / "not-drugs.tsv", encoding="utf-8") as fh:
+        return tuple((re.compile(row["pattern"]), row["kind"]) for row in csv.DictReader(fh, delimiter="\t"))
+
+
+def not_a_drug(text: str) -> str | None:
+    """``Comparator``, ``Procedure`` or ``DrugClass`` for a mention that names no drug."""
+    key = fold(text).strip(" .")
+    for pattern, kind in not_drug_patterns():
+        if pattern.search(key):
+            return kind
+    return None
+
+
+@dataclass
+class DrugResolver:
+    """Resolve mentions with the shipped dictionary, plus aliases learned from records."""
+
+    dictionary: DrugDictionary = field(default_factory=load)
+    learned: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded alias -> (unii, evidence)
+
+    # -- one name ----------------------------------------------------------------------------
+    def _matches(self, entries: list[Entry], method: str, matched: str, score: float | None = None) -> list[Match]:
+        """Entries under one key -> matches: the best kind wins; different moieties left are candidates."""
+        if not entries:
+            return []
+        best = min(e.rank for e in entries)
+        out: dict[str, Match] = {}
+        for e in entries:
+            if e.rank != best:
+                continue
+            s = self.dictionary.canonical(e.unii)
+            label = s.name.lower() if s.name.isupper() else s.name
+            out.setdefault(s.unii, Match(id=f"unii:{s.unii}", label=label, method=method, score=score or SCORES[method],
+                                         matched=matched, unii=s.unii, drugbank=s.drugbank,
+                                         misspelling=self.dictionary.curated.get(fold(matched)) == "misspelling"))
+        return list(out.values())
+
+    def _name(self, name: str) -> list[Match]:
+        """All tiers for one name (no splitting)."""
+        name = name.strip(" .-:;'\"")
+        if not name:
+            return []
+        d = self.dictionary
+        key = fold(name)
+        entries = d.lookup_name(key)
+        if entries:
+            if key in d.curated:
+                return self._matches([e for e in entries if e.kind == "curated"] or entries, "curated", name)
+            return self._matches(entries, "exact" if name.casefold() == key else "normalized", name)
+        if is_code_like(name):
+            if found := d.lookup_code(code_key(name)):
+                return self._matches(found, "code-key", name)
+            if (m := _FORMULATION_SUFFIX.match(code_key(name))) and (found := d.lookup_code(m["code"])):
+                return self._matches(found, "formulation", name)
+        stripped = " ".join(_FORM_WORDS.sub(" ", _DOSE.sub(" ", name)).split()).strip(" ,.-")
+        if stripped and stripped != name:
+            if found := d.lookup_name(fold(stripped)):
+                return self._matches(found, "salt-form", name)
+            if is_code_like(stripped) and (found := d.lookup_code(code_key(stripped))):
+                return self._matches(found, "salt-form", name)
+        if key in self.learned:
+            unii, _ = self.learned[key]
+            return self._matches([Entry(unii, "cn", 4)], "record-alias", name)
+        return self._fuzzy(name, key)
+
+    def _fuzzy(self, name: str, key: str) -> list[Match]:
+        """Edit distance, only for word-like names of 6+ letters; the best must be unique and clear."""
+        if len(key) < 6 or not key.replace(" ", "").isalpha() or digits(name):
+            return []
+        pool = [k for k in self.dictionary.fuzzy.get(key[0], ()) if abs(len(k) - len(key)) <= 3]
+        if not pool:
+            return []
+        found = process.extract(key, pool, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZY_CUTOFF)
+        if not found:
+            return []
+        best_key, best, _ = found[0]
+        candidates = self._matches(self.dictionary.lookup_name(best_key), "fuzzy", name, round(best / 100, 3))
+        others = [f for f in found[1:] if best - f[1] < FUZZY_MARGIN]
+        for other_key, score, _ in others:  # a close second to another drug: ambiguous
+            candidates += [m for m in self._matches(self.dictionary.lookup_name(other_key), "fuzzy", name, round(score / 100, 3))
+                           if m.unii not in {c.unii for c in candidates}]
+        return candidates
+
+    # -- a mention ---------------------------------------------------------------------------
+    def _clean(self, text: str) -> str:
+        """Without a type prefix ("Drug:") or a leading descriptor ("PD-1 inhibitor JS-001")."""
+        text = _PREFIX.sub("", text.strip())
+        if _DESCRIPTOR.match(text) and not self._name(text):
+            return _DESCRIPTOR.sub("", text).strip() or text
+        return text
+
+    def _names(self, text: str) -> list[Match]:
+        """Drug matches for one part: the name, else its name and the names in its parentheses
+        taken as alternatives ("Toripalimab(JS001)", "PD-1 antibody (péamplimab)")."""
+        text = self._clean(text)
+        if found := self._name(text):
+            return found
+        inner = [p for p in _PAREN.findall(text) if p.strip()]
+        outer = _PAREN.sub(" ", text).strip()
+        # an acronym in parentheses ("(PE)", "(SLIT)") is too short to name a drug on its own
+        alternatives = ([self._clean(outer)] if outer else []) + [self._clean(p) for p in inner
+                                                                     if is_code_like(p) or len(p.strip()) >= 5]
+        found_by_unii = {m.unii: m for p in alternatives if p != text for m in self._name(p)}
+        return list(found_by_unii.values())
+
+    def _part(self, part: str) -> list[tuple[list[Match], str | None]]:
+        """One part of a mention: its not-a-drug kind (the curated table wins), a regimen's drugs,
+        or its matches. A list of (matches, kind), one per drug the part names."""
+        if kind := not_a_drug(_PREFIX.sub("", part)):
+            return [([], kind)]
+        if drugs := regimens().get(fold(self._clean(part))):
+            return [([replace(m, method="regimen", score=SCORES["regimen"], matched=part) for m in self._name(d)], None)
+                    for d in drugs]
+        return [(self._names(part), None)]
+
+    def resolve(self, text: str) -> Resolution:
+        """Resolve one mention (an intervention name, an alias, a phrase naming a combination)."""
+        bare = _PAREN.sub(lambda m: " " if _DOSE.search(m[1]) or _FORM_WORDS.search(m[1]) else m[0], text)
+        parts = [p for p in _SPLIT.split(_PREFIX.sub("", bare)) if p and p.strip(" .")]
+        if len(parts) > 1 and not (whole := self._name(self._clean(text))):
+            return self._answer(text, [r for part in parts for r in self._part(part)])
+        return self._answer(text, self._part(text))
+
+    @staticmethod
+    def _answer(text: str, results: list[tuple[list[Match], str | None]]) -> Resolution:
+        groups = [found for found, _ in results if found]
+        kinds = [kind for found, kind in results if not found and kind]
+        if any(len(g) > 1 for g in groups):
+            candidates = {m.unii: m for g in groups for m in g}
+            return Resolution(text, "ambiguous", tuple(candidates.values()), tuple(kinds))
+        matches = {g[0].unii: g[0] for g in groups}
+        if matches:
+            return Resolution(text, "resolved", tuple(matches.values()), tuple(kinds))
+        if kinds:
+            return Resolution(text, "not_a_drug", (), tuple(kinds))
+        return Resolution(text, "unresolved")
+
+    # -- learning from records ---------------------------------------------------------------
+    def learn(self, name: str, other_names: tuple[str, ...], evidence: str) -> None:
+        """Other names of an intervention whose name resolves to exactly one drug become its aliases."""
+        r = self.resolve(name)
+        if r.status != "resolved" or len(r.matches) != 1:
+            return
+        unii = r.matches[0].unii
+        for other in other_names:
+            for alias in [other] + [p for p in _SPLIT.split(other) if p.strip()]:
+                key = fold(alias.strip())
+                if key and not self.dictionary.lookup_name(key) and not self._name(alias) and key not in self.learned:
+                    self.learned[key] = (unii, evidence)
