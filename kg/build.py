@@ -18,6 +18,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from kg import iris
 from kg.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
+from kg.resolve.conditions import resolve_condition
 from kg.resolve.sponsors import is_placeholder
 from kg.provenance import RDF_TYPE, XSD, Document, document, provenance_quads
 from kg.sources import vocab
@@ -39,6 +40,8 @@ class DrugLink:
     score: float
     matched: str
     unii: str | None = None
+    misspelling: bool = False
+    aliases: tuple[tuple[str, bool], ...] = ()  # spellings this record gives the drug: (text, is a misspelling)
 
 
 # A resolver maps one intervention to its drug links and, when it is not a drug, a kind
@@ -49,6 +52,7 @@ Resolver = Callable[[Intervention], tuple[list[DrugLink], str | None]]
 @dataclass
 class BuildOptions:
     include_contacts: bool = False
+    resolve: bool = True  # link interventions to drugs (the store supplies a resolver when none is given)
     resolver: Resolver | None = None
     ingested_at: datetime | None = None
     warnings: list[str] = field(default_factory=list)
@@ -163,24 +167,34 @@ def _conditions(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
         out.a(c, "Condition")
         out.add(c, RDFS_LABEL.value, name)
         out.add(c, T("nameKey"), fold(name))
-    for m in r.condition_mesh:
+        found = resolve_condition(name)
+        for m in found["matches"]:  # acronyms and variants to one MeSH condition
+            mesh = _mesh_condition(out, t, m["id"].removeprefix("mesh:"), m["label"])
+            out.add(c, T("meshConcept"), mesh)
+    for m in r.condition_mesh:  # MeSH terms the registry assigned
         if m.id:
-            c = NamedNode(iris.mesh(m.id))
-            out.add(t, T("meshCondition"), c)
-            out.a(c, "Condition")
-            out.add(c, SKOS + "prefLabel", m.term)
-            out.add(c, T("meshId"), m.id)
+            _mesh_condition(out, t, m.id, m.term)
+
+
+def _mesh_condition(out: _Graph, t: NamedNode, mesh_id: str, term: str) -> NamedNode:
+    c = NamedNode(iris.mesh(mesh_id))
+    out.add(t, T("meshCondition"), c)
+    out.a(c, "Condition")
+    out.add(c, SKOS + "prefLabel", term)
+    out.add(c, T("meshId"), mesh_id)
+    return c
 
 
 def _sponsors(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
     for s in r.sponsors:
-        o = NamedNode(iris.organization(s.name))
+        placeholder = is_placeholder(s.name)
+        o = NamedNode(iris.placeholder_organization(t.value, s.name) if placeholder else iris.organization(s.name))
         out.add(t, T("leadSponsor") if s.role == "LEAD" else T("collaborator") if s.role == "COLLABORATOR" else T("sponsor"), o)
         out.a(o, "Organization")
         out.add(o, RDFS_LABEL.value, s.name)
         if s.sponsor_class:
             out.add(o, T("sponsorClass"), NamedNode(iris.enum("sponsorClass", s.sponsor_class)))
-        if is_placeholder(s.name):
+        if placeholder:
             out.add(o, T("isPlaceholder"), True)
 
 
@@ -213,6 +227,8 @@ def _interventions_and_arms(out: _Graph, t: NamedNode, r: TrialRecord, options: 
 
 
 def _resolution(out: _Graph, i: NamedNode, item: Intervention, resolver: Resolver) -> None:
+    """Links of an intervention to its drugs, each with how it was resolved; the record's own spellings
+    become labels of the drug in this record's graph (the record is their evidence)."""
     links, kind = resolver(item)
     if kind:
         out.a(i, kind)
@@ -229,6 +245,9 @@ def _resolution(out: _Graph, i: NamedNode, item: Intervention, resolver: Resolve
         out.a(d, "Drug")
         out.add(d, SKOS + "prefLabel", link.label)
         out.add(d, T("unii"), link.unii)
+        for spelling, misspelt in link.aliases:
+            out.add(d, SKOS + ("hiddenLabel" if misspelt else "altLabel"), spelling)
+            out.add(d, T("aliasKey"), fold(spelling))
 
 
 def _place(out: _Graph, site: Site, warnings: list[str]) -> tuple[NamedNode | None, str]:

@@ -204,6 +204,86 @@ def export_cmd(store_dir: str | None, fmt: str, output: str, with_ontology: bool
     err.print(f"wrote {output} ({fmt})")
 
 
+@main.command()
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--kind", type=click.Choice(["drug", "sponsor", "condition"]), default="drug", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per text).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Also use aliases learned from the records in this store.")
+def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | None) -> None:
+    """Resolve drug, sponsor or condition names to canonical entities, saying how (method, score).
+
+    Works without a store (the shipped dictionaries); with --store it also uses the aliases that
+    ingested records gave (interventions' other names). A combination gives one match per drug;
+    an ambiguous name lists every candidate and links none.
+    """
+    results = []
+    if kind == "drug":
+        from kg.resolve.drugs import DrugResolver
+
+        learned = {}
+        if store_dir:
+            with _open(store_dir) as store:
+                learned = store.learned_aliases()
+        resolver = DrugResolver(learned=learned)
+        results = [resolver.resolve(t).to_dict() for t in texts]
+    elif kind == "sponsor":
+        from kg.resolve.sponsors import resolve_sponsor
+
+        results = [resolve_sponsor(t) for t in texts]
+    else:
+        from kg.resolve.conditions import resolve_condition
+
+        results = [resolve_condition(t) for t in texts]
+    if as_json:
+        sys.stdout.write(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = Table(title=f"kg resolve --kind {kind}")
+    for column in ("text", "status", "id", "label", "method", "score"):
+        table.add_column(column)
+    for r in results:
+        matches = r["matches"] or [{}]
+        for k, m in enumerate(matches):
+            table.add_row(r["text"] if k == 0 else "", r["status"] if k == 0 else "", m.get("id", ""), m.get("label", ""),
+                          m.get("method", ""), f"{m['score']:.2f}" if "score" in m else "")
+    out.print(table)
+
+
+@main.command()
+@click.argument("drug", required=False)
+@store_option
+@click.option("--unresolved", is_flag=True, help="List intervention names that resolved to no drug, most frequent first.")
+@click.option("--limit", type=int, default=100, show_default=True)
+def aliases(drug: str | None, store_dir: str | None, unresolved: bool, limit: int) -> None:
+    """Alias curation: every name of DRUG (any spelling) with its source, or --unresolved mentions."""
+    from kg.curation import names_of_drug, unresolved_interventions
+
+    if not unresolved and not drug:
+        raise click.UsageError("give a DRUG name, or --unresolved")
+    with _open(store_dir) as store:
+        if unresolved:
+            table = Table(title="unresolved intervention names (add rows to data/aliases/drug-aliases.tsv)")
+            for column in ("name", "trials", "types"):
+                table.add_column(column)
+            for name, n, types in unresolved_interventions(store, limit):
+                table.add_row(name, str(n), types)
+            out.print(table)
+            return
+        from kg import iris
+        from kg.resolve.drugs import DrugResolver
+
+        result = DrugResolver(learned=store.learned_aliases()).resolve(drug)
+        if result.status != "resolved" or len(result.matches) != 1:
+            raise KGError(f"{drug!r} names no single drug ({result.status})")
+        match = result.matches[0]
+        table = Table(title=f"names of {match.label} ({match.id})")
+        for column in ("name", "kind", "source graph"):
+            table.add_column(column)
+        for label, kind_, graph in names_of_drug(store, iris.drug(unii=match.unii)):
+            table.add_row(label, kind_, graph)
+        out.print(table)
+
+
 def run() -> None:
     """Entry point that turns any product error into one line and exit code 2."""
     try:

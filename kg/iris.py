@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from kg.normalize import org_key, slug
+from kg.normalize import slug
+from kg.resolve.sponsors import sponsor_key
 
 BASE = "https://w3id.org/trialkg/"
 ID = BASE + "id/"
@@ -19,6 +20,7 @@ GRAPH = BASE + "graph/"
 ONTOLOGY = BASE + "ontology#"
 INFERRED_GRAPH = GRAPH + "inferred"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
+DICTIONARY_GRAPH = GRAPH + "dictionary"
 
 
 def _seg(text: str) -> str:
@@ -55,8 +57,13 @@ def drug(unii: str | None = None, name: str | None = None) -> str:
 
 
 def organization(name: str) -> str:
-    """An organization by its legal-form-insensitive key (``Co., Ltd.``, ``Inc.`` ... ignored)."""
-    return f"{ID}org/{_seg(org_key(name) or name)}"
+    """An organization by its sponsor key (legal forms, and a company's place prefix, ignored)."""
+    return f"{ID}org/{_seg(sponsor_key(name) or name)}"
+
+
+def placeholder_organization(trial_iri: str, name: str) -> str:
+    """A placeholder sponsor name ("Sponsor GmbH"): its own node per trial, never merged."""
+    return f"{trial_iri}/placeholder-sponsor/{_seg(name)}"
 
 
 def condition(name: str) -> str:

@@ -30,9 +30,14 @@ from kg.errors import KGError, SourceError
 from kg.model import TrialRecord
 from kg.provenance import Document
 from kg.resources import data_dir
+from kg.normalize import fold
+from kg.resolve.drugs import DrugResolver
+from kg.resolve.linker import InterventionLinker
 from kg.rules import apply_rules
+from kg.drug_graph import refresh_dictionary_graph
 
 BATCH_DOCUMENTS = 500
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 _LOCK = ".kg-writer.lock"
 
 
@@ -124,9 +129,25 @@ class TrialStore:
 
         return rdflib.Dataset(store=OxigraphStore(store=self._store), default_union=True)
 
+    def learned_aliases(self) -> dict[str, tuple[str, str]]:
+        """Drug names that ingested records gave (skos:altLabel/hiddenLabel in their graphs), by folded
+        key -> (UNII, graph of the record that is the evidence); a name given to two drugs is left out."""
+        rows = self._store.query(
+            "SELECT ?label ?unii ?g WHERE { GRAPH ?g { ?d <%s> ?unii ; ?p ?label . "
+            "VALUES ?p { <%saltLabel> <%shiddenLabel> } } FILTER(?g != <%s>) }"
+            % (iris.term("unii"), SKOS, SKOS, iris.DICTIONARY_GRAPH))
+        found: dict[str, tuple[str, str]] = {}
+        clash: set[str] = set()
+        for row in rows:
+            key = fold(row["label"].value)
+            if key in found and found[key][0] != row["unii"].value:
+                clash.add(key)
+            found.setdefault(key, (row["unii"].value, row["g"].value))
+        return {k: v for k, v in found.items() if k not in clash}
+
     def documents(self) -> dict[str, str]:
         """Named graph IRI -> sha256 of every source document in the store."""
-        return {g: sha for g, (sha, _) in self._versions().items()}
+        return {g: sha for g, (sha, _) in self._versions().items() if g != iris.DICTIONARY_GRAPH}
 
     def _versions(self) -> dict[str, tuple[str, str | None]]:
         """Named graph IRI -> (sha256, last update the record states) of every source document."""
@@ -161,6 +182,8 @@ class TrialStore:
             raise KGError("the store is open read-only")
         options = options or BuildOptions()
         options.ingested_at = options.ingested_at or datetime.now(timezone.utc)
+        if options.resolver is None and options.resolve:
+            options.resolver = InterventionLinker(DrugResolver(learned=self.learned_aliases()))
         report = IngestReport()
         start = time.perf_counter()
         with self._writer_lock():
@@ -180,6 +203,8 @@ class TrialStore:
                     if on_document:
                         on_document(item)
                 self._write(batch, known, report)
+                if options.resolve:
+                    refresh_dictionary_graph(self._store)
                 apply_rules(self._store)
                 self._store.flush()
             except BaseException:

@@ -169,3 +169,27 @@ def load() -> DrugDictionary:
     except OSError:
         pass  # a read-only home: build each time
     return d
+
+
+def names_of(dictionary: DrugDictionary, uniis: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """Every shipped name of the given canonical drugs, their salts' names included: unii -> [(kind, name)].
+
+    Read from the shipped file on demand (the in-memory index keeps keys, not names).
+    """
+    out: dict[str, list[tuple[str, str]]] = {u: [] for u in uniis}
+    names, _, curated = _files()
+    with gzip.open(names, "rt", encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            unii, kind, name = line.rstrip("\n").split("\t")
+            try:
+                canonical = dictionary.canonical(unii).unii
+            except KeyError:
+                continue
+            if canonical in out:
+                out[canonical].append((kind, name))
+    with open(curated, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["unii"] in out:
+                out[row["unii"]].append((row["kind"], row["alias"]))
+    return out

@@ -89,6 +89,12 @@ class Resolution:
                 "not_drug_parts": list(self.kinds)}
 
 
+def split_names(text: str) -> list[str]:
+    """A name, or the names of a list such as ``"CHS-007, TAB001, JS001"`` (for aliases)."""
+    parts = [p.strip(" .") for p in re.split(r"\s*[,;，；、]\s*", text) if p.strip(" .")]
+    return parts or [text]
+
+
 @lru_cache(maxsize=1)
 def regimens() -> dict[str, tuple[str, ...]]:
     """Folded regimen name -> the INNs of its drugs (``data/aliases/regimens.tsv``)."""

@@ -1,0 +1,69 @@
+"""The dictionary graph: every shipped name of the drugs the store links to, as SKOS labels.
+
+``graph/dictionary`` holds, for each drug any record links to: ``skos:prefLabel`` (the INN),
+``skos:altLabel`` for every code, brand, common and salt-form name of the shipped dictionary,
+``skos:hiddenLabel`` for curated misspellings, normalized ``tkg:aliasKey``s for fast look-ups,
+the UNII and the DrugBank id. It is described as a source document of its own (the shipped
+dictionary and its version) and rebuilt only when the set of drugs or the dictionary changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+import pyoxigraph as ox
+
+from kg import __version__, iris
+from kg.normalize import fold
+from kg.provenance import RDF_TYPE, XSD
+from kg.resolve.dictionary import load, names_of
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+
+
+def refresh_dictionary_graph(store: ox.Store) -> None:
+    """Rebuild ``graph/dictionary`` in one transaction if the linked drugs or the dictionary changed."""
+    g = ox.NamedNode(iris.DICTIONARY_GRAPH)
+    uniis = sorted({row["u"].value for row in store.query(
+        "SELECT DISTINCT ?u WHERE { GRAPH ?g { ?d a <%s> ; <%s> ?u } FILTER(?g != <%s>) }"
+        % (iris.term("Drug"), iris.term("unii"), iris.DICTIONARY_GRAPH))})
+    dictionary = load()
+    digest = hashlib.sha256((dictionary.version + "|" + ",".join(uniis)).encode()).hexdigest()
+    sha = ox.NamedNode(iris.term("sha256"))
+    if ox.Quad(g, sha, ox.Literal(digest), g) in store:
+        return
+    quads = [ox.Quad(g, RDF_TYPE, ox.NamedNode(iris.term("SourceDocument")), g),
+             ox.Quad(g, sha, ox.Literal(digest), g),
+             ox.Quad(g, ox.NamedNode(iris.term("sourcePath")), ox.Literal("data/drugs (shipped with trialkg)"), g),
+             ox.Quad(g, ox.NamedNode(iris.term("documentKey")), ox.Literal(f"dictionary:{dictionary.version}"), g),
+             ox.Quad(g, ox.NamedNode(DCT + "format"), ox.Literal("trialkg-drug-dictionary"), g),
+             ox.Quad(g, ox.NamedNode(PROV + "wasGeneratedBy"), ox.NamedNode(f"{iris.DICTIONARY_GRAPH}#build"), g),
+             ox.Quad(ox.NamedNode(f"{iris.DICTIONARY_GRAPH}#build"), ox.NamedNode(PROV + "wasAssociatedWith"),
+                     ox.NamedNode(iris.parser("trialkg-drug-dictionary")), g),
+             ox.Quad(ox.NamedNode(f"{iris.DICTIONARY_GRAPH}#build"), ox.NamedNode(PROV + "endedAtTime"),
+                     ox.Literal(datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                datatype=ox.NamedNode(XSD + "dateTime")), g),
+             ox.Quad(ox.NamedNode(iris.parser("trialkg-drug-dictionary")), RDF_TYPE, ox.NamedNode(iris.term("Parser")), g),
+             ox.Quad(ox.NamedNode(iris.parser("trialkg-drug-dictionary")), ox.NamedNode(iris.term("parserVersion")),
+                     ox.Literal(__version__), g)]
+    for unii, names in names_of(dictionary, set(uniis)).items():
+        s = dictionary.substance(unii)
+        d = ox.NamedNode(iris.drug(unii=unii))
+        label = s.name.lower() if s.name.isupper() else s.name
+        quads += [ox.Quad(d, RDF_TYPE, ox.NamedNode(iris.term("Drug")), g),
+                  ox.Quad(d, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label), g),
+                  ox.Quad(d, ox.NamedNode(iris.term("unii")), ox.Literal(unii), g),
+                  ox.Quad(d, ox.NamedNode(iris.term("aliasKey")), ox.Literal(fold(label)), g)]
+        if s.drugbank:
+            quads.append(ox.Quad(d, ox.NamedNode(iris.term("drugbankId")), ox.Literal(s.drugbank), g))
+        for kind, name in names:
+            if fold(name) == fold(label):
+                continue
+            prop = "hiddenLabel" if kind == "misspelling" else "altLabel"
+            quads.append(ox.Quad(d, ox.NamedNode(SKOS + prop), ox.Literal(name), g))
+            quads.append(ox.Quad(d, ox.NamedNode(iris.term("aliasKey")), ox.Literal(fold(name)), g))
+    body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in dict.fromkeys(quads))
+    store.update(f"DROP SILENT GRAPH <{iris.DICTIONARY_GRAPH}> ; INSERT DATA {{ GRAPH <{iris.DICTIONARY_GRAPH}> {{ {body} }} }}")

@@ -1,0 +1,78 @@
+"""Interventions -> drug links for the graph builder (``kg.build.Resolver``).
+
+An intervention typed as a procedure, radiation, device, behavioural or diagnostic intervention is
+not looked up as a drug. Otherwise its name is resolved; when the name gives no drug, its other
+names are tried together (a consistent single drug links; a list naming several is a combination
+listed as aliases, and links none).
+"""
+
+from __future__ import annotations
+
+from kg import iris
+from kg.build import DrugLink
+from kg.model import Intervention
+from kg.normalize import fold
+from kg.resolve.drugs import DrugResolver, Resolution, split_names
+
+_NOT_DRUG_TYPES = {"PROCEDURE": "Procedure", "RADIATION": "Procedure", "DEVICE": None, "BEHAVIORAL": None,
+                   "DIAGNOSTIC_TEST": "Procedure"}
+_KIND_ORDER = ("DrugClass", "Comparator", "Procedure")
+
+
+def links(result: Resolution, aliases: tuple[tuple[str, bool], ...] = ()) -> list[DrugLink]:
+    """Graph links for a resolved mention (none for ambiguous or unresolved ones)."""
+    if result.status != "resolved":
+        return []
+    single = len(result.matches) == 1
+    return [DrugLink(drug_iri=iris.drug(unii=m.unii), label=m.label, method=m.method, score=m.score, matched=m.matched,
+                     unii=m.unii, misspelling=m.misspelling, aliases=aliases if single else ()) for m in result.matches]
+
+
+class InterventionLinker:
+    """Callable used by ``kg.build``: intervention -> (drug links, not-a-drug kind)."""
+
+    def __init__(self, resolver: DrugResolver | None = None) -> None:
+        self.resolver = resolver or DrugResolver()
+
+    def __call__(self, item: Intervention) -> tuple[list[DrugLink], str | None]:
+        if item.type in _NOT_DRUG_TYPES:
+            return [], _NOT_DRUG_TYPES[item.type]
+        result = self.resolver.resolve(item.name)
+        if result.status == "unresolved" and item.other_names:
+            by_others = [self.resolver.resolve(o) for o in item.other_names]
+            drugs = {m.unii for r in by_others if r.status == "resolved" for m in r.matches}
+            if len(drugs) == 1:
+                result = next(r for r in by_others if r.status == "resolved")
+        found = links(result, self._aliases(item, result))
+        kind = None
+        if not found and result.kinds:
+            kind = next(k for k in _KIND_ORDER if k in result.kinds)
+        return found, kind
+
+    def _aliases(self, item: Intervention, result: Resolution) -> tuple[tuple[str, bool], ...]:
+        """Spellings the record gives one drug: the part of its name and other names (lists split) that
+        matched that drug, and other names that resolve to nothing (learned from this record); never a
+        phrase with a placebo or a procedure in it, never a name of another drug."""
+        if result.status != "resolved" or len(result.matches) != 1:
+            return ()
+        drug = result.matches[0]
+        out: dict[str, bool] = {}
+        for text in (item.name, *item.other_names):
+            for spelling in split_names(text):
+                r = self.resolver.resolve(spelling)
+                if r.kinds:
+                    continue
+                if r.status == "resolved" and [m.unii for m in r.matches] == [drug.unii]:
+                    alias, misspelt = r.matches[0].matched, r.matches[0].misspelling
+                elif r.status == "unresolved" and text in item.other_names and _single_name(spelling):
+                    alias, misspelt = spelling, False
+                else:
+                    continue
+                if fold(alias) != fold(drug.label):
+                    out.setdefault(alias, misspelt)
+        return tuple(sorted(out.items()))
+
+
+def _single_name(text: str) -> bool:
+    """A code or a name of at most three words, without parentheses."""
+    return "(" not in text and len(text.split()) <= 3

@@ -1,0 +1,178 @@
+"""Alias resolution: each tier, the near-code guard, ambiguity, not-a-drug typing, learned aliases,
+sponsors and conditions, and resolution in the graph (trials found by any spelling)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import iris
+from kg.resolve.conditions import resolve_condition
+from kg.resolve.drugs import DrugResolver
+from kg.resolve.sponsors import is_placeholder, sponsor_key
+from kg.sources.reader import read_paths
+from kg.store import TrialStore
+
+TORIPALIMAB = "8JXN261VVA"
+
+
+@pytest.fixture(scope="module")
+def resolver() -> DrugResolver:
+    return DrugResolver()
+
+
+@pytest.mark.parametrize(("text", "method"), [
+    ("TORIPALIMAB", "exact"), ("Toripalimab", "exact"), ("Loqtorzi®", "normalized"), ("ＪＳ００１", "normalized"),
+    ("JS 001", "code-key"), ("JS001sc", "curated"), ("Toripalimab Injection", "salt-form"),
+])
+def test_each_tier_is_recorded(resolver: DrugResolver, text: str, method: str) -> None:
+    result = resolver.resolve(text)
+    assert result.status == "resolved"
+    (match,) = result.matches
+    assert (match.unii, match.method) == (TORIPALIMAB, method)
+    assert 0 < match.score <= 1
+
+
+def test_formulation_code_suffix(resolver: DrugResolver) -> None:
+    (match,) = resolver.resolve("BGB-A317sc").matches
+    assert (match.label, match.method) == ("tislelizumab", "formulation")
+
+
+def test_salt_resolves_to_active_moiety(resolver: DrugResolver) -> None:
+    for text in ("Lenvima", "lenvatinib mesylate", "LENVATINIB MESYLATE 4 mg capsules"):
+        (match,) = resolver.resolve(text).matches
+        assert match.label == "lenvatinib", text
+
+
+@pytest.mark.parametrize(("code", "drug"), [("JS004", "tifcemalimab"), ("AK104", "cadonilimab"), ("AK112", "ivonescimab"),
+                                            ("SHR-1316", "adebrelimab"), ("JS001", "toripalimab"), ("AK105", "penpulimab"),
+                                            ("SHR-1210", "camrelizumab")])
+def test_codes_that_differ_in_digits_are_different_drugs(resolver: DrugResolver, code: str, drug: str) -> None:
+    (match,) = resolver.resolve(code).matches
+    assert match.label == drug
+
+
+@pytest.mark.parametrize("code", ["JS-011", "JS0011", "AK1050", "SHR-12100", "BGB-A3170"])
+def test_fuzzy_never_bridges_codes(resolver: DrugResolver, code: str) -> None:
+    result = resolver.resolve(code)
+    assert all(m.method != "fuzzy" for m in result.matches)
+    assert {m.label for m in result.matches}.isdisjoint({"toripalimab", "penpulimab", "camrelizumab", "tislelizumab"})
+
+
+def test_fuzzy_for_word_like_misspellings(resolver: DrugResolver) -> None:
+    (match,) = resolver.resolve("Omalizimab").matches
+    assert (match.label, match.method) == ("omalizumab", "fuzzy") and match.score < 1
+
+
+def test_ambiguous_returns_all_candidates_and_links_none(resolver: DrugResolver) -> None:
+    from kg.resolve.linker import links
+
+    result = resolver.resolve("capsicum")
+    assert result.status == "ambiguous"
+    assert {m.label for m in result.matches} == {"capsicum", "paprika"}
+    assert links(result) == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [("Placebo", "Comparator"), ("Standard of care", "Comparator"),
+                                            ("Radiotherapy", "Procedure"), ("PD-1 inhibitor", "DrugClass"),
+                                            ("platinum-containing chemotherapy", "DrugClass"),
+                                            ("Tiragolumab Matching Placebo", "Comparator")])
+def test_not_drugs_are_typed_never_linked(resolver: DrugResolver, text: str, kind: str) -> None:
+    result = resolver.resolve(text)
+    assert result.status == "not_a_drug" and result.matches == () and result.kinds == (kind,)
+
+
+def test_combination_gives_one_match_per_drug(resolver: DrugResolver) -> None:
+    result = resolver.resolve("Tislelizumab，atezolizumab or sugemalimab")
+    assert [m.label for m in result.matches] == ["tislelizumab", "atezolizumab", "sugemalimab"]
+    result = resolver.resolve("pemetrexed/platinum")
+    assert [m.label for m in result.matches] == ["pemetrexed"] and result.kinds == ("DrugClass",)
+
+
+def test_sponsor_keys() -> None:
+    assert sponsor_key("Shanghai Junshi Bioscience Co., Ltd.") == sponsor_key("Junshi Biosciences")
+    assert sponsor_key("Jiangsu HengRui Medicine Co., Ltd.") == sponsor_key("Jiangsu Hengrui Pharmaceuticals Co., Ltd.")
+    assert sponsor_key("Shanghai Pulmonary Hospital") != sponsor_key("Pulmonary Hospital")
+    assert is_placeholder("Sponsor GmbH") and not is_placeholder("Qianfoshan Hospital")
+
+
+@pytest.mark.parametrize(("text", "mesh"), [("NSCLC", "D002289"), ("non-small cell lung cancer", "D002289"),
+                                            ("Carcinoma, Non-Small-Cell Lung", "D002289"), ("HCC", "D006528"),
+                                            ("hepatocellular carcinoma", "D006528"), ("Advanced Hepatocellular Carcinoma (HCC)", "D006528"),
+                                            ("ES-SCLC", "D055752"), ("Extensive-stage Small Cell Lung Cancer", "D055752")])
+def test_condition_variants_to_one_mesh_descriptor(text: str, mesh: str) -> None:
+    (match,) = resolve_condition(text)["matches"]
+    assert match["id"] == f"mesh:{mesh}"
+
+
+def _values(store: TrialStore, q: str) -> set[str]:
+    return {r["x"].value for r in store.query(f"PREFIX tkg: <{iris.ONTOLOGY}>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n{q}")}
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory, seeds_dir: Path) -> TrialStore:
+    store = TrialStore(tmp_path_factory.mktemp("s") / "store")
+    store.ingest(read_paths([seeds_dir]))
+    yield store
+    store.close()
+
+
+def test_toripalimab_trials_among_seeds_whatever_the_spelling(seed_store: TrialStore) -> None:
+    trials = _values(seed_store, f"SELECT DISTINCT ?x WHERE {{ ?t tkg:intervention/tkg:drug <{iris.drug(unii=TORIPALIMAB)}> ; tkg:nctId ?x }}")
+    assert trials == {"NCT06505837", "NCT03971214", "NCT04523493"}  # JS001sc/JS001, JS-001, Toripalimab
+
+
+def test_seed_004_links_penpulimab_via_misspelling_as_hidden_label(seed_store: TrialStore) -> None:
+    drugs = _values(seed_store, "SELECT ?x WHERE { <%s> tkg:intervention/tkg:drug/skos:prefLabel ?x }" % iris.trial("NCT06048315"))
+    assert drugs == {"penpulimab", "catequentinib"}
+    hidden = _values(seed_store, "SELECT ?x WHERE { <%s> skos:hiddenLabel ?x }" % iris.drug(unii="IBS1BZ4E4I"))
+    assert {"péamplimab", "pianpulimab", "peamplimab"} <= hidden
+    methods = _values(seed_store, "SELECT ?x WHERE { <%s> tkg:intervention/tkg:resolution/tkg:resolutionMethod ?x }" % iris.trial("NCT06048315"))
+    assert methods == {"curated", "exact"}
+
+
+def test_junshi_is_one_organization_and_placeholder_is_not_merged(seed_store: TrialStore) -> None:
+    junshi = _values(seed_store, "SELECT DISTINCT ?x WHERE { ?t tkg:sponsor|tkg:leadSponsor ?x . ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(CONTAINS(?l, 'Junshi')) }")
+    assert junshi == {iris.organization("Junshi Biosciences")}
+    placeholders = _values(seed_store, "SELECT ?x WHERE { ?x tkg:isPlaceholder true }")
+    assert len(placeholders) == 1 and "/trial/NCT06505837/" in next(iter(placeholders))
+
+
+def test_stated_condition_gets_its_mesh_concept(seed_store: TrialStore) -> None:
+    mesh = _values(seed_store, "SELECT ?x WHERE { <%s> tkg:condition/tkg:meshConcept/tkg:meshId ?x }" % iris.trial("NCT04523493"))
+    assert mesh == {"D006528"}
+
+
+def test_drug_node_has_dictionary_labels_and_cross_references(seed_store: TrialStore) -> None:
+    d = iris.drug(unii=TORIPALIMAB)
+    alt = _values(seed_store, f"SELECT ?x WHERE {{ <{d}> skos:altLabel ?x }}")
+    assert {"JS001", "JS-001", "TUOYI", "LOQTORZI", "JS001sc"} <= alt
+    assert _values(seed_store, f"SELECT ?x WHERE {{ <{d}> tkg:drugbankId ?x }}") == {"DB15043"}
+    assert _values(seed_store, f"SELECT ?x WHERE {{ <{d}> skos:prefLabel ?x }}") == {"toripalimab"}
+
+
+def test_record_other_names_are_learned_with_the_store(tmp_path: Path, data_dir: Path) -> None:
+    records = [r for r in read_paths([data_dir / "ctgov-tigit-watch"]) if getattr(r, "nct_id", None) == "NCT05809895"]
+    store_dir = tmp_path / "s"
+    with TrialStore(store_dir) as store:
+        store.ingest(records)
+    run = lambda *extra: json.loads(subprocess.run([sys.executable, "-m", "kg", "resolve", "WCD118", "--json", *extra],
+                                                   capture_output=True, text=True, check=True).stdout)[0]
+    assert run()["status"] == "unresolved"
+    learned = run("--store", str(store_dir))
+    assert learned["status"] == "resolved"
+    assert (learned["matches"][0]["label"], learned["matches"][0]["method"]) == ("ociperlimab", "record-alias")
+
+
+def test_cli_aliases_unresolved_lists_most_frequent_first(seed_store: TrialStore, tmp_path: Path, data_dir: Path) -> None:
+    store_dir = tmp_path / "s"
+    with TrialStore(store_dir) as store:
+        store.ingest(read_paths([data_dir / "ctgov-nsclcbench"]))
+    proc = subprocess.run([sys.executable, "-m", "kg", "aliases", "--unresolved", "--store", str(store_dir), "--limit", "5"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "unresolved intervention names" in proc.stdout
