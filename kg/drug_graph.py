@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pyoxigraph as ox
 
 from kg import __version__, iris
-from kg.normalize import fold
+from kg.normalize import fold, slug
 from kg.provenance import RDF_TYPE, XSD
 from kg.resolve.dictionary import load, names_of
 
@@ -60,6 +60,11 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
         if s.drugbank:
             quads.append(ox.Quad(d, ox.NamedNode(iris.term("drugbankId")), ox.Literal(s.drugbank), g))
         for kind, name in names:
+            if kind == "formulation":  # a formulation code: a product of this drug, and one of its names
+                product = ox.NamedNode(f"{d.value}/product/{slug(name)}")
+                quads += [ox.Quad(product, RDF_TYPE, ox.NamedNode(iris.term("DrugProduct")), g),
+                          ox.Quad(product, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(name), g),
+                          ox.Quad(product, ox.NamedNode(iris.term("activeIngredient")), d, g)]
             if fold(name) == fold(label):
                 continue
             prop = "hiddenLabel" if kind == "misspelling" else "altLabel"

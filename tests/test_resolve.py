@@ -176,3 +176,9 @@ def test_cli_aliases_unresolved_lists_most_frequent_first(seed_store: TrialStore
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "unresolved intervention names" in proc.stdout
+
+
+def test_formulation_code_is_a_product_of_its_drug(seed_store: TrialStore) -> None:
+    products = _values(seed_store, "SELECT ?x WHERE { ?p a tkg:DrugProduct ; tkg:activeIngredient <%s> ; skos:prefLabel ?x }"
+                       % iris.drug(unii=TORIPALIMAB))
+    assert products == {"JS001sc"}
