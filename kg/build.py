@@ -18,7 +18,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from kg import iris
 from kg.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
-from kg.resolve.conditions import resolve_condition
+from kg.resolve.conditions import mesh_ancestors, resolve_condition
 from kg.resolve.sponsors import is_placeholder
 from kg.provenance import RDF_TYPE, XSD, Document, document, provenance_quads
 from kg.sources import vocab
@@ -168,17 +168,21 @@ def _conditions(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
         out.add(c, RDFS_LABEL.value, name)
         out.add(c, T("nameKey"), fold(name))
         found = resolve_condition(name)
-        for m in found["matches"]:  # acronyms and variants to one MeSH condition
-            mesh = _mesh_condition(out, t, m["id"].removeprefix("mesh:"), m["label"])
-            out.add(c, T("meshConcept"), mesh)
+        for m in found["matches"]:  # acronyms and variants to one MeSH condition (resolved by us)
+            mesh_id = m["id"].removeprefix("mesh:")
+            out.add(c, T("meshConcept"), _mesh_node(out, mesh_id, m["label"]))
+            for anc_id, anc_term in mesh_ancestors(mesh_id):
+                out.add(t, T("meshAncestor"), _mesh_node(out, anc_id, anc_term))
     for m in r.condition_mesh:  # MeSH terms the registry assigned
         if m.id:
-            _mesh_condition(out, t, m.id, m.term)
+            out.add(t, T("meshCondition"), _mesh_node(out, m.id, m.term))
+    for m in r.condition_mesh_ancestors:  # and their broader descriptors (for "this condition or narrower")
+        if m.id:
+            out.add(t, T("meshAncestor"), _mesh_node(out, m.id, m.term))
 
 
-def _mesh_condition(out: _Graph, t: NamedNode, mesh_id: str, term: str) -> NamedNode:
+def _mesh_node(out: _Graph, mesh_id: str, term: str) -> NamedNode:
     c = NamedNode(iris.mesh(mesh_id))
-    out.add(t, T("meshCondition"), c)
     out.a(c, "Condition")
     out.add(c, SKOS + "prefLabel", term)
     out.add(c, T("meshId"), mesh_id)

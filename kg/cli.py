@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import click
 import orjson
@@ -255,32 +256,98 @@ def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | N
 @click.option("--unresolved", is_flag=True, help="List intervention names that resolved to no drug, most frequent first.")
 @click.option("--limit", type=int, default=100, show_default=True)
 def aliases(drug: str | None, store_dir: str | None, unresolved: bool, limit: int) -> None:
-    """Alias curation: every name of DRUG (any spelling) with its source, or --unresolved mentions."""
-    from kg.curation import names_of_drug, unresolved_interventions
+    """Alias curation: every name of DRUG (any spelling) with its source, or --unresolved mentions.
+
+    The same as ``kg query aliases-of --param drug=DRUG`` and ``kg query unresolved-interventions``.
+    """
+    from kg import query as q
+    from kg.resolve.drugs import DrugResolver
 
     if not unresolved and not drug:
         raise click.UsageError("give a DRUG name, or --unresolved")
     with _open(store_dir) as store:
-        if unresolved:
-            table = Table(title="unresolved intervention names (add rows to data/aliases/drug-aliases.tsv)")
-            for column in ("name", "trials", "types"):
-                table.add_column(column)
-            for name, n, types in unresolved_interventions(store, limit):
-                table.add_row(name, str(n), types)
-            out.print(table)
-            return
-        from kg import iris
-        from kg.resolve.drugs import DrugResolver
+        binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()))
+        named = q.get("unresolved-interventions" if unresolved else "aliases-of")
+        text, bindings = q.prepare(named, {} if unresolved else {"drug": drug}, binder)
+        columns, data = q.rows(q.run_local(store.oxigraph, text + (f"\nLIMIT {int(limit)}" if unresolved else ""), bindings))
+    for note in binder.notes:
+        err.print(f"note: {note}", style="yellow")
+    _print_rows(columns, data, "table")
 
-        result = DrugResolver(learned=store.learned_aliases()).resolve(drug)
-        if result.status != "resolved" or len(result.matches) != 1:
-            raise KGError(f"{drug!r} names no single drug ({result.status})")
-        match = result.matches[0]
-        table = Table(title=f"names of {match.label} ({match.id})")
-        for column in ("name", "kind", "source graph"):
-            table.add_column(column)
-        for label, kind_, graph in names_of_drug(store, iris.drug(unii=match.unii)):
-            table.add_row(label, kind_, graph)
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=str), help="Run a query from a .rq file.")
+@click.option("--sparql", help="Run this SPARQL query text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the store.")
+@store_option
+def query(name: str | None, params: tuple[str, ...], query_file: str | None, sparql: str | None, fmt: str,
+          list_queries: bool, endpoint: str | None, store_dir: str | None) -> None:
+    """Run a named query (see --list), a query file, or SPARQL text over the store (union of all graphs).
+
+    Parameters are bound as RDF terms, never pasted into the query: a drug parameter takes any
+    spelling (JS-001, Tuoyi, toripalimab) and is resolved first.
+    """
+    from kg import query as q
+
+    if list_queries:
+        table = Table(title="named queries (kg query NAME --param key=value)")
+        for column in ("name", "parameters", "returns", "what it answers"):
+            table.add_column(column, overflow="fold")
+        for nq in q.named_queries().values():
+            ps = ", ".join(f"{p.name}:{p.type}{'?' if p.optional else ''}" for p in nq.params) or "-"
+            table.add_row(nq.name, ps, nq.returns, nq.description)
+        out.print(table)
+        return
+    if sum(x is not None for x in (name, query_file, sparql)) != 1:
+        raise click.UsageError("give one of: a query NAME, --file FILE, --sparql TEXT (or --list)")
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param takes KEY=VALUE (got {item!r})")
+        values[key.strip()] = value
+    if name:
+        named = q.get(name)
+    else:
+        text = Path(query_file).read_text(encoding="utf-8") if query_file else sparql
+        named = q.NamedQuery("ad-hoc", "", tuple(q.Param(k, "string", True, "") for k in values), "", text)
+    if endpoint:
+        from kg.remote import remote_rows
+
+        binder = q.Binder()
+        text, bindings = q.prepare(named, values, binder)
+        columns, data = remote_rows(endpoint, q.with_values(text, bindings))
+    else:
+        with _open(store_dir) as store:
+            from kg.resolve.drugs import DrugResolver
+
+            binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()))
+            text, bindings = q.prepare(named, values, binder)
+            columns, data = q.rows(q.run_local(store.oxigraph, text, bindings))
+    for note in binder.notes:
+        err.print(f"note: {note}", style="yellow")
+    _print_rows(columns, data, fmt)
+
+
+def _print_rows(columns: list[str], data: list[list], fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(orjson.dumps([dict(zip(columns, r)) for r in data], option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif fmt in ("csv", "tsv"):
+        import csv
+
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else v for v in r] for r in data])
+    else:
+        table = Table(title=f"{len(data)} row(s)")
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in data:
+            table.add_row(*["" if v is None else str(v) for v in r])
         out.print(table)
 
 

@@ -173,6 +173,7 @@ class TrialRecord(_Record):
     conditions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     condition_mesh: tuple[MeshTerm, ...] = ()
+    condition_mesh_ancestors: tuple[MeshTerm, ...] = ()  # broader MeSH descriptors the registry lists
     intervention_mesh: tuple[MeshTerm, ...] = ()
     interventions: tuple[Intervention, ...] = ()
     arms: tuple[Arm, ...] = ()

@@ -175,7 +175,12 @@ def test_cli_aliases_unresolved_lists_most_frequent_first(seed_store: TrialStore
     proc = subprocess.run([sys.executable, "-m", "kg", "aliases", "--unresolved", "--store", str(store_dir), "--limit", "5"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert "unresolved intervention names" in proc.stdout
+    assert "5 row(s)" in proc.stdout
+    as_json = subprocess.run([sys.executable, "-m", "kg", "query", "unresolved-interventions", "--store", str(store_dir),
+                              "--format", "json"], capture_output=True, text=True, check=True)
+    rows = json.loads(as_json.stdout)
+    assert rows and [int(r["trials"]) for r in rows] == sorted((int(r["trials"]) for r in rows), reverse=True)
+    assert rows[0]["name"] in proc.stdout
 
 
 def test_formulation_code_is_a_product_of_its_drug(seed_store: TrialStore) -> None:

@@ -62,3 +62,18 @@ def resolve_condition(text: str) -> dict:
                     "matches": [{"id": f"mesh:{mesh_id}", "label": terms.get(mesh_id, candidate), "method": method,
                                  "score": SCORES[method]}]}
     return {"text": text, "status": "unresolved", "matches": []}
+
+
+@lru_cache(maxsize=1)
+def _ancestors() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    with open(data_dir("data") / "conditions" / "mesh-ancestors.tsv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            out.setdefault(row["mesh_id"], []).append(row["ancestor_id"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def mesh_ancestors(mesh_id: str) -> tuple[tuple[str, str], ...]:
+    """Known broader descriptors of a MeSH descriptor: ``((id, term), ...)`` (see data/conditions/SOURCES.md)."""
+    _, terms = _index()
+    return tuple((a, terms.get(a, a)) for a in _ancestors().get(mesh_id, ()))

@@ -17,6 +17,8 @@ from kg.resolve.drugs import DrugResolver, Resolution, split_names
 _NOT_DRUG_TYPES = {"PROCEDURE": "Procedure", "RADIATION": "Procedure", "DEVICE": None, "BEHAVIORAL": None,
                    "DIAGNOSTIC_TEST": "Procedure"}
 _KIND_ORDER = ("DrugClass", "Comparator", "Procedure")
+# tiers whose matched text is itself a name of the drug (a fuzzy match is a misspelling: a hidden label)
+_NAME_TIERS = frozenset({"curated", "exact", "normalized", "code-key", "formulation", "record-alias", "fuzzy"})
 
 
 def links(result: Resolution, aliases: tuple[tuple[str, bool], ...] = ()) -> list[DrugLink]:
@@ -63,7 +65,10 @@ class InterventionLinker:
                 if r.kinds:
                     continue
                 if r.status == "resolved" and [m.unii for m in r.matches] == [drug.unii]:
-                    alias, misspelt = r.matches[0].matched, r.matches[0].misspelling
+                    match = r.matches[0]
+                    if match.method not in _NAME_TIERS:
+                        continue  # "Penpulimab injection" names a product form, not another name of the drug
+                    alias, misspelt = match.matched, match.misspelling or match.method == "fuzzy"
                 elif r.status == "unresolved" and text in item.other_names and _single_name(spelling):
                     alias, misspelt = spelling, False
                 else:

@@ -163,8 +163,11 @@ def to_v2(study: dict) -> dict:
                                                 for r in _list(p, "ReferencesModule", "ReferenceList", "Reference")]},
         },
         "derivedSection": {
-            "conditionBrowseModule": {"meshes": [{"id": m.get("ConditionMeshId"), "term": m.get("ConditionMeshTerm")}
-                                                 for m in _list(derived, "ConditionBrowseModule", "ConditionMeshList", "ConditionMesh")]},
+            "conditionBrowseModule": {
+                "meshes": [{"id": m.get("ConditionMeshId"), "term": m.get("ConditionMeshTerm")}
+                           for m in _list(derived, "ConditionBrowseModule", "ConditionMeshList", "ConditionMesh")],
+                "ancestors": [{"id": m.get("ConditionAncestorId"), "term": m.get("ConditionAncestorTerm")}
+                              for m in _list(derived, "ConditionBrowseModule", "ConditionAncestorList", "ConditionAncestor")]},
             "interventionBrowseModule": {"meshes": [{"id": m.get("InterventionMeshId"), "term": m.get("InterventionMeshTerm")}
                                                     for m in _list(derived, "InterventionBrowseModule", "InterventionMeshList", "InterventionMesh")]},
         },

@@ -123,6 +123,7 @@ def _map(study: dict, source: Source) -> TrialRecord:
         conditions=_texts(cond.get("conditions")),
         keywords=_texts(cond.get("keywords")),
         condition_mesh=_mesh(_get(derived, "conditionBrowseModule", "meshes", default=())),
+        condition_mesh_ancestors=_mesh(_get(derived, "conditionBrowseModule", "ancestors", default=())),
         intervention_mesh=_mesh(_get(derived, "interventionBrowseModule", "meshes", default=())),
         interventions=tuple(i for i in map(_intervention, arms_mod.get("interventions") or ()) if i.name),
         arms=tuple(_arm(a) for a in arms_mod.get("armGroups") or ()),

@@ -1,0 +1,190 @@
+"""Named and ad-hoc SPARQL queries over the store (or a remote SPARQL endpoint).
+
+Named queries are the ``queries/*.rq`` files; their header names each parameter and its type.
+Parameter values are turned into RDF terms (a drug name is resolved to the drug's IRI, a phase to
+its enumeration individual, ...) and bound, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.errors import KGError
+from kg.resolve.conditions import resolve_condition
+from kg.resolve.drugs import DrugResolver
+from kg.resources import data_dir
+from kg.sources import vocab
+
+PARAM_TYPES = ("drug", "sponsor", "condition", "country", "trial", "phase", "status", "hops", "string")
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str
+    optional: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    returns: str
+    text: str
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise KGError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """A named query from its file: description, ``# param`` lines, ``# returns:`` line, text."""
+    text = path.read_text(encoding="utf-8")
+    description, params, returns = [], [], ""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:].strip()
+        if m := re.match(r"param\s+(\w+)\s+(\w+)(\s+optional)?\s*:\s*(.*)", body):
+            if m[2] not in PARAM_TYPES:
+                raise KGError(f"{path}: unknown parameter type {m[2]!r}")
+            params.append(Param(m[1], m[2], bool(m[3]), m[4]))
+        elif body.startswith("returns:"):
+            returns = body.removeprefix("returns:").strip()
+        else:
+            description.append(body)
+    return NamedQuery(path.stem, " ".join(description), tuple(params), returns, text)
+
+
+@lru_cache(maxsize=1)
+def named_queries() -> dict[str, NamedQuery]:
+    return {p.stem: parse_query_file(p) for p in sorted(data_dir("queries").glob("*.rq"))}
+
+
+def get(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        raise KGError(f"no named query {name!r} (kg query --list shows them)")
+    return queries[name]
+
+
+@dataclass
+class Binder:
+    """Turns parameter values into RDF terms; notes values that named nothing."""
+
+    resolver: DrugResolver = field(default_factory=DrugResolver)
+    notes: list[str] = field(default_factory=list)
+
+    def term(self, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+        kind = param.type
+        if kind == "drug":
+            r = self.resolver.resolve(value)
+            if r.status == "resolved" and len(r.matches) == 1:
+                return ox.NamedNode(iris.drug(unii=r.matches[0].unii))
+            self.notes.append(f"{param.name}={value!r} names no single drug ({r.status}): nothing matches")
+            return ox.NamedNode(iris.drug(name=value))
+        if kind == "sponsor":
+            return ox.NamedNode(iris.organization(value))
+        if kind == "condition":
+            found = resolve_condition(value)["matches"]
+            if found:
+                return ox.NamedNode(iris.mesh(found[0]["id"].removeprefix("mesh:")))
+            self.notes.append(f"{param.name}={value!r} names no known condition: nothing matches")
+            return ox.NamedNode(iris.condition(value))
+        if kind == "country":
+            code = value.upper() if re.fullmatch(r"[A-Za-z]{2}", value) else vocab.country_code(value)
+            return ox.NamedNode(iris.country(code) if code else iris.unknown_country(value))
+        if kind == "trial":
+            return ox.NamedNode(iris.trial(value.strip().upper()))
+        if kind == "phase":
+            phases = vocab.parse_phases(value) or (value.upper(),)
+            return ox.NamedNode(iris.enum("phase", re.sub(r"\W", "_", phases[0])))
+        if kind == "status":
+            status = vocab.to_enum(value, vocab.STATUSES) or re.sub(r"\W", "_", value.upper())
+            return ox.NamedNode(iris.enum("status", status))
+        return ox.Literal(value)
+
+
+def _hops_path(hops: int) -> str:
+    """``?trial`` to ``?other`` within ``hops`` related-trial links (either direction), with the distance."""
+    step = "(tkg:relatedTrial|^tkg:relatedTrial)"
+    parts = [f"{{ ?trial {'/'.join([step] * n)} ?other . BIND({n} AS ?n) }}" for n in range(1, hops + 1)]
+    return " UNION ".join(parts)
+
+
+def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
+    """The query text (optional lines kept or dropped, hops expanded) and the bindings."""
+    for name in values:
+        query.param(name)
+    missing = [p.name for p in query.params if not p.optional and p.name not in values]
+    if missing:
+        raise KGError(f"query {query.name!r} needs --param {missing[0]}=VALUE")
+    lines = []
+    for line in query.text.splitlines():
+        if m := re.search(r"#\?\s*(\w+)\s*$", line):
+            if m[1] not in values:
+                continue
+            line = line[:m.start()].rstrip()
+        lines.append(line)
+    text = "\n".join(lines)
+    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+    for p in query.params:
+        if p.name not in values:
+            continue
+        if p.type == "hops":
+            continue
+        bindings[p.name] = binder.term(p, values[p.name])
+    if "%HOPS%" in text:
+        raw = values.get("hops", "1")
+        if not raw.isdigit() or not 1 <= int(raw) <= 5:
+            raise KGError(f"hops must be a whole number from 1 to 5 (got {raw!r})")
+        text = text.replace("%HOPS%", _hops_path(int(raw)))
+    return text, bindings
+
+
+def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query with its parameters bound by a ``VALUES`` block at the start of its outer WHERE.
+
+    The terms are serialized by pyoxigraph (quotes, newlines and backslashes escaped, IRIs validated),
+    so a value stays one RDF term whatever it contains. (Oxigraph's own pre-binding only binds
+    projected variables, which aggregate queries do not project.)"""
+    if not bindings:
+        return text
+    names = " ".join(f"?{k}" for k in bindings)
+    row = " ".join(str(v) for v in bindings.values())
+    block = f"VALUES ({names}) {{ ({row}) }}"
+    m = re.search(r"\bWHERE\s*\{", text, re.I)
+    if not m:
+        raise KGError("cannot bind parameters: the query has no WHERE clause")
+    return text[:m.end()] + f"\n  {block}\n" + text[m.end():]
+
+
+def run_local(store: ox.Store, text: str, bindings: dict | None = None):
+    """Run a query on the embedded store over the union of the named graphs."""
+    try:
+        return store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise KGError(f"SPARQL syntax error: {exc}") from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise KGError(f"query failed: {exc}") from None
+
+
+def rows(results) -> tuple[list[str], list[list[str | None]]]:
+    """Column names and rows (plain strings) of a SELECT result; triples for CONSTRUCT; [[bool]] for ASK."""
+    if isinstance(results, ox.QuerySolutions):
+        names = [v.value for v in results.variables]
+        return names, [[(s[n].value if s[n] is not None else None) for n in names] for s in results]
+    if isinstance(results, ox.QueryBoolean):
+        return ["result"], [[str(bool(results)).lower()]]
+    return ["subject", "predicate", "object"], [[str(t.subject), str(t.predicate), str(t.object)] for t in results]

@@ -1,0 +1,173 @@
+"""Every named query against a graph built from the seed pages and real records, with real answers;
+parameters bound as terms (an injection attempt is just a value); every output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import query as q
+from kg.errors import KGError
+from kg.sources.reader import read_paths
+from kg.store import TrialStore
+
+REQUIRED = {"trials-by-drug", "drugs-by-sponsor", "sponsors-by-drug", "trials-by-condition", "trials-by-country",
+            "sites-of-trial", "related-trials", "co-tested-drugs", "aliases-of", "sponsor-drug-network",
+            "unresolved-interventions", "data-quality"}
+SEED_TORIPALIMAB = {"NCT06505837", "NCT03971214", "NCT04523493"}
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, seeds_dir: Path, data_dir: Path) -> Path:
+    path = tmp_path_factory.mktemp("q") / "store"
+    with TrialStore(path) as store:
+        report = store.ingest(read_paths([seeds_dir, data_dir / "ctgov-tigit-watch", data_dir / "ctgov-nsclcbench",
+                                          data_dir / "ctgov-dgg32-samples"]))
+        assert report.failed == []
+    return path
+
+
+def run(store_dir: Path, name: str, **params: str) -> list[dict]:
+    with TrialStore(store_dir, read_only=True) as store:
+        text, bindings = q.prepare(q.get(name), params, q.Binder())
+        columns, data = q.rows(q.run_local(store.oxigraph, text, bindings))
+    return [dict(zip(columns, r)) for r in data]
+
+
+def test_every_required_query_exists_with_a_header() -> None:
+    queries = q.named_queries()
+    assert REQUIRED <= set(queries)
+    for nq in queries.values():
+        assert nq.description and nq.returns, nq.name
+
+
+@pytest.mark.parametrize("spelling", ["JS-001", "Tuoyi", "toripalimab", "JS001", "Loqtorzi®"])
+def test_trials_by_drug_in_any_spelling(store_dir: Path, spelling: str) -> None:
+    nct = {r["nct_id"] for r in run(store_dir, "trials-by-drug", drug=spelling)}
+    assert SEED_TORIPALIMAB <= nct
+    assert nct == {r["nct_id"] for r in run(store_dir, "trials-by-drug", drug="toripalimab")}
+
+
+def test_trials_by_drug_keeps_the_trial_s_wording(store_dir: Path) -> None:
+    rows = {r["nct_id"]: r for r in run(store_dir, "trials-by-drug", drug="penpulimab")}
+    assert rows["NCT06048315"]["mention"] == "PD-1 antibody (péamplimab)"
+
+
+def test_sponsors_and_drugs_both_ways(store_dir: Path) -> None:
+    sponsors = {r["sponsor"] for r in run(store_dir, "sponsors-by-drug", drug="toripalimab")}
+    assert any("Junshi" in s for s in sponsors)
+    drugs = {r["drug_label"] for r in run(store_dir, "drugs-by-sponsor", sponsor="Junshi Biosciences")}
+    assert {"toripalimab", "lenvatinib"} <= drugs
+
+
+def test_trials_by_condition_stated_mesh_and_narrower(store_dir: Path) -> None:
+    hcc = {r["nct_id"]: r["via"] for r in run(store_dir, "trials-by-condition", condition="HCC")}
+    assert "NCT04523493" in hcc  # seed 002 states "Advanced Hepatocellular Carcinoma (HCC)"; its record has the MeSH term
+    lung_cancer = {r["nct_id"]: r["via"] for r in run(store_dir, "trials-by-condition", condition="lung cancer")}
+    assert lung_cancer["NCT06749886"] == "stated"  # seed 003, known only from its page: "Lung Cancer"
+    nsclc = {r["nct_id"] for r in run(store_dir, "trials-by-condition", condition="NSCLC")}
+    lung = {r["nct_id"]: r["via"] for r in run(store_dir, "trials-by-condition", condition="Lung Neoplasms")}
+    assert nsclc and nsclc <= set(lung)  # NSCLC trials are found as narrower than lung neoplasms
+    assert "narrower" in lung.values()
+
+
+def test_trials_by_country_with_optional_filters(store_dir: Path) -> None:
+    china = {r["nct_id"] for r in run(store_dir, "trials-by-country", country="China")}
+    phase3 = {r["nct_id"] for r in run(store_dir, "trials-by-country", country="CN", phase="Phase 3")}
+    active = {r["nct_id"] for r in run(store_dir, "trials-by-country", country="China", phase="PHASE3",
+                                       status="ACTIVE_NOT_RECRUITING")}
+    assert {"NCT04523493", "NCT06505837"} <= active <= phase3 < china
+
+
+def test_sites_of_trial(store_dir: Path) -> None:
+    rows = run(store_dir, "sites-of-trial", trial="NCT04523493")
+    # the page's 22 sites, and the registry record's (the same trial from two sources) where they differ
+    assert {"Hunan Cancer Hospital"}.isdisjoint({r["facility"] for r in rows})
+    assert {"National Cancer Centre Singapore", "ID Clinic", "Azienda Ospedaliero Universitaria Pisana"} <= {r["facility"] for r in rows}
+    assert len(rows) >= 22 and {r["country"] for r in rows} >= {"CN", "IT", "PL", "SG", "UA"}
+
+
+def test_related_trials_by_hops(store_dir: Path) -> None:
+    one = {r["nct_id"] for r in run(store_dir, "related-trials", trial="NCT06505837")}
+    assert one == {"NCT05751486", "NCT03581786", "NCT03623776", "NCT05664971", "NCT04568304"}
+    assert one <= {r["nct_id"] for r in run(store_dir, "related-trials", trial="NCT06505837", hops="2")}
+    with pytest.raises(KGError, match="hops"):
+        run(store_dir, "related-trials", trial="NCT06505837", hops="9")
+
+
+def test_co_tested_drugs(store_dir: Path) -> None:
+    pairs = {(r["drug_a"], r["drug_b"]) for r in run(store_dir, "co-tested-drugs", drug="toripalimab")}
+    assert ("lenvatinib", "toripalimab") in pairs or ("toripalimab", "lenvatinib") in pairs
+    assert all("toripalimab" in p for p in pairs)
+
+
+def test_aliases_of_with_sources(store_dir: Path) -> None:
+    rows = run(store_dir, "aliases-of", drug="pianpulimab")
+    hidden = {(r["name"], r["source"]) for r in rows if r["kind"] == "hidden"}
+    assert ("péamplimab", "https://w3id.org/trialkg/graph/page-summary-table/NCT06048315") in hidden
+    assert {r["name"] for r in rows if r["kind"] == "pref"} == {"penpulimab"}
+
+
+def test_network_unresolved_and_data_quality(store_dir: Path) -> None:
+    network = run(store_dir, "sponsor-drug-network")
+    assert any("Junshi" in r["sponsor"] and r["drug"] == "toripalimab" for r in network)
+    unresolved = run(store_dir, "unresolved-interventions")
+    counts = [int(r["trials"]) for r in unresolved]
+    assert counts == sorted(counts, reverse=True) and unresolved
+    quality = {r["check"]: int(r["count"]) for r in run(store_dir, "data-quality")}
+    assert quality["placeholder sponsors"] >= 1 and quality["trials without a condition"] >= 1
+
+
+HOSTILE = 'x" } ; DROP ALL ; #'
+
+
+def test_parameters_are_values_not_query_text(store_dir: Path) -> None:
+    with TrialStore(store_dir, read_only=True) as store:
+        before = len(store)
+    assert run(store_dir, "trials-by-drug", drug=HOSTILE) == []
+    assert run(store_dir, "sponsors-by-drug", drug=HOSTILE) == []
+    assert run(store_dir, "sites-of-trial", trial=HOSTILE) == []
+    assert run(store_dir, "trials-by-country", country=HOSTILE, status=HOSTILE) == []
+    with TrialStore(store_dir, read_only=True) as store:
+        assert len(store) == before
+    proc = subprocess.run([sys.executable, "-m", "kg", "query", "--sparql", "SELECT ?x WHERE { BIND(?v AS ?x) }",
+                           "--param", f"v={HOSTILE}\nline2\\", "--store", str(store_dir), "--format", "json"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [{"x": f"{HOSTILE}\nline2\\"}]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "table"])
+def test_cli_formats(store_dir: Path, fmt: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "kg", "query", "trials-by-drug", "--param", "drug=JS-001",
+                           "--store", str(store_dir), "--format", fmt], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    if fmt == "json":
+        assert SEED_TORIPALIMAB <= {r["nct_id"] for r in json.loads(proc.stdout)}
+    elif fmt in ("csv", "tsv"):
+        reader = csv.DictReader(io.StringIO(proc.stdout), delimiter="," if fmt == "csv" else "\t")
+        assert SEED_TORIPALIMAB <= {r["nct_id"] for r in reader}
+    else:
+        assert "NCT04523493" in proc.stdout
+
+
+def test_cli_list_file_and_errors(store_dir: Path, tmp_path: Path) -> None:
+    listed = subprocess.run([sys.executable, "-m", "kg", "query", "--list"], capture_output=True, text=True)
+    assert all(name in listed.stdout for name in REQUIRED)
+    rq = tmp_path / "count.rq"
+    rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/trialkg/ontology#Trial> }")
+    counted = subprocess.run([sys.executable, "-m", "kg", "query", "--file", str(rq), "--store", str(store_dir),
+                              "--format", "json"], capture_output=True, text=True)
+    assert int(json.loads(counted.stdout)[0]["n"]) > 1000
+    bad = subprocess.run([sys.executable, "-m", "kg", "query", "--sparql", "SELECT * WHERE { ?s ?p }", "--store",
+                          str(store_dir)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "SPARQL syntax error" in bad.stderr and "Traceback" not in bad.stderr
+    missing = subprocess.run([sys.executable, "-m", "kg", "query", "trials-by-drug", "--store", str(store_dir)],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "needs --param drug" in missing.stderr
