@@ -351,6 +351,36 @@ def _print_rows(columns: list[str], data: list[list], fmt: str) -> None:
         out.print(table)
 
 
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port (0 picks a free one).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-result-mb", type=float, default=50.0, show_default=True, help="Largest result to send.")
+@click.option("--workers", type=int, default=2, show_default=True, help="Query worker processes.")
+def serve(store_dir: str | None, host: str, port: int, timeout: float, max_result_mb: float, workers: int) -> None:
+    """A read-only SPARQL 1.1 endpoint at /sparql over the store (GET and POST, content negotiation).
+
+    Updates and SERVICE are refused; a query past --timeout is cut off.
+    """
+    from kg.serve import Limits, serve as run_server
+
+    with _open(store_dir) as store:
+        path = store.path
+    limits = Limits(timeout=timeout, max_bytes=int(max_result_mb * 1024 * 1024))
+
+    def ready(url: str) -> None:
+        out.print(f"SPARQL endpoint listening on {url} (read-only; Ctrl-C to stop)", highlight=False)
+        sys.stdout.flush()
+
+    try:
+        run_server(path, host, port, workers, limits, on_ready=ready)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise KGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def run() -> None:
     """Entry point that turns any product error into one line and exit code 2."""
     try:
