@@ -190,19 +190,67 @@ def _print_findings(findings: list) -> None:
             out.print(f"    ... and {len(items) - 20} more", highlight=False)
 
 
+NETWORK_CHOICES = ["all", "drug-drug", "sponsor-drug", "trial-trial", "sponsor-site"]
+
+
 @main.command("export")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "graphml", "gexf"]),
               default="turtle", show_default=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str), help="File to write.")
-@click.option("--with-ontology", is_flag=True, help="Include the ontology graph.")
-def export_cmd(store_dir: str | None, fmt: str, output: str, with_ontology: bool) -> None:
-    """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML."""
-    from kg.export import export
+@click.option("--with-ontology", is_flag=True, help="Include the ontology graph (RDF formats).")
+@click.option("--network", type=click.Choice(NETWORK_CHOICES), default="all", show_default=True,
+              help="Which network to write (GraphML/GEXF).")
+def export_cmd(store_dir: str | None, fmt: str, output: str, with_ontology: bool, network: str) -> None:
+    """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML, or its networks as
+    GraphML/GEXF for Gephi and Cytoscape (node label/type/degree, edge trials/relation)."""
+    with _open(store_dir) as store:
+        if fmt in ("graphml", "gexf"):
+            from kg.analyze import combined, project, write_network
+
+            g = combined(store.oxigraph) if network == "all" else project(store.oxigraph, network)
+            write_network(g, output, fmt)
+        else:
+            from kg.export import export
+
+            export(store.oxigraph, output, fmt, with_ontology)
+    err.print(f"wrote {output} ({fmt})")
+
+
+@main.command()
+@store_option
+@click.option("--network", type=click.Choice(NETWORK_CHOICES), default="all", show_default=True)
+@click.option("--top", type=int, default=10, show_default=True, help="How many central nodes to list.")
+def analyze(store_dir: str | None, network: str, top: int) -> None:
+    """Network headline: most central drugs and sponsors (degree, betweenness), components, communities."""
+    from kg.analyze import NETWORKS, headline, project
 
     with _open(store_dir) as store:
-        export(store.oxigraph, output, fmt, with_ontology)
-    err.print(f"wrote {output} ({fmt})")
+        for name in NETWORKS if network == "all" else (network,):
+            h = headline(project(store.oxigraph, name), top)
+            out.print(f"[bold]{name}[/]: {h.nodes:,} nodes, {h.edges:,} links, {h.components:,} connected components "
+                      f"(largest {h.largest_component:,}), {h.communities:,} communities")
+            table = Table()
+            for column in ("by degree", "type", "degree", "by betweenness", "type ", "betweenness"):
+                table.add_column(column)
+            for (l1, t1, d), (l2, t2, b) in zip(h.top_degree, h.top_betweenness):
+                table.add_row(l1[:50], t1, str(d), l2[:50], t2, f"{b:.3f}")
+            out.print(table)
+
+
+@main.command()
+@click.argument("network", type=click.Choice(["sponsor-drug", "drug-drug", "trial-trial", "sponsor-site"]))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str), help="A .png or .svg file.")
+@store_option
+@click.option("--labels", type=int, default=25, show_default=True, help="Label this many of the best connected nodes.")
+def plot(network: str, output: str, store_dir: str | None, labels: int) -> None:
+    """Draw a network (size by degree, colour by type, labels on the main nodes) as PNG or SVG."""
+    from kg.analyze import plot as draw, project
+
+    with _open(store_dir) as store:
+        g = project(store.oxigraph, network)
+    draw(g, output, labels)
+    err.print(f"wrote {output}")
 
 
 @main.command()

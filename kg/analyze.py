@@ -1,0 +1,164 @@
+"""Network analytics: the graph projected into networkx graphs, their headline figures, files and pictures.
+
+Projections (each edge weighted by the number of trials behind it):
+``drug-drug`` drugs given together in an arm or a combination; ``sponsor-drug`` sponsors and the
+drugs their trials give (bipartite); ``trial-trial`` related trials; ``sponsor-site`` sponsors and
+the sites of their trials (bipartite).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg import iris
+from kg.errors import KGError
+
+P = f"""PREFIX tkg: <{iris.ONTOLOGY}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+# network -> (type of node a, type of node b, edges ?a ?b ?w); labels are fetched once per node afterwards
+# (each source document restates an entity's label, so joining labels into the edge query multiplies rows)
+_EDGES = {
+    "drug-drug": ("drug", "drug", P + """
+        SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?w) WHERE {
+          { ?t tkg:arm ?arm . ?arm tkg:armIntervention/tkg:drug ?a , ?b . }
+          UNION { ?t tkg:intervention ?i . ?i tkg:drug ?a , ?b . }
+          FILTER(STR(?a) < STR(?b))
+        } GROUP BY ?a ?b"""),
+    "sponsor-drug": ("sponsor", "drug", P + """
+        SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?w) WHERE {
+          ?t tkg:leadSponsor|tkg:collaborator|tkg:sponsor ?a . FILTER NOT EXISTS { ?a tkg:isPlaceholder true }
+          ?t tkg:intervention/tkg:drug ?b .
+        } GROUP BY ?a ?b"""),
+    "trial-trial": ("trial", "trial", P + """
+        SELECT ?a ?b (COUNT(*) AS ?w) WHERE { ?a tkg:relatedTrial ?b . FILTER(?a != ?b) } GROUP BY ?a ?b"""),
+    "sponsor-site": ("sponsor", "site", P + """
+        SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?w) WHERE {
+          ?t tkg:leadSponsor ?a ; tkg:site ?b . FILTER NOT EXISTS { ?a tkg:isPlaceholder true }
+        } GROUP BY ?a ?b"""),
+}
+_LABELS = P + """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
+    ?x skos:prefLabel|rdfs:label|tkg:nctId ?l . FILTER(isIRI(?x)) } GROUP BY ?x"""
+NETWORKS = tuple(_EDGES)
+
+
+def project(store: ox.Store, network: str) -> nx.Graph:
+    """One projection as an undirected weighted graph; nodes carry ``label`` and ``type``."""
+    if network not in _EDGES:
+        raise KGError(f"unknown network {network!r} (choose from {', '.join(NETWORKS)})")
+    kind_a, kind_b, sparql = _EDGES[network]
+    g = nx.Graph(name=network)
+    for row in store.query(sparql, use_default_graph_as_union=True):
+        a, b = row["a"].value, row["b"].value
+        g.add_node(a, type=kind_a)
+        g.add_node(b, type=kind_b)
+        weight = int(row["w"].value)
+        if g.has_edge(a, b):
+            g[a][b]["trials"] += weight
+        else:
+            g.add_edge(a, b, trials=weight, relation=network)
+    if g.number_of_nodes():
+        labels = {r["x"].value: r["label"].value for r in store.query(_LABELS, use_default_graph_as_union=True)}
+        for node in g:
+            g.nodes[node]["label"] = labels.get(node, node.rsplit("/", 1)[-1])
+            g.nodes[node]["degree"] = g.degree(node)
+    return g
+
+
+def combined(store: ox.Store) -> nx.Graph:
+    """All projections in one graph (for Gephi/Cytoscape): node types and edge relations kept."""
+    g = nx.Graph(name="trialkg")
+    for network in NETWORKS:
+        part = project(store, network)
+        g.add_nodes_from(part.nodes(data=True))
+        g.add_edges_from(part.edges(data=True))
+    for node in g:
+        g.nodes[node]["degree"] = g.degree(node)
+    return g
+
+
+@dataclass
+class Headline:
+    network: str
+    nodes: int
+    edges: int
+    components: int
+    largest_component: int
+    communities: int
+    top_degree: list[tuple[str, str, int]]  # (label, type, degree)
+    top_betweenness: list[tuple[str, str, float]]
+
+
+def headline(g: nx.Graph, top: int = 10) -> Headline:
+    """Most central nodes (degree, betweenness), connected components, communities (Louvain)."""
+    comps = list(nx.connected_components(g)) if g.number_of_nodes() else []
+    if g.number_of_edges():
+        communities = nx.community.louvain_communities(g, weight="trials", seed=7)
+        k = min(g.number_of_nodes(), 300)  # sampled betweenness keeps big graphs fast; exact below 300 nodes
+        between = nx.betweenness_centrality(g, k=k if k < g.number_of_nodes() else None, seed=7)
+    else:
+        communities, between = [], {n: 0.0 for n in g}
+    label = lambda n: (g.nodes[n]["label"], g.nodes[n]["type"])  # noqa: E731
+    by_degree = sorted(g.nodes, key=lambda n: (-g.degree(n), g.nodes[n]["label"]))[:top]
+    by_between = sorted(g.nodes, key=lambda n: (-between[n], g.nodes[n]["label"]))[:top]
+    return Headline(
+        network=g.name, nodes=g.number_of_nodes(), edges=g.number_of_edges(), components=len(comps),
+        largest_component=max((len(c) for c in comps), default=0), communities=len(communities),
+        top_degree=[(*label(n), g.degree(n)) for n in by_degree],
+        top_betweenness=[(*label(n), round(between[n], 4)) for n in by_between],
+    )
+
+
+def write_network(g: nx.Graph, path: str | Path, fmt: str) -> None:
+    """GraphML or GEXF, with node (label, type, degree) and edge (trials, relation) attributes."""
+    try:
+        if fmt == "graphml":
+            nx.write_graphml(g, path)
+        elif fmt == "gexf":
+            nx.write_gexf(g, path)
+        else:
+            raise KGError(f"unknown network format {fmt!r}")
+    except OSError as exc:
+        raise KGError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def plot(g: nx.Graph, path: str | Path, labels: int = 25) -> None:
+    """A readable picture: size by degree, colour by type, labels on the main nodes (PNG or SVG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if Path(path).suffix.lower() not in (".png", ".svg"):
+        raise KGError("plot to a .png or .svg file")
+    if not g.number_of_nodes():
+        raise KGError(f"the {g.name} network is empty: build the graph first")
+    h = g.subgraph(max(nx.connected_components(g), key=len))  # the largest connected part, laid out readably
+    if len(h) <= 300:
+        pos = nx.kamada_kawai_layout(h)
+    else:
+        pos = nx.spring_layout(h, seed=7, k=2.5 / len(h) ** 0.5, iterations=100)
+    colours = {"drug": "#1f77b4", "sponsor": "#ff7f0e", "trial": "#2ca02c", "site": "#9467bd"}
+    fig, ax = plt.subplots(figsize=(14, 11), dpi=110)
+    nx.draw_networkx_edges(h, pos, ax=ax, alpha=0.25, width=[0.5 + min(d["trials"], 8) * 0.4 for *_, d in h.edges(data=True)])
+    nx.draw_networkx_nodes(h, pos, ax=ax, node_size=[40 + 60 * h.degree(n) for n in h],
+                           node_color=[colours.get(h.nodes[n]["type"], "#7f7f7f") for n in h], alpha=0.85)
+    main = sorted(h, key=lambda n: -h.degree(n))[:labels]
+    nx.draw_networkx_labels(h, pos, labels={n: h.nodes[n]["label"][:32] for n in main}, font_size=8, ax=ax,
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+    for kind, colour in colours.items():
+        if any(h.nodes[n]["type"] == kind for n in h):
+            ax.scatter([], [], c=colour, label=kind, s=60)
+    ax.legend(loc="lower left", frameon=False)
+    ax.set_title(f"trialkg {g.name} network, largest connected part: {h.number_of_nodes()} of {g.number_of_nodes()} nodes, "
+                 f"{h.number_of_edges()} links (size = degree; labels on the {len(main)} best connected)")
+    ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
