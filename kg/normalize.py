@@ -67,8 +67,10 @@ _CODE_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:[\s\-_/.]?[A-Za
 
 def is_code_like(text: str) -> bool:
     """A development code: letters and digits, short, few parts (``JS001``, ``BGB-A317``, ``SHR 1210``)."""
+    if len(text) > 40:  # checked first: the shape pattern must never see a long run
+        return False
     folded = fold(text)
-    return bool(_CODE_SHAPE.match(folded)) and len(re.sub(r"[^a-z0-9]", "", folded)) <= 14
+    return len(re.sub(r"[^a-z0-9]", "", folded)) <= 14 and bool(_CODE_SHAPE.match(folded))
 
 
 def code_key(text: str) -> str:

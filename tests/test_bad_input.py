@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import subprocess
 import sys
@@ -12,37 +13,41 @@ import pytest
 from kg.errors import SourceError
 from kg.sources.reader import read_paths
 
-# (file name, content, expected words in the message)
-CASES = [
-    ("empty.txt", b"", "empty file"),
-    ("blank.txt", b"  \n\n \t\n", "empty file"),
-    ("binary.bin", bytes(range(256)) * 4, "binary file"),
-    ("page.html", b"<!DOCTYPE html><html><body><h1>Trial</h1></body></html>", "an HTML page"),
-    ("unknown.txt", b"Minutes of the board meeting\nNothing about a trial.\n", "not a known registry page layout"),
-    ("latin1.txt", "Trial caf\xe9 page".encode("latin-1"), "not UTF-8 text"),
-    ("truncated.json", b'{"protocolSection": {"identificationModule": {"nctId": "NCT0', "truncated JSON"),
-    ("notstudy.json", b'{"name": "a JSON file that is not a study"}', "not a ClinicalTrials.gov API v2 study"),
-    ("numbers.json", b"[1, 2]", "not a ClinicalTrials.gov API v2 study"),
-    ("other.xml", b"<?xml version='1.0'?><catalog><book/></catalog>", "not a ClinicalTrials.gov <clinical_study>"),
-    ("broken.xml", b"<clinical_study><id_info><nct_id>NCT00000001</nct_id>", "malformed XML"),
-    ("corrupt.json.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-not-deflate", "corrupt gzip"),
-    ("corrupt.zip", b"PK\x03\x04" + b"\x00" * 40, "corrupt zip"),
-    ("noid.json", b'{"protocolSection": {"identificationModule": {"nctId": "bogus"}}}', "no valid nctId"),
-    ("bomb.xml", b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
-                 b"<clinical_study>&lol2;</clinical_study>", "entity declarations are not allowed"),
-    ("xxe.xml", b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                b"<clinical_study>&x;</clinical_study>", "entity declarations are not allowed"),
-]
+CATALOGUE = Path(__file__).parent / "bad-input-catalogue.tsv"
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), CASES, ids=[c[0] for c in CASES])
-def test_bad_file_gives_one_clear_error(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
-    path = tmp_path / name
-    path.write_bytes(content)
+def _generators() -> dict:
+    mb = 1 << 20
+    return {
+        "deep_array": lambda: b"[" * 200_000,
+        "deep_object": lambda: b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        "huge_json_value": lambda: b'{"protocolSection": {"x": "' + b"a" * (200 * mb) + b'"}}',
+        "huge_text": lambda: b"NCT ID: NCT01234567\n" + b"a" * (200 * mb),
+        "gzip_nul_bomb": lambda: gzip.compress(b"\x00" * (50 * mb)),
+    }
+
+
+def catalogue() -> list[tuple[str, str, str]]:
+    """(case, input, expected message) rows of tests/bad-input-catalogue.tsv."""
+    with open(CATALOGUE, encoding="utf-8") as fh:
+        return [(r["case"], r["input"], r["expected"]) for r in csv.DictReader(fh, delimiter="\t")]
+
+
+def build_input(spec: str) -> bytes:
+    kind, _, body = spec.partition(":")
+    if kind == "generator":
+        return _generators()[body]()
+    return eval(body, {"__builtins__": {"bytes": bytes, "range": range}})  # literals of our own data file
+
+
+@pytest.mark.parametrize(("case", "spec", "expected"), catalogue(), ids=[c[0] for c in catalogue()])
+def test_bad_file_gives_one_clear_error(tmp_path: Path, case: str, spec: str, expected: str) -> None:
+    path = tmp_path / "input"
+    path.write_bytes(build_input(spec))
     results = list(read_paths([path]))
     assert results, "no error reported"
     for error in results:  # one per file, or one per bad study in a multi-study file
-        assert isinstance(error, SourceError)
+        assert isinstance(error, SourceError), error
         assert str(path) in str(error)
         assert expected in str(error)
         assert "\n" not in str(error)

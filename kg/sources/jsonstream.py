@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 _CHUNK = 1 << 20
+MAX_VALUE = 64 << 20  # characters one JSON value (one study) may take; a study is well under 1 MB
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\r\n"
 
@@ -65,7 +66,12 @@ class _Text:
         while True:
             try:
                 obj, end = _DECODER.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                raise JSONStreamError("JSON nested too deeply", self.consumed + self.pos) from None
             except json.JSONDecodeError as exc:
+                if len(self.buf) - self.pos > MAX_VALUE:
+                    raise JSONStreamError(f"a single JSON value over {MAX_VALUE >> 20} MB (not a study)",
+                                          self.consumed + self.pos) from None
                 if self.more(size):
                     size = min(size * 2, 64 * _CHUNK)
                     continue

@@ -78,8 +78,10 @@ def interventions_from_aim(text: str) -> tuple[Intervention, ...]:
     background section names (earlier trials, guidelines, mechanisms) are not interventions.
     The type is not stated by such a sentence, so it stays ``None``.
     """
+    sentences = [s for s in re.split(r"(?<=\.)\s+", text) if len(s) < 3000]  # bounded work per sentence
     for pattern in _AIM_PATTERNS:
-        if m := pattern.search(text):
-            names = [n.strip(" .") for n in _COMBINE.split(m["drugs"]) if n.strip(" .")]
-            return tuple(Intervention(name=n) for n in unique(names))
+        for sentence in sentences:
+            if m := pattern.search(sentence):
+                names = [n.strip(" .") for n in _COMBINE.split(m["drugs"]) if n.strip(" .")]
+                return tuple(Intervention(name=n) for n in unique(names))
     return ()
