@@ -72,3 +72,49 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
             quads.append(ox.Quad(d, ox.NamedNode(iris.term("aliasKey")), ox.Literal(fold(name)), g))
     body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in dict.fromkeys(quads))
     store.update(f"DROP SILENT GRAPH <{iris.DICTIONARY_GRAPH}> ; INSERT DATA {{ GRAPH <{iris.DICTIONARY_GRAPH}> {{ {body} }} }}")
+
+
+def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, str]]) -> None:
+    """Rebuild ``graph/record-aliases``: links of interventions that no document resolved, through names
+    other records gave a drug (``otherNames``), each naming the record that is the evidence. Derived from
+    the whole store, so the result does not depend on the order documents were ingested in."""
+    from kg.resolve.drugs import DrugResolver
+    from kg.resolve.linker import InterventionLinker
+    from kg.model import Intervention
+
+    g = ox.NamedNode(iris.RECORD_ALIAS_GRAPH)
+    rows = store.query(f"""PREFIX tkg: <{iris.ONTOLOGY}>
+        SELECT ?i ?name (GROUP_CONCAT(?other; separator="\u0001") AS ?others) ?type WHERE {{
+          ?i a tkg:Intervention ; tkg:interventionName ?name .
+          OPTIONAL {{ ?i tkg:otherName ?other }} OPTIONAL {{ ?i tkg:interventionType ?type }}
+          FILTER NOT EXISTS {{ GRAPH ?d {{ ?i tkg:drug ?x }} FILTER(?d != <{iris.RECORD_ALIAS_GRAPH}>) }}
+          FILTER NOT EXISTS {{ ?i a tkg:NotADrug }}
+        }} GROUP BY ?i ?name ?type ORDER BY ?i""", use_default_graph_as_union=True)
+    linker = InterventionLinker(DrugResolver(learned=learned))
+    quads: list[ox.Quad] = []
+    for row in rows if learned else ():
+        others = tuple(o for o in (row["others"].value.split("\u0001") if row["others"] else ()) if o)
+        kind = row["type"].value.rsplit("_", 1)[-1] if row["type"] else None
+        item = Intervention(name=row["name"].value, type=kind if kind in ("DRUG", "BIOLOGICAL") else None, other_names=others)
+        links, _ = linker(item)
+        i = row["i"]
+        for n, link in enumerate(links, start=1):
+            if link.method != "record-alias":
+                continue
+            evidence = learned.get(fold(link.matched), ("", ""))[1]
+            res = ox.NamedNode(f"{i.value}/record-alias/{n}")
+            d = ox.NamedNode(link.drug_iri)
+            quads += [ox.Quad(i, ox.NamedNode(iris.term("drug")), d, g),
+                      ox.Quad(i, ox.NamedNode(iris.term("resolution")), res, g),
+                      ox.Quad(res, RDF_TYPE, ox.NamedNode(iris.term("DrugResolution")), g),
+                      ox.Quad(res, ox.NamedNode(iris.term("resolvedDrug")), d, g),
+                      ox.Quad(res, ox.NamedNode(iris.term("resolutionMethod")), ox.Literal("record-alias"), g),
+                      ox.Quad(res, ox.NamedNode(iris.term("resolutionScore")),
+                              ox.Literal(repr(float(link.score)), datatype=ox.NamedNode(XSD + "decimal")), g),
+                      ox.Quad(res, ox.NamedNode(iris.term("matchedText")), ox.Literal(link.matched), g),
+                      ox.Quad(d, RDF_TYPE, ox.NamedNode(iris.term("Drug")), g),
+                      ox.Quad(d, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(link.label), g)]
+            if evidence:
+                quads.append(ox.Quad(res, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(evidence), g))
+    body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in dict.fromkeys(quads))
+    store.update(f"DROP SILENT GRAPH <{iris.RECORD_ALIAS_GRAPH}>" + (f" ; INSERT DATA {{ GRAPH <{g.value}> {{ {body} }} }}" if body else ""))

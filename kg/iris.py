@@ -21,6 +21,7 @@ ONTOLOGY = BASE + "ontology#"
 INFERRED_GRAPH = GRAPH + "inferred"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 DICTIONARY_GRAPH = GRAPH + "dictionary"
+RECORD_ALIAS_GRAPH = GRAPH + "record-aliases"
 
 
 def _seg(text: str) -> str:

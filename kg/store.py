@@ -34,9 +34,9 @@ from kg.normalize import fold
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
 from kg.rules import apply_rules
-from kg.drug_graph import refresh_dictionary_graph
+from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 
-BATCH_DOCUMENTS = 500
+BATCH_DOCUMENTS = int(os.environ.get("KG_BATCH_DOCUMENTS", "500"))  # documents per transaction
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 _LOCK = ".kg-writer.lock"
 
@@ -82,6 +82,9 @@ class TrialStore:
             try:
                 self._store = ox.Store(str(self.path))
             except OSError as exc:
+                if "lock" in str(exc).lower():
+                    raise KGError(f"the store at {self.path} is being written by another process (an ingest); "
+                                  "wait for it to finish") from None
                 raise KGError(f"cannot open the store at {self.path}: {exc}") from None
         self._lock_fd: int | None = None
 
@@ -135,7 +138,7 @@ class TrialStore:
         rows = self._store.query(
             "SELECT ?label ?unii ?g WHERE { GRAPH ?g { ?d <%s> ?unii ; ?p ?label . "
             "VALUES ?p { <%saltLabel> <%shiddenLabel> } } FILTER(?g != <%s>) }"
-            % (iris.term("unii"), SKOS, SKOS, iris.DICTIONARY_GRAPH))
+            % (iris.term("unii"), SKOS, SKOS, iris.DICTIONARY_GRAPH))  # documents' own labels only
         found: dict[str, tuple[str, str]] = {}
         clash: set[str] = set()
         for row in rows:
@@ -147,7 +150,8 @@ class TrialStore:
 
     def documents(self) -> dict[str, str]:
         """Named graph IRI -> sha256 of every source document in the store."""
-        return {g: sha for g, (sha, _) in self._versions().items() if g != iris.DICTIONARY_GRAPH}
+        derived = {iris.DICTIONARY_GRAPH, iris.RECORD_ALIAS_GRAPH}
+        return {g: sha for g, (sha, _) in self._versions().items() if g not in derived}
 
     def _versions(self) -> dict[str, tuple[str, str | None]]:
         """Named graph IRI -> (sha256, last update the record states) of every source document."""
@@ -183,7 +187,9 @@ class TrialStore:
         options = options or BuildOptions()
         options.ingested_at = options.ingested_at or datetime.now(timezone.utc)
         if options.resolver is None and options.resolve:
-            options.resolver = InterventionLinker(DrugResolver(learned=self.learned_aliases()))
+            # a document's graph depends only on it and the shipped dictionary (reproducible, order-free);
+            # links through aliases learned from other records go to graph/record-aliases after the ingest
+            options.resolver = InterventionLinker(DrugResolver())
         report = IngestReport()
         start = time.perf_counter()
         with self._writer_lock():
@@ -204,6 +210,7 @@ class TrialStore:
                         on_document(item)
                 self._write(batch, known, report)
                 if options.resolve:
+                    refresh_record_alias_graph(self._store, self.learned_aliases())
                     refresh_dictionary_graph(self._store)
                 apply_rules(self._store)
                 self._store.flush()

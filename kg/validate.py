@@ -135,7 +135,7 @@ def _validate_named(graph_iri: str) -> list[Finding]:
 
 def document_graphs(store: ox.Store) -> list[str]:
     """The named graphs that hold source documents (not the ontology or inferred graphs)."""
-    skip = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH}  # not source documents
+    skip = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH, iris.RECORD_ALIAS_GRAPH}  # derived, not source documents
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip)
 
 

@@ -187,3 +187,32 @@ def test_formulation_code_is_a_product_of_its_drug(seed_store: TrialStore) -> No
     products = _values(seed_store, "SELECT ?x WHERE { ?p a tkg:DrugProduct ; tkg:activeIngredient <%s> ; skos:prefLabel ?x }"
                        % iris.drug(unii=TORIPALIMAB))
     assert products == {"JS001sc"}
+
+
+@pytest.mark.parametrize(("name", "ok"), [("ADL-018", True), ("WCD118", True), ("Tevimbra", True),
+                                          ("No other name", False), ("None", False), ("N/A", False),
+                                          ("Experimental", False), ("anti-TIGIT", False), ("Oral Insulin", False),
+                                          ("Placebo", False), ("PD-1 inhibitor", False)])
+def test_only_name_like_other_names_are_learned(name: str, ok: bool) -> None:
+    from kg.resolve.linker import learnable
+
+    assert learnable(name) is ok
+
+
+def test_links_through_learned_aliases_live_in_their_own_graph_with_evidence(tmp_path: Path, data_dir: Path) -> None:
+    """Documents' own graphs do not depend on what else was ingested; learned links are derived afterwards."""
+    # NCT03280537 / NCT05564611: omalizumab with other names IGE025 / ADL-018;
+    # NCT01599637 / NCT05413161: interventions named only "IGE025" / "ADL-018"
+    records = [r for r in read_paths([data_dir / "ctgov-tigit-watch"])
+               if getattr(r, "nct_id", None) in {"NCT03280537", "NCT05564611", "NCT01599637", "NCT05413161"}]  # not NCT03280550
+    with TrialStore(tmp_path / "s") as store:
+        store.ingest(records)
+        rows = list(store.query(
+            "SELECT ?nct ?m ?ev WHERE { GRAPH <%s> { ?i <%sdrug> <%s> ; <%sresolution> ?r . ?r <%smatchedText> ?m ; "
+            "<http://www.w3.org/ns/prov#wasDerivedFrom> ?ev } ?t <%sintervention> ?i ; <%snctId> ?nct }"
+            % (iris.RECORD_ALIAS_GRAPH, iris.ONTOLOGY, iris.drug(unii="2P471X1Z11"), iris.ONTOLOGY, iris.ONTOLOGY,
+               iris.ONTOLOGY, iris.ONTOLOGY)))
+        found = {(r["nct"].value, r["m"].value, r["ev"].value) for r in rows}
+    assert {(n, m) for n, m, _ in found} == {("NCT01599637", "IGE025"), ("NCT05413161", "ADL-018")}
+    evidence = {"IGE025": {iris.GRAPH + "ctgov/NCT03280537"}, "ADL-018": {iris.GRAPH + "ctgov/NCT05564611"}}
+    assert all(ev in evidence[m] for _, m, ev in found)

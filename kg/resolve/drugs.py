@@ -240,16 +240,3 @@ class DrugResolver:
         if kinds:
             return Resolution(text, "not_a_drug", (), tuple(kinds))
         return Resolution(text, "unresolved")
-
-    # -- learning from records ---------------------------------------------------------------
-    def learn(self, name: str, other_names: tuple[str, ...], evidence: str) -> None:
-        """Other names of an intervention whose name resolves to exactly one drug become its aliases."""
-        r = self.resolve(name)
-        if r.status != "resolved" or len(r.matches) != 1:
-            return
-        unii = r.matches[0].unii
-        for other in other_names:
-            for alias in [other] + [p for p in _SPLIT.split(other) if p.strip()]:
-                key = fold(alias.strip())
-                if key and not self.dictionary.lookup_name(key) and not self._name(alias) and key not in self.learned:
-                    self.learned[key] = (unii, evidence)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from kg import iris
 from kg.build import DrugLink
 from kg.model import Intervention
-from kg.normalize import fold
-from kg.resolve.drugs import DrugResolver, Resolution, split_names
+import re
+
+from kg.normalize import fold, is_code_like
+from kg.resolve.drugs import DrugResolver, Resolution, not_a_drug, split_names
 
 _NOT_DRUG_TYPES = {"PROCEDURE": "Procedure", "RADIATION": "Procedure", "DEVICE": None, "BEHAVIORAL": None,
                    "DIAGNOSTIC_TEST": "Procedure"}
@@ -69,7 +71,7 @@ class InterventionLinker:
                     if match.method not in _NAME_TIERS:
                         continue  # "Penpulimab injection" names a product form, not another name of the drug
                     alias, misspelt = match.matched, match.misspelling or match.method == "fuzzy"
-                elif r.status == "unresolved" and text in item.other_names and _single_name(spelling):
+                elif r.status == "unresolved" and text in item.other_names and learnable(spelling):
                     alias, misspelt = spelling, False
                 else:
                     continue
@@ -78,6 +80,16 @@ class InterventionLinker:
         return tuple(sorted(out.items()))
 
 
-def _single_name(text: str) -> bool:
-    """A code or a name of at most three words, without parentheses."""
-    return "(" not in text and len(text.split()) <= 3
+_PLACEHOLDER_NAME = re.compile(r"^(no|none|nil|n/?a|na|not applicable|not available|other|others|unknown|tbd|"
+                               r"experimental|investigational|study drug|control|active|standard|test|-+)"
+                               r"( other)?( names?)?$", re.I)
+
+
+def learnable(spelling: str) -> bool:
+    """Whether a record's other name may become an alias of its drug: a development code (``ADL-018``) or one
+    word of five letters or more (a brand); never a placeholder ("No other name"), a target descriptor
+    ("anti-TIGIT") or a phrase naming no drug."""
+    text = spelling.strip()
+    if _PLACEHOLDER_NAME.match(text) or re.match(r"(?i)^anti[- ]", text) or not_a_drug(text):
+        return False
+    return is_code_like(text) or (len(text.split()) == 1 and len(re.sub(r"[^A-Za-z]", "", text)) >= 5)
