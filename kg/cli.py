@@ -429,6 +429,25 @@ def serve(store_dir: str | None, host: str, port: int, timeout: float, max_resul
         raise KGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+@main.command()
+@click.argument("nct_id")
+@store_option
+def show(nct_id: str, store_dir: str | None) -> None:
+    """A trial as every source states it: each value with its source; the current value (from the source that
+    states the latest update of the trial) marked with *."""
+    from kg.show import show as statements
+
+    with _open(store_dir) as store:
+        rows = statements(store.oxigraph, nct_id)
+    table = Table(title=f"{nct_id.upper()}: * = current value (from the most recently updated source)")
+    for column in ("field", "", "value", "source", "format", "source updated"):
+        table.add_column(column, overflow="fold")
+    for s in rows:
+        table.add_row(s.field, "*" if s.current else "", s.value, s.source.removeprefix("https://w3id.org/trialkg/graph/"),
+                      s.source_format, s.source_updated)
+    out.print(table)
+
+
 def run() -> None:
     """Entry point that turns any product error into one line and exit code 2."""
     try:

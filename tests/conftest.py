@@ -31,3 +31,18 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return require(DATA)
+
+
+# Reliability report (issue: hostile input and crashes): tests add to these counts; printed after the run.
+RELIABILITY: dict[str, int] = {}
+
+
+def count(key: str, n: int = 1) -> None:
+    RELIABILITY[key] = RELIABILITY.get(key, 0) + n
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if RELIABILITY:
+        terminalreporter.write_sep("-", "reliability report")
+        for key, value in sorted(RELIABILITY.items()):
+            terminalreporter.write_line(f"{key}: {value}")

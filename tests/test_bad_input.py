@@ -13,6 +13,8 @@ import pytest
 from kg.errors import SourceError
 from kg.sources.reader import read_paths
 
+from conftest import count
+
 CATALOGUE = Path(__file__).parent / "bad-input-catalogue.tsv"
 
 
@@ -46,6 +48,7 @@ def test_bad_file_gives_one_clear_error(tmp_path: Path, case: str, spec: str, ex
     path.write_bytes(build_input(spec))
     results = list(read_paths([path]))
     assert results, "no error reported"
+    count("bad inputs from the catalogue, each a clear error")
     for error in results:  # one per file, or one per bad study in a multi-study file
         assert isinstance(error, SourceError), error
         assert str(path) in str(error)

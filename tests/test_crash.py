@@ -17,9 +17,10 @@ import pytest
 
 from kg import iris
 
+from conftest import count
+
 ENDED = "http://www.w3.org/ns/prov#endedAtTime"
 DERIVED = {iris.INFERRED_GRAPH, iris.DICTIONARY_GRAPH, iris.RECORD_ALIAS_GRAPH}  # rebuilt at the end of every ingest
-REPORT: dict[str, int] = {}
 
 
 def _build(store: Path, source: Path, batch: int = 40) -> subprocess.Popen:
@@ -77,9 +78,7 @@ def test_sigkill_at_random_points_then_rerun(tmp_path: Path, source: Path, refer
     proc = _build(store, source)
     assert proc.wait(timeout=600) == 0, proc.stderr.read()
     assert _graphs(store) == reference
-    REPORT["kills survived"] = kills
-    REPORT["documents"] = len([g for g in reference if g not in DERIVED and g != iris.ONTOLOGY_GRAPH])
-    print(f"\ncrash report: {kills} SIGKILLs survived, {REPORT['documents']} documents, final graph identical")
+    count("kg build runs killed with SIGKILL and recovered, nothing lost", kills)
     assert kills >= 2
 
 

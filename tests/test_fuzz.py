@@ -15,7 +15,7 @@ from kg.resolve.drugs import DrugResolver
 from kg.sources import ctgov_json
 from kg.sources.reader import PAGE_PARSERS, read_file
 
-from conftest import SEEDS, DATA
+from conftest import DATA, SEEDS, count
 
 FUZZ = settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])
@@ -27,6 +27,7 @@ RESOLVER = DrugResolver()
 
 
 def _outcomes(path: Path) -> list:
+    count("generated inputs read (hypothesis), each a record or a clear error")
     results = list(read_file(path))
     assert results
     for r in results:

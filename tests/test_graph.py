@@ -229,3 +229,40 @@ def test_unknown_country_is_a_build_warning(tmp_path: Path) -> None:
     options = BuildOptions()
     record_quads(record, options)
     assert options.warnings == ["unknown country name 'Atlantis' (https://w3id.org/trialkg/graph/ctgov/NCT00000043)"]
+
+
+def test_sources_that_disagree_keep_both_facts_and_show_says_which_is_current(tmp_path: Path, seeds_dir: Path, data_dir: Path) -> None:
+    """Seed 002 (last updated 2025-12-09, ACTIVE_NOT_RECRUITING) and a registry record of the same trial updated
+    later (COMPLETED): both statuses stay with their provenance; the current one is the later source's."""
+    study = json.loads((data_dir / "ctgov-nsclcbench/ctg-studies.json").read_text(encoding="utf-8"))[0]
+    study["protocolSection"]["identificationModule"]["nctId"] = "NCT04523493"
+    study["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
+    study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"] = {"date": "2026-01-05", "type": "ACTUAL"}
+    record = tmp_path / "NCT04523493.json"
+    record.write_text(json.dumps(study), encoding="utf-8")
+    from kg.show import show
+
+    with TrialStore(tmp_path / "s") as store:
+        store.ingest(read_paths([seeds_dir / SEED["002"], record]))
+        statuses = {(s.value, s.source_format, s.current) for s in show(store.oxigraph, "NCT04523493") if s.field == "status"}
+    assert statuses == {("ACTIVE_NOT_RECRUITING", "page-trial-digest", False), ("COMPLETED", "ctgov-api-v2-json", True)}
+    proc = subprocess.run([sys.executable, "-m", "kg", "show", "NCT04523493", "--store", str(tmp_path / "s")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "COMPLETED" in proc.stdout and "ACTIVE_NOT_RECRUITING" in proc.stdout
+
+
+def test_export_never_writes_contact_phone_or_email_by_default(tmp_path: Path, seeds_dir: Path) -> None:
+    store = tmp_path / "s"
+    subprocess.run([sys.executable, "-m", "kg", "build", str(seeds_dir), "--store", str(store)], capture_output=True, check=True)
+    for fmt in ("turtle", "nquads", "jsonld", "graphml"):
+        out = tmp_path / f"x.{fmt}"
+        subprocess.run([sys.executable, "-m", "kg", "export", "--store", str(store), "--format", fmt, "-o", str(out)],
+                       capture_output=True, check=True)
+        text = out.read_text(encoding="utf-8")
+        assert "deganlu@126.com" not in text and "18753157623" not in text, fmt
+    with_contacts = tmp_path / "s2"
+    subprocess.run([sys.executable, "-m", "kg", "build", str(seeds_dir), "--store", str(with_contacts), "--include-contacts"],
+                   capture_output=True, check=True)
+    subprocess.run([sys.executable, "-m", "kg", "export", "--store", str(with_contacts), "-o", str(tmp_path / "c.ttl")],
+                   capture_output=True, check=True)
+    assert "deganlu@126.com" in (tmp_path / "c.ttl").read_text(encoding="utf-8")
