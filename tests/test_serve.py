@@ -153,3 +153,33 @@ def test_cli_serve_on_loopback(store_dir: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+NAMED_PARAMS = {"trials-by-drug": {"drug": "JS-001"}, "sponsors-by-drug": {"drug": "toripalimab"},
+                "drugs-by-sponsor": {"sponsor": "Junshi Biosciences"}, "trials-by-condition": {"condition": "HCC"},
+                "trials-by-country": {"country": "China", "phase": "PHASE3"}, "sites-of-trial": {"trial": "NCT04523493"},
+                "related-trials": {"trial": "NCT06505837", "hops": "2"}, "co-tested-drugs": {"drug": "toripalimab"},
+                "aliases-of": {"drug": "pianpulimab"}}
+
+
+def test_every_named_query_gives_the_same_answer_remotely(endpoint: str, store_dir: Path) -> None:
+    from kg import query as q
+    from kg.remote import remote_rows
+
+    for name, nq in q.named_queries().items():
+        text, bindings = q.prepare(nq, NAMED_PARAMS.get(name, {}), q.Binder())
+        with TrialStore(store_dir, read_only=True) as store:
+            local = q.rows(q.run_local(store.oxigraph, text, bindings))
+        remote = remote_rows(endpoint, q.with_values(text, bindings))
+        assert remote[0] == local[0], name
+        assert sorted(map(tuple, remote[1]), key=str) == sorted(map(tuple, local[1]), key=str), name
+
+
+def test_cli_query_endpoint_and_unreachable(endpoint: str) -> None:
+    ok = subprocess.run([sys.executable, "-m", "kg", "query", "trials-by-drug", "--param", "drug=Tuoyi",
+                         "--endpoint", endpoint, "--format", "json"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "NCT04523493" in {r["nct_id"] for r in json.loads(ok.stdout)}
+    down = subprocess.run([sys.executable, "-m", "kg", "query", "data-quality", "--endpoint", "http://127.0.0.1:9/sparql"],
+                          capture_output=True, text=True)
+    assert down.returncode == 2 and "cannot reach" in down.stderr and "Traceback" not in down.stderr
