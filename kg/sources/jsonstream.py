@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
+import orjson
+
 _CHUNK = 1 << 20
 MAX_VALUE = 64 << 20  # characters one JSON value (one study) may take; a study is well under 1 MB
 _DECODER = json.JSONDecoder()
@@ -60,6 +62,21 @@ class _Text:
             if not self.more():
                 return None
 
+    def line_value(self) -> tuple[str, object] | None:
+        """The value at the cursor when it fills the rest of its line (JSON Lines), decoded by orjson
+        (about twice as fast as the stdlib decoder); ``None`` to fall back to ``value()``."""
+        end = self.buf.find("\n", self.pos)
+        while end < 0 and not self.eof and len(self.buf) - self.pos < MAX_VALUE:
+            self.more()
+            end = self.buf.find("\n", self.pos)
+        raw = self.buf[self.pos:end if end >= 0 else len(self.buf)].rstrip("\r")
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+        self.pos = end + 1 if end >= 0 else len(self.buf)
+        return raw, obj
+
     def value(self) -> tuple[str, object]:
         """Decode the value at the cursor: its exact text and the decoded object."""
         size = _CHUNK
@@ -107,4 +124,4 @@ def iter_values(stream: BinaryIO) -> Iterator[tuple[str, object]]:
                 raise JSONStreamError("truncated JSON array" if nxt is None else f"expected ',' or ']' but found {nxt!r}",
                                       text.consumed + text.pos)
     while text.skip(_SPACE) is not None:  # one value, JSON Lines, or concatenated values
-        yield text.value()
+        yield text.line_value() or text.value()
