@@ -71,7 +71,7 @@ def country_iri(name: str | None) -> tuple[str | None, str | None]:
     return (iris.country(code), code) if code else (iris.unknown_country(name), None)
 
 
-class _Graph:
+class GraphQuads:
     """Collects the quads of one named graph."""
 
     def __init__(self, graph_iri: str) -> None:
@@ -102,14 +102,14 @@ def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tu
     """The named graph of one record: its document and its quads (provenance included)."""
     options = options or BuildOptions()
     doc = document(record)
-    out = _Graph(doc.graph)
+    out = GraphQuads(doc.graph)
     if record.nct_id:
         _trial(out, record, options)
     out.quads += provenance_quads(doc, record.source, options.ingested_at)
     return doc, out.quads
 
 
-def _trial(out: _Graph, r: TrialRecord, options: BuildOptions) -> None:
+def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
     t = NamedNode(iris.trial(r.nct_id))  # type: ignore[arg-type]
     out.a(t, "Trial")
     out.add(t, T("nctId"), r.nct_id)
@@ -147,7 +147,7 @@ def _trial(out: _Graph, r: TrialRecord, options: BuildOptions) -> None:
     _related(out, t, r)
 
 
-def _design(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+def _design(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     d, e = r.design, r.eligibility
     for prop, prefix, value in (("allocation", "allocation", d.allocation),
                                 ("interventionModel", "interventionModel", d.intervention_model),
@@ -160,7 +160,7 @@ def _design(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
     out.add(t, T("healthyVolunteers"), e.healthy_volunteers)
 
 
-def _conditions(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+def _conditions(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for name in r.conditions:
         c = NamedNode(iris.condition(name))
         out.add(t, T("condition"), c)
@@ -181,7 +181,7 @@ def _conditions(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
             out.add(t, T("meshAncestor"), _mesh_node(out, m.id, m.term))
 
 
-def _mesh_node(out: _Graph, mesh_id: str, term: str) -> NamedNode:
+def _mesh_node(out: GraphQuads, mesh_id: str, term: str) -> NamedNode:
     c = NamedNode(iris.mesh(mesh_id))
     out.a(c, "Condition")
     out.add(c, SKOS + "prefLabel", term)
@@ -189,7 +189,7 @@ def _mesh_node(out: _Graph, mesh_id: str, term: str) -> NamedNode:
     return c
 
 
-def _sponsors(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+def _sponsors(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for s in r.sponsors:
         placeholder = is_placeholder(s.name)
         o = NamedNode(iris.placeholder_organization(t.value, s.name) if placeholder else iris.organization(s.name))
@@ -202,7 +202,7 @@ def _sponsors(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
             out.add(o, T("isPlaceholder"), True)
 
 
-def _interventions_and_arms(out: _Graph, t: NamedNode, r: TrialRecord, options: BuildOptions) -> None:
+def _interventions_and_arms(out: GraphQuads, t: NamedNode, r: TrialRecord, options: BuildOptions) -> None:
     by_name: dict[str, NamedNode] = {}
     for k, item in enumerate(r.interventions, start=1):
         i = NamedNode(iris.part(t.value, "intervention", k))
@@ -230,31 +230,44 @@ def _interventions_and_arms(out: _Graph, t: NamedNode, r: TrialRecord, options: 
                 out.add(a, T("armIntervention"), by_name[name])
 
 
-def _resolution(out: _Graph, i: NamedNode, item: Intervention, resolver: Resolver) -> None:
+def _resolution(out: GraphQuads, i: NamedNode, item: Intervention, resolver: Resolver) -> None:
     """Links of an intervention to its drugs, each with how it was resolved; the record's own spellings
     become labels of the drug in this record's graph (the record is their evidence)."""
     links, kind = resolver(item)
     if kind:
         out.a(i, kind)
     for n, link in enumerate(links, start=1):
-        d = NamedNode(link.drug_iri)
-        res = NamedNode(f"{i.value}/resolution/{n}")
-        out.add(i, T("drug"), d)
-        out.add(i, T("resolution"), res)
-        out.a(res, "DrugResolution")
-        out.add(res, T("resolvedDrug"), d)
-        out.add(res, T("resolutionMethod"), link.method)
-        out.add(res, T("resolutionScore"), float(link.score))
-        out.add(res, T("matchedText"), link.matched)
-        out.a(d, "Drug")
-        out.add(d, SKOS + "prefLabel", link.label)
-        out.add(d, T("unii"), link.unii)
+        d = link_drug(out, i, NamedNode(f"{i.value}/resolution/{n}"), link)
         for spelling, misspelt in link.aliases:
             out.add(d, SKOS + ("hiddenLabel" if misspelt else "altLabel"), spelling)
             out.add(d, T("aliasKey"), fold(spelling))
 
 
-def _place(out: _Graph, site: Site, warnings: list[str]) -> tuple[NamedNode | None, str]:
+def link_drug(out: GraphQuads, i: NamedNode, resolution: NamedNode, link: DrugLink) -> NamedNode:
+    """An intervention's link to a drug, with the resolution that made it (method, score, matched text);
+    the drug node is typed and labelled so the graph holding the link is self-contained."""
+    d = NamedNode(link.drug_iri)
+    out.add(i, T("drug"), d)
+    out.add(i, T("resolution"), resolution)
+    out.a(resolution, "DrugResolution")
+    out.add(resolution, T("resolvedDrug"), d)
+    out.add(resolution, T("resolutionMethod"), link.method)
+    out.add(resolution, T("resolutionScore"), float(link.score))
+    out.add(resolution, T("matchedText"), link.matched)
+    out.a(d, "Drug")
+    out.add(d, SKOS + "prefLabel", link.label)
+    out.add(d, T("unii"), link.unii)
+    return d
+
+
+def replace_graph_update(graph_iri: str, quads: Iterable[Quad]) -> str:
+    """One SPARQL update that replaces a named graph's content with ``quads`` (their graph is ignored)."""
+    body = " ".join(dict.fromkeys(f"{q.subject} {q.predicate} {q.object} ." for q in quads))
+    insert = f" ; INSERT DATA {{ GRAPH <{graph_iri}> {{ {body} }} }}" if body else ""
+    return f"DROP SILENT GRAPH <{graph_iri}>{insert}"
+
+
+def _place(out: GraphQuads, site: Site, warnings: list[str]) -> tuple[NamedNode | None, str]:
     """The country node of a site (typed, with its ISO code), and the key used in site IRIs."""
     c_iri, code = country_iri(site.country)
     if not c_iri:
@@ -268,7 +281,7 @@ def _place(out: _Graph, site: Site, warnings: list[str]) -> tuple[NamedNode | No
     return c, code or c_iri.rsplit("/", 1)[-1]
 
 
-def _sites(out: _Graph, t: NamedNode, r: TrialRecord, warnings: list[str]) -> None:
+def _sites(out: GraphQuads, t: NamedNode, r: TrialRecord, warnings: list[str]) -> None:
     for k, site in enumerate(r.sites, start=1):
         if not site.facility and not site.city:
             continue
@@ -308,7 +321,7 @@ def _sites(out: _Graph, t: NamedNode, r: TrialRecord, warnings: list[str]) -> No
             out.add(c, T("iso3166Alpha2"), code)
 
 
-def _outcomes(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+def _outcomes(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for k, o in enumerate(r.outcomes, start=1):
         n = NamedNode(iris.part(t.value, "outcome", k))
         out.add(t, T("outcome"), n)
@@ -318,7 +331,7 @@ def _outcomes(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
         out.add(n, T("timeFrame"), o.time_frame)
 
 
-def _people(out: _Graph, t: NamedNode, r: TrialRecord, options: BuildOptions) -> None:
+def _people(out: GraphQuads, t: NamedNode, r: TrialRecord, options: BuildOptions) -> None:
     for k, o in enumerate(r.officials, start=1):
         p = NamedNode(iris.part(t.value, "official", k))
         out.add(t, T("official"), p)
@@ -339,7 +352,7 @@ def _people(out: _Graph, t: NamedNode, r: TrialRecord, options: BuildOptions) ->
             out.add(p, SCHEMA + "email", c.email)
 
 
-def _related(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
+def _related(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for k, rel in enumerate(r.related_trials, start=1):
         other = NamedNode(iris.trial(rel.nct_id))
         link = NamedNode(iris.part(t.value, "related", k))
@@ -353,8 +366,3 @@ def _related(out: _Graph, t: NamedNode, r: TrialRecord) -> None:
         out.add(other, T("nctId"), rel.nct_id)
         out.add(other, T("mentionedTitle"), rel.title)
 
-
-def records_quads(records: Iterable[TrialRecord], options: BuildOptions | None = None) -> Iterable[tuple[Document, list[Quad]]]:
-    """``record_quads`` over many records."""
-    for record in records:
-        yield record_quads(record, options)

@@ -15,9 +15,13 @@ from datetime import datetime, timezone
 import pyoxigraph as ox
 
 from kg import __version__, iris
+from kg.build import GraphQuads, link_drug, replace_graph_update
+from kg.model import Intervention
 from kg.normalize import fold, slug
 from kg.provenance import RDF_TYPE, XSD
 from kg.resolve.dictionary import load, names_of
+from kg.resolve.drugs import DrugResolver
+from kg.resolve.linker import InterventionLinker
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -70,19 +74,13 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
             prop = "hiddenLabel" if kind == "misspelling" else "altLabel"
             quads.append(ox.Quad(d, ox.NamedNode(SKOS + prop), ox.Literal(name), g))
             quads.append(ox.Quad(d, ox.NamedNode(iris.term("aliasKey")), ox.Literal(fold(name)), g))
-    body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in dict.fromkeys(quads))
-    store.update(f"DROP SILENT GRAPH <{iris.DICTIONARY_GRAPH}> ; INSERT DATA {{ GRAPH <{iris.DICTIONARY_GRAPH}> {{ {body} }} }}")
+    store.update(replace_graph_update(iris.DICTIONARY_GRAPH, quads))
 
 
 def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, str]]) -> None:
     """Rebuild ``graph/record-aliases``: links of interventions that no document resolved, through names
     other records gave a drug (``otherNames``), each naming the record that is the evidence. Derived from
     the whole store, so the result does not depend on the order documents were ingested in."""
-    from kg.resolve.drugs import DrugResolver
-    from kg.resolve.linker import InterventionLinker
-    from kg.model import Intervention
-
-    g = ox.NamedNode(iris.RECORD_ALIAS_GRAPH)
     rows = store.query(f"""PREFIX tkg: <{iris.ONTOLOGY}>
         SELECT ?i ?name (GROUP_CONCAT(?other; separator="\u0001") AS ?others) ?type WHERE {{
           ?i a tkg:Intervention ; tkg:interventionName ?name .
@@ -91,7 +89,7 @@ def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, st
           FILTER NOT EXISTS {{ ?i a tkg:NotADrug }}
         }} GROUP BY ?i ?name ?type ORDER BY ?i""", use_default_graph_as_union=True)
     linker = InterventionLinker(DrugResolver(learned=learned))
-    quads: list[ox.Quad] = []
+    out = GraphQuads(iris.RECORD_ALIAS_GRAPH)
     for row in rows if learned else ():
         others = tuple(o for o in (row["others"].value.split("\u0001") if row["others"] else ()) if o)
         kind = row["type"].value.rsplit("_", 1)[-1] if row["type"] else None
@@ -101,20 +99,9 @@ def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, st
         for n, link in enumerate(links, start=1):
             if link.method != "record-alias":
                 continue
+            resolution = ox.NamedNode(f"{i.value}/record-alias/{n}")
+            link_drug(out, i, resolution, link)
             evidence = learned.get(fold(link.matched), ("", ""))[1]
-            res = ox.NamedNode(f"{i.value}/record-alias/{n}")
-            d = ox.NamedNode(link.drug_iri)
-            quads += [ox.Quad(i, ox.NamedNode(iris.term("drug")), d, g),
-                      ox.Quad(i, ox.NamedNode(iris.term("resolution")), res, g),
-                      ox.Quad(res, RDF_TYPE, ox.NamedNode(iris.term("DrugResolution")), g),
-                      ox.Quad(res, ox.NamedNode(iris.term("resolvedDrug")), d, g),
-                      ox.Quad(res, ox.NamedNode(iris.term("resolutionMethod")), ox.Literal("record-alias"), g),
-                      ox.Quad(res, ox.NamedNode(iris.term("resolutionScore")),
-                              ox.Literal(repr(float(link.score)), datatype=ox.NamedNode(XSD + "decimal")), g),
-                      ox.Quad(res, ox.NamedNode(iris.term("matchedText")), ox.Literal(link.matched), g),
-                      ox.Quad(d, RDF_TYPE, ox.NamedNode(iris.term("Drug")), g),
-                      ox.Quad(d, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(link.label), g)]
             if evidence:
-                quads.append(ox.Quad(res, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(evidence), g))
-    body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in dict.fromkeys(quads))
-    store.update(f"DROP SILENT GRAPH <{iris.RECORD_ALIAS_GRAPH}>" + (f" ; INSERT DATA {{ GRAPH <{g.value}> {{ {body} }} }}" if body else ""))
+                out.add(resolution, PROV + "wasDerivedFrom", ox.NamedNode(evidence))
+    store.update(replace_graph_update(iris.RECORD_ALIAS_GRAPH, out.quads))

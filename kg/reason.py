@@ -12,7 +12,7 @@ import io
 import shutil
 
 import rdflib
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 
 from kg.errors import KGError
 from kg.resources import data_dir
@@ -63,6 +63,3 @@ def hermit(individuals: rdflib.Graph | None = None) -> dict[str, set[str]]:
         members[cls.iri] = {i.iri for i in cls.instances(world=world)}
     return members
 
-
-def typed_individuals(g: rdflib.Graph) -> set[str]:
-    return {str(s) for s in g.subjects(RDF.type, None) if isinstance(s, rdflib.URIRef)}

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import iris
-from kg.build import BuildOptions, record_quads
+from kg.build import BuildOptions, record_quads, replace_graph_update
 from kg.errors import KGError, SourceError
 from kg.model import TrialRecord
 from kg.provenance import Document
@@ -176,8 +176,7 @@ class TrialStore:
         for path in files:
             quads += [ox.Quad(q.subject, q.predicate, q.object, g)
                       for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
-        body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self._store.update(f"DROP SILENT GRAPH <{iris.ONTOLOGY_GRAPH}> ; INSERT DATA {{ GRAPH <{iris.ONTOLOGY_GRAPH}> {{ {body} }} }}")
+        self._store.update(replace_graph_update(iris.ONTOLOGY_GRAPH, quads))
 
     def ingest(self, items: Iterable[TrialRecord | SourceError], options: BuildOptions | None = None,
                on_document=None) -> IngestReport:

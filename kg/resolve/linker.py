@@ -8,11 +8,11 @@ listed as aliases, and links none).
 
 from __future__ import annotations
 
+import re
+
 from kg import iris
 from kg.build import DrugLink
 from kg.model import Intervention
-import re
-
 from kg.normalize import fold, is_code_like
 from kg.resolve.drugs import DrugResolver, Resolution, not_a_drug, split_names
 
