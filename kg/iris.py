@@ -22,6 +22,8 @@ INFERRED_GRAPH = GRAPH + "inferred"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 DICTIONARY_GRAPH = GRAPH + "dictionary"
 RECORD_ALIAS_GRAPH = GRAPH + "record-aliases"
+DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, DICTIONARY_GRAPH, RECORD_ALIAS_GRAPH})  # rebuilt at the end of an ingest
+SPECIAL_GRAPHS = DERIVED_GRAPHS | {ONTOLOGY_GRAPH}  # every named graph that is not a source document's
 
 
 def _seg(text: str) -> str:

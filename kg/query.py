@@ -154,16 +154,15 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
 
 
 def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """The query with its parameters bound by a ``VALUES`` block at the start of its outer WHERE.
+    """The query with its parameters bound by ``VALUES`` blocks at the start of its outer WHERE.
 
     The terms are serialized by pyoxigraph (quotes, newlines and backslashes escaped, IRIs validated),
     so a value stays one RDF term whatever it contains. (Oxigraph's own pre-binding only binds
-    projected variables, which aggregate queries do not project.)"""
+    projected variables, which aggregate queries do not project.) One block per variable, not one
+    row of several: the same bindings, and Virtuoso 7.2 fails to compile the multi-variable form."""
     if not bindings:
         return text
-    names = " ".join(f"?{k}" for k in bindings)
-    row = " ".join(str(v) for v in bindings.values())
-    block = f"VALUES ({names}) {{ ({row}) }}"
+    block = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in bindings.items())
     m = re.search(r"\bWHERE\s*\{", text, re.I)
     if not m:
         raise KGError("cannot bind parameters: the query has no WHERE clause")

@@ -4,7 +4,8 @@
 - Results by content negotiation: SPARQL results as JSON, XML, CSV or TSV for SELECT and ASK;
   Turtle, N-Triples, RDF/XML or JSON-LD for CONSTRUCT and DESCRIBE.
 - Read-only: SPARQL Update is refused (403), and so is ``SERVICE`` (no calls to other hosts).
-- Each query runs in a worker process that holds the store open read-only; a query that runs past
+- Each query runs in a worker process that holds the store's latest snapshot open read-only, and moves
+  to a newer one when an ingest has finished since (each document whole, old or new version); a query that runs past
   the timeout is cut off (its worker is killed and replaced) and answered 503; a result over the
   size limit is answered 413; a malformed query 400 with the parser's message.
 - Loopback (127.0.0.1) by default.
@@ -17,12 +18,13 @@ import queue
 import re
 import threading
 from dataclasses import dataclass
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
+
+from kg.snapshot import Snapshot
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -68,13 +70,19 @@ def _accepted(accept: str) -> list[str]:
 
 
 def _worker(store_path: str, conn) -> None:
-    store = ox.Store.read_only(store_path)
+    snapshot = Snapshot(Path(store_path))
+    store = snapshot.open()
     while True:
         job = conn.recv()
         if job is None:
             return
         text, accept, max_bytes = job
         try:
+            if not snapshot.is_current():  # an ingest has finished since: answer from its snapshot
+                newer = Snapshot(Path(store_path))
+                store, old = newer.open(), snapshot
+                snapshot = newer
+                old.release()
             result = store.query(text, use_default_graph_as_union=True)
             if isinstance(result, ox.QueryTriples):
                 media = next((m for m in accept if m in GRAPH_TYPES), "text/turtle")

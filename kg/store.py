@@ -7,6 +7,8 @@
   (RocksDB hard links, cheap) is taken first and restored on failure. Documents skipped because
   they could not be read are reported and are not a failure.
 - One writer at a time: a second ingest into the same store is refused with a clear message.
+- Readers (``kg query``, ``kg serve``, ``kg export``) open the snapshot the last finished ingest
+  published (``kg.snapshot``), also while an ingest writes: each document whole, old or new version.
 """
 
 from __future__ import annotations
@@ -34,11 +36,12 @@ from kg.normalize import fold
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
 from kg.rules import apply_rules
+from kg.snapshot import Snapshot, publish
 from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 
 BATCH_DOCUMENTS = int(os.environ.get("KG_BATCH_DOCUMENTS", "500"))  # documents per transaction
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-_LOCK = ".kg-writer.lock"
+_LOCK = "writer.lock"
 
 
 def default_store_dir() -> Path:
@@ -73,20 +76,28 @@ class TrialStore:
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path else default_store_dir()
         self.read_only = read_only
+        self._snapshot: Snapshot | None = None
         if read_only:
-            if not (self.path / "CURRENT").exists():
-                raise KGError(f"no trialkg store at {self.path} (build one with: kg build PATH --store {self.path})")
-            self._store = ox.Store.read_only(str(self.path))
+            self._snapshot = Snapshot(self.path)
+            self._store = self._snapshot.open()
         else:
-            self.path.mkdir(parents=True, exist_ok=True)
+            if self.path.is_dir() and any(self.path.iterdir()) and not (self.path / "db").is_dir():
+                raise KGError(f"{self.path} is not a trialkg store (no db/ in it): choose an empty or new directory")
+            (self.path / "db").mkdir(parents=True, exist_ok=True)
             try:
-                self._store = ox.Store(str(self.path))
+                self._store = ox.Store(str(self.path / "db"))
             except OSError as exc:
                 if "lock" in str(exc).lower():
                     raise KGError(f"the store at {self.path} is being written by another process (an ingest); "
                                   "wait for it to finish") from None
                 raise KGError(f"cannot open the store at {self.path}: {exc}") from None
-        self._lock_fd: int | None = None
+
+    @property
+    def read_path(self) -> Path:
+        """The directory a read-only opener of this store's content should open (its snapshot)."""
+        if self._snapshot is None:
+            raise KGError("the store is open for writing; read views are for read-only opens")
+        return self._snapshot.path
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -94,6 +105,8 @@ class TrialStore:
             if not self.read_only:
                 self._store.flush()
             self._store = None  # type: ignore[assignment]
+        if self._snapshot is not None:
+            self._snapshot.release()
 
     def __enter__(self) -> "TrialStore":
         return self
@@ -108,7 +121,7 @@ class TrialStore:
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
-        fd = os.open(self.path.parent / f".{self.path.name}{_LOCK}", os.O_CREAT | os.O_RDWR, 0o644)
+        fd = os.open(self.path / _LOCK, os.O_CREAT | os.O_RDWR, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -150,8 +163,7 @@ class TrialStore:
 
     def documents(self) -> dict[str, str]:
         """Named graph IRI -> sha256 of every source document in the store."""
-        derived = {iris.DICTIONARY_GRAPH, iris.RECORD_ALIAS_GRAPH}
-        return {g: sha for g, (sha, _) in self._versions().items() if g not in derived}
+        return {g: sha for g, (sha, _) in self._versions().items() if g not in iris.SPECIAL_GRAPHS}
 
     def _versions(self) -> dict[str, tuple[str, str | None]]:
         """Named graph IRI -> (sha256, last update the record states) of every source document."""
@@ -212,7 +224,7 @@ class TrialStore:
                     refresh_record_alias_graph(self._store, self.learned_aliases())
                     refresh_dictionary_graph(self._store)
                 apply_rules(self._store)
-                self._store.flush()
+                publish(self._store, self.path)
             except BaseException:
                 self._restore(checkpoint)
                 raise
@@ -252,7 +264,7 @@ class TrialStore:
         known.update({g: (doc.sha256, doc.updated) for g, (doc, _) in chosen.items()})
 
     def _checkpoint(self) -> Path:
-        target = self.path.parent / f".{self.path.name}.checkpoint"
+        target = self.path / "checkpoint"
         shutil.rmtree(target, ignore_errors=True)  # a checkpoint left by a killed ingest is stale
         self._store.flush()
         self._store.backup(str(target))
@@ -261,12 +273,12 @@ class TrialStore:
     def _restore(self, checkpoint: Path) -> None:
         """Put the store back as it was at the checkpoint."""
         self._store = None  # type: ignore[assignment]
-        failed = self.path.parent / f".{self.path.name}.failed"
+        failed = self.path / "failed"
         shutil.rmtree(failed, ignore_errors=True)
-        os.replace(self.path, failed)
-        os.replace(checkpoint, self.path)
+        os.replace(self.path / "db", failed)
+        os.replace(checkpoint, self.path / "db")
         shutil.rmtree(failed, ignore_errors=True)
-        self._store = ox.Store(str(self.path))
+        self._store = ox.Store(str(self.path / "db"))
 
 
 def _nt(quads: list[ox.Quad]) -> str:

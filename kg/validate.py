@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDFS, SH, XSD
 
 from kg import iris
 from kg.resources import data_dir
@@ -134,8 +134,10 @@ def _validate_named(graph_iri: str) -> list[Finding]:
 
 
 def document_graphs(store: ox.Store) -> list[str]:
-    """The named graphs that hold source documents (not the ontology or inferred graphs)."""
-    skip = {iris.ONTOLOGY_GRAPH, iris.INFERRED_GRAPH, iris.RECORD_ALIAS_GRAPH}  # derived, not source documents
+    """The named graphs to validate one by one: every source document's, and the dictionary graph (drug
+    labels drawn from the shipped dictionary, shaped like a document's); not the ontology, nor the inferred
+    and record-alias graphs, which only hold statements about nodes described elsewhere."""
+    skip = iris.SPECIAL_GRAPHS - {iris.DICTIONARY_GRAPH}
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip)
 
 

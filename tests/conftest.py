@@ -33,6 +33,26 @@ def data_dir() -> Path:
     return require(DATA)
 
 
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory, seeds_dir: Path) -> Path:
+    """A store built from the seed pages, for tests that only read it."""
+    from kg.sources.reader import read_paths
+    from kg.store import TrialStore
+
+    path = tmp_path_factory.mktemp("seedstore") / "store"
+    with TrialStore(path) as store:
+        store.ingest(read_paths([seeds_dir]))
+    return path
+
+
+# Parameters for every named query that takes any: the seed pages answer each of them.
+NAMED_PARAMS = {"trials-by-drug": {"drug": "JS-001"}, "sponsors-by-drug": {"drug": "toripalimab"},
+                "drugs-by-sponsor": {"sponsor": "Junshi Biosciences"}, "trials-by-condition": {"condition": "HCC"},
+                "trials-by-country": {"country": "China", "phase": "PHASE3"}, "sites-of-trial": {"trial": "NCT04523493"},
+                "related-trials": {"trial": "NCT06505837", "hops": "2"}, "co-tested-drugs": {"drug": "toripalimab"},
+                "aliases-of": {"drug": "pianpulimab"}}
+
+
 # Reliability report (issue: hostile input and crashes): tests add to these counts; printed after the run.
 RELIABILITY: dict[str, int] = {}
 

@@ -18,7 +18,6 @@ from kg.model import TrialRecord
 from kg.sources.ctgov_json import mesh_id
 from kg.sources.reader import read_file, read_paths
 
-from conftest import DATA
 
 V2_FILES = ["ctgov-tigit-watch/studies_api_v2.jsonl.gz", "ctgov-nsclcbench/ctg-studies.json",
             "ctgov-dgg32-samples/clinical-trials-public_ctg-studies-5.json",

@@ -13,7 +13,7 @@ from kg.model import Source
 from kg.sources import digest_page, portal_page, summary_table_page, veeva_page
 from kg.sources.reader import read_file
 
-from conftest import REPO, SEEDS
+from conftest import REPO
 
 GOLDEN = REPO / "tests" / "golden"
 PAGES = {

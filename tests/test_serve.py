@@ -19,18 +19,16 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from kg.serve import Limits, start_in_thread
-from kg.sources.reader import read_paths
 from kg.store import TrialStore
+
+from conftest import NAMED_PARAMS
 
 TRIALS = "SELECT ?n WHERE { ?t a <https://w3id.org/trialkg/ontology#Trial> ; <https://w3id.org/trialkg/ontology#nctId> ?n } ORDER BY ?n"
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory, seeds_dir: Path) -> Path:
-    path = tmp_path_factory.mktemp("serve") / "store"
-    with TrialStore(path) as store:
-        store.ingest(read_paths([seeds_dir]))
-    return path
+def store_dir(seed_store: Path) -> Path:
+    return seed_store
 
 
 @pytest.fixture(scope="module")
@@ -153,13 +151,6 @@ def test_cli_serve_on_loopback(store_dir: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-NAMED_PARAMS = {"trials-by-drug": {"drug": "JS-001"}, "sponsors-by-drug": {"drug": "toripalimab"},
-                "drugs-by-sponsor": {"sponsor": "Junshi Biosciences"}, "trials-by-condition": {"condition": "HCC"},
-                "trials-by-country": {"country": "China", "phase": "PHASE3"}, "sites-of-trial": {"trial": "NCT04523493"},
-                "related-trials": {"trial": "NCT06505837", "hops": "2"}, "co-tested-drugs": {"drug": "toripalimab"},
-                "aliases-of": {"drug": "pianpulimab"}}
 
 
 def test_every_named_query_gives_the_same_answer_remotely(endpoint: str, store_dir: Path) -> None:

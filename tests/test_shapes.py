@@ -75,7 +75,8 @@ def test_seed_pages_and_every_real_record_validate_without_violation(tmp_path: P
         assert report.failed == []
         graphs = document_graphs(store.oxigraph)
     assert len(graphs) >= 1700
-    findings = validate_store(tmp_path / "s", graphs)
+    with TrialStore(tmp_path / "s", read_only=True) as reader:
+        findings = validate_store(reader.read_path, graphs)
     violations = [f for f in findings if f.severity == "Violation"]
     assert violations == []
     warnings = collections.Counter(f.shape for f in findings if f.severity == "Warning")

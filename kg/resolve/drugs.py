@@ -223,7 +223,7 @@ class DrugResolver:
         """Resolve one mention (an intervention name, an alias, a phrase naming a combination)."""
         bare = _PAREN.sub(lambda m: " " if _DOSE.search(m[1]) or _FORM_WORDS.search(m[1]) else m[0], text)
         parts = [p for p in _SPLIT.split(_PREFIX.sub("", bare)) if p and p.strip(" .")]
-        if len(parts) > 1 and not (whole := self._name(self._clean(text))):
+        if len(parts) > 1 and not self._name(self._clean(text)):
             return self._answer(text, [r for part in parts for r in self._part(part)])
         return self._answer(text, self._part(text))
 
