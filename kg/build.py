@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg import iris
 from kg.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
 from kg.resolve.conditions import mesh_ancestors, resolve_condition
 from kg.resolve.sponsors import is_placeholder
-from kg.provenance import RDF_TYPE, XSD, Document, document, provenance_quads
+from kg.provenance import RDF_TYPE, XSD, Document, commit_marker, document, provenance_quads
 from kg.sources import vocab
 
 DCT = "http://purl.org/dc/terms/"
@@ -99,14 +99,32 @@ T = iris.term
 
 
 def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tuple[Document, list[Quad]]:
-    """The named graph of one record: its document and its quads (provenance included)."""
+    """The named graph of one record: its document and its distinct quads (provenance included)."""
     options = options or BuildOptions()
     doc = document(record)
     out = GraphQuads(doc.graph)
     if record.nct_id:
         _trial(out, record, options)
     out.quads += provenance_quads(doc, record.source, options.ingested_at)
-    return doc, out.quads
+    return doc, list(dict.fromkeys(out.quads))  # a site's country, say, is stated once per document
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A document's graph ready to store: every quad but its commit marker, as N-Quads (cheap to send
+    between processes and to bulk-load), and the number of quads including the marker."""
+
+    doc: Document
+    nquads: bytes
+    quads: int
+
+
+def prepare(record: TrialRecord, options: BuildOptions) -> PreparedDocument:
+    """One record as a prepared document."""
+    doc, quads = record_quads(record, options)
+    marker = commit_marker(doc)
+    content = [q for q in quads if q != marker]
+    return PreparedDocument(doc, serialize(content, format=RdfFormat.N_QUADS), len(content) + 1)
 
 
 def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:

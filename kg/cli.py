@@ -127,28 +127,38 @@ def _counts_table(title: str, rows: dict) -> Table:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @store_option
 @click.option("--include-contacts", is_flag=True, help="Keep contact phone numbers and e-mails (personal data).")
-def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool) -> None:
-    """Ingest pages and records under PATHS (any mix, directories recursively) into the store.
+@click.option("--workers", type=int, default=None,
+              help="Processes that resolve and build documents (default: one per core; 1 = this process only).")
+def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool, workers: int | None) -> None:
+    """Ingest pages and records under PATHS (any mix, directories recursively, gzip/zip bulk archives) into the store.
 
     Each source document becomes its own named graph with its provenance. Unchanged documents are
-    skipped; new versions replace their graph; unreadable ones are reported and skipped. If the
-    ingest itself fails, the store is left as it was. Prints a summary.
+    skipped (so a rerun after an interruption goes on where it stopped); new versions replace their
+    graph; unreadable ones are reported and skipped. If the ingest itself fails, the store is left as
+    it was. Shows progress with an ETA on a terminal; prints a report.
     """
     from kg.build import BuildOptions
-    from kg.sources.reader import read_paths
-    from kg.summary import summary
+    from kg.pipeline import default_workers
+    from kg.sources.reader import count_studies, read_paths
+    from kg.summary import summary, warning_kinds
 
-    with _open(store_dir, read_only=False) as store:
-        report = store.ingest(with_progress(read_paths(paths), "build", "documents"),
-                              BuildOptions(include_contacts=include_contacts))
-        for failure in report.failed:
-            report_error(str(failure))
+    total = count_studies(paths) if err.is_terminal else None
+    with _open(store_dir, read_only=False) as store, progress_bar("build", "documents", total) as advance:
+        report = store.ingest(read_paths(paths), BuildOptions(include_contacts=include_contacts),
+                              on_document=lambda _: advance(1), workers=workers or default_workers())
+    for failure in report.failed:
+        report_error(str(failure))
+    with _open(store_dir) as store:
         counts = {"documents added": report.added, "documents replaced": report.replaced,
                   "documents unchanged": report.unchanged, "documents older than stored (skipped)": report.older,
                   "documents failed": len(report.failed)}
         counts.update(summary(store))
-        counts["warnings"] = len(report.warnings)
+        counts["quads written"] = report.quads_written
+        counts["store size on disk (MB)"] = f"{store.disk_bytes() / 1e6:,.1f}"
         counts["seconds"] = f"{report.seconds:.1f}"
+        counts["documents/s"] = f"{report.documents / max(report.seconds, 1e-9):,.0f}"
+        counts["warnings"] = len(report.warnings)
+        counts.update({f"  warnings: {kind}": n for kind, n in warning_kinds(report.warnings).items()})
         out.print(_counts_table(f"kg build -> {store.path}", counts))
     if report.failed:
         sys.exit(1)

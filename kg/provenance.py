@@ -46,6 +46,13 @@ def document(record: TrialRecord) -> Document:
                     updated=record.last_updated)
 
 
+def commit_marker(doc: Document) -> Quad:
+    """The quad that says a document is stored whole (its sha256): written after the rest of its graph,
+    so a graph without it is the leftover of an interrupted ingest."""
+    g = NamedNode(doc.graph)
+    return Quad(g, NamedNode(iris.term("sha256")), Literal(doc.sha256), g)
+
+
 def provenance_quads(doc: Document, source: Source, ingested_at: datetime | None = None) -> list[Quad]:
     """PROV-O description of a document, inside its own named graph (replaced with it)."""
     g = NamedNode(doc.graph)

@@ -27,10 +27,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import iris
-from kg.build import BuildOptions, record_quads, replace_graph_update
+from kg.build import BuildOptions, PreparedDocument, replace_graph_update
 from kg.errors import KGError, SourceError
 from kg.model import TrialRecord
-from kg.provenance import Document
+from kg.pipeline import prepared
+from kg.provenance import commit_marker
 from kg.resources import data_dir
 from kg.normalize import fold
 from kg.resolve.drugs import DrugResolver
@@ -172,6 +173,18 @@ class TrialStore:
             % (iris.term("sha256"), iris.term("recordsUpdated"), iris.ONTOLOGY_GRAPH))
         return {row["g"].value: (row["sha"].value, row["updated"].value if row["updated"] else None) for row in rows}
 
+    def disk_bytes(self) -> int:
+        """Bytes on disk of the store directory (files shared by the database and a snapshot counted once)."""
+        seen: set[tuple[int, int]] = set()
+        total = 0
+        for root, _, files in os.walk(self.path):
+            for name in files:
+                st = os.lstat(os.path.join(root, name))
+                if (st.st_dev, st.st_ino) not in seen:
+                    seen.add((st.st_dev, st.st_ino))
+                    total += st.st_size
+        return total
+
     def __len__(self) -> int:
         return len(self._store)
 
@@ -191,8 +204,9 @@ class TrialStore:
         self._store.update(replace_graph_update(iris.ONTOLOGY_GRAPH, quads))
 
     def ingest(self, items: Iterable[TrialRecord | SourceError], options: BuildOptions | None = None,
-               on_document=None) -> IngestReport:
-        """Ingest records (errors in ``items`` are collected, not raised) all-or-nothing."""
+               on_document=None, workers: int = 1) -> IngestReport:
+        """Ingest records (errors in ``items`` are collected, not raised) all-or-nothing; ``workers``
+        processes resolve and build the documents (``kg.pipeline``)."""
         if self.read_only:
             raise KGError("the store is open read-only")
         options = options or BuildOptions()
@@ -207,13 +221,14 @@ class TrialStore:
             checkpoint = self._checkpoint()
             try:
                 self.load_ontology()
+                self._drop_uncommitted()
                 known = self._versions()
-                batch: list[tuple[Document, list[ox.Quad]]] = []
-                for item in items:
+                batch: list[PreparedDocument] = []
+                for item in prepared(items, options, workers):
                     if isinstance(item, SourceError):
                         report.failed.append(item)
                     else:
-                        batch.append(record_quads(item, options))
+                        batch.append(item)
                         if len(batch) >= BATCH_DOCUMENTS:
                             self._write(batch, known, report)
                             batch = []
@@ -233,35 +248,46 @@ class TrialStore:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _write(self, batch: list[tuple[Document, list[ox.Quad]]], known: dict[str, tuple[str, str | None]],
+    def _write(self, batch: list[PreparedDocument], known: dict[str, tuple[str, str | None]],
                report: IngestReport) -> None:
-        """Write one batch in one transaction: new documents appended, new versions replacing old ones.
+        """Write one batch: new documents bulk-loaded, then their commit markers in one transaction;
+        new versions of stored documents replaced in one transaction.
 
         A version is not written when the stored one is the same (sha256) or states a later update
         of the trial (an old download after a newer one); within a batch the last version wins.
         """
-        chosen: dict[str, tuple[Document, list[ox.Quad]]] = {}
-        for doc, quads in batch:
-            stored = chosen[doc.graph][0] if doc.graph in chosen else None
+        chosen: dict[str, PreparedDocument] = {}
+        for item in batch:
+            doc = item.doc
+            stored = chosen[doc.graph].doc if doc.graph in chosen else None
             sha, updated = (stored.sha256, stored.updated) if stored else known.get(doc.graph, (None, None))
             if sha == doc.sha256:
                 report.unchanged += 1
             elif sha is not None and updated and doc.updated and updated > doc.updated:
                 report.older += 1
             else:
-                chosen[doc.graph] = (doc, quads)
+                chosen[doc.graph] = item
         if not chosen:
             return
-        new = [q for g, (_, quads) in chosen.items() if g not in known for q in quads]
-        replaced = [(doc, quads) for g, (doc, quads) in chosen.items() if g in known]
-        report.added += len(chosen) - len(replaced)
+        new = [item for g, item in chosen.items() if g not in known]
+        replaced = [item for g, item in chosen.items() if g in known]
+        report.added += len(new)
         report.replaced += len(replaced)
-        report.quads_written += sum(len(quads) for _, quads in chosen.values())
+        report.quads_written += sum(item.quads for item in chosen.values())
+        if new:  # bulk-loaded (fast, not transactional); a document counts as stored once its marker is
+            self._store.bulk_load(b"".join(item.nquads for item in new), format=ox.RdfFormat.N_QUADS)
+            self._store.extend([commit_marker(item.doc) for item in new])
         if replaced:
-            self._store.update(_replace_update(replaced, new))
-        else:
-            self._store.extend(new)
-        known.update({g: (doc.sha256, doc.updated) for g, (doc, _) in chosen.items()})
+            self._store.update(_replace_update(replaced))
+        known.update({g: (item.doc.sha256, item.doc.updated) for g, item in chosen.items()})
+
+    def _drop_uncommitted(self) -> None:
+        """Drop the graphs an interrupted ingest left without their commit marker (never published)."""
+        committed = set(self._versions()) | iris.SPECIAL_GRAPHS
+        leftovers = [g.value for g in self._store.named_graphs()
+                     if isinstance(g, ox.NamedNode) and g.value not in committed]
+        if leftovers:
+            self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in leftovers))
 
     def _checkpoint(self) -> Path:
         target = self.path / "checkpoint"
@@ -281,19 +307,14 @@ class TrialStore:
         self._store = ox.Store(str(self.path / "db"))
 
 
-def _nt(quads: list[ox.Quad]) -> str:
-    return ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-
-
-def _replace_update(replaced: list[tuple[Document, list[ox.Quad]]], new: list[ox.Quad]) -> str:
-    """One SPARQL update: drop the old graphs, insert the new versions and the new documents."""
-    parts = [f"DROP SILENT GRAPH <{doc.graph}>" for doc, _ in replaced]
-    graphs: dict[str, list[ox.Quad]] = {}
-    for _, quads in replaced:
-        for q in quads:
-            graphs.setdefault(q.graph_name.value, []).append(q)
-    for q in new:
-        graphs.setdefault(q.graph_name.value, []).append(q)
-    body = " ".join(f"GRAPH <{g}> {{ {_nt(qs)} }}" for g, qs in graphs.items())
-    parts.append(f"INSERT DATA {{ {body} }}")
+def _replace_update(replaced: list[PreparedDocument]) -> str:
+    """One SPARQL update: drop the old graphs, insert the new versions with their commit markers."""
+    parts = [f"DROP SILENT GRAPH <{item.doc.graph}>" for item in replaced]
+    graphs = []
+    for item in replaced:
+        triples = [q.triple for q in ox.parse(item.nquads, format=ox.RdfFormat.N_QUADS)]
+        triples.append(commit_marker(item.doc).triple)
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        graphs.append(f"GRAPH <{item.doc.graph}> {{ {body} }}")
+    parts.append(f"INSERT DATA {{ {' '.join(graphs)} }}")
     return " ;\n".join(parts)

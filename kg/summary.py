@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from kg import iris
 from kg.store import TrialStore
 
@@ -26,3 +29,8 @@ def summary(store: TrialStore) -> dict[str, int]:
         out[label] = int(rows[0]["n"].value) if rows else 0
     out["quads stored"] = len(store)
     return out
+
+
+def warning_kinds(warnings: list[str]) -> dict[str, int]:
+    """Warnings counted by kind: the message up to its first quoted or bracketed detail."""
+    return dict(Counter(re.split(r"\s*['\"(]", w, maxsplit=1)[0] for w in warnings).most_common())

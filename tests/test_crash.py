@@ -21,6 +21,7 @@ from kg.store import TrialStore
 from conftest import count
 
 ENDED = "http://www.w3.org/ns/prov#endedAtTime"
+SHA256 = f"<{iris.term('sha256')}>"
 
 
 def _build(store: Path, source: Path, batch: int = 40) -> subprocess.Popen:
@@ -64,27 +65,32 @@ def reference(tmp_path_factory, source: Path) -> dict:
 def test_sigkill_at_random_points_then_rerun(tmp_path: Path, source: Path, reference: dict) -> None:
     store = tmp_path / "store"
     rng = random.Random(20261121)
-    kills = 0
+    kills = committed = leftovers = 0
     for _ in range(4):
         proc = _build(store, source)
-        time.sleep(rng.uniform(2.0, 8.0))
+        time.sleep(rng.uniform(1.5, 5.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait(timeout=60)
         if not (store / "db" / "CURRENT").exists():
             continue
-        survived = _graphs(store)  # what the killed ingest committed (readers still see the snapshot before it)
+        survived = _graphs(store)  # the database as the kill left it (readers still see the snapshot before it)
         for graph, triples in survived.items():
             if graph in iris.SPECIAL_GRAPHS:
                 continue
-            assert triples == reference[graph], f"document {graph} is not whole after a kill"
+            if any(p == SHA256 for _, p, _ in triples):  # committed: must be whole
+                assert triples == reference[graph], f"document {graph} is not whole after a kill"
+                committed += 1
+            else:  # bulk-loaded, marker not yet written: the next ingest drops and rewrites it
+                assert triples <= reference[graph]
+                leftovers += 1
     proc = _build(store, source)
     assert proc.wait(timeout=600) == 0, proc.stderr.read()
     assert _graphs(store) == reference
     assert _graphs(store, "snapshot") == reference  # what readers see once the ingest has finished
     count("kg build runs killed with SIGKILL and recovered, nothing lost", kills)
-    assert kills >= 2
+    assert kills >= 2 and committed > 0
 
 
 def test_second_concurrent_ingest_is_refused(tmp_path: Path, source: Path) -> None:

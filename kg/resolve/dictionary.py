@@ -23,7 +23,7 @@ from kg.resources import data_dir
 # Kinds of names, in the order that wins when a key names several substances:
 # curated > official > brand > code > common.
 KINDS = ("curated", "of", "bn", "cd", "cn")
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class DrugDictionary:
     drugbank: list[str] = field(default_factory=list)
     by_name: dict[str, tuple[int, ...]] = field(default_factory=dict)
     by_code: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first letter -> keys of word-like names
+    fuzzy: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)  # (first letter, length) -> INN-like keys
     curated: dict[str, str] = field(default_factory=dict)  # folded curated alias -> its kind (misspelling ...)
     version: str = ""
 
@@ -110,7 +110,7 @@ def build() -> DrugDictionary:
     d.moiety = [index.get(m, -1) if m else -1 for m in moieties]
     by_name: dict[str, set[int]] = defaultdict(set)
     by_code: dict[str, set[int]] = defaultdict(set)
-    fuzzy: dict[str, set[str]] = defaultdict(set)
+    fuzzy: dict[tuple[str, int], set[str]] = defaultdict(set)
 
     def add(unii: str, kind: str, name: str) -> None:
         if unii not in index:
@@ -121,7 +121,7 @@ def build() -> DrugDictionary:
         if is_code_like(name):
             by_code[code_key(name)].add(packed)
         elif kind in ("of", "curated") and len(key) >= 7 and key.isalpha():  # INN-like names only
-            fuzzy[key[0]].add(key)
+            fuzzy[key[0], len(key)].add(key)
 
     with gzip.open(names, "rt", encoding="utf-8") as fh:
         next(fh)

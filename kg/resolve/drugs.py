@@ -173,7 +173,7 @@ class DrugResolver:
         """Edit distance, only for word-like names of 6+ letters; the best must be unique and clear."""
         if len(key) < 6 or not key.replace(" ", "").isalpha() or digits(name):
             return []
-        pool = [k for k in self.dictionary.fuzzy.get(key[0], ()) if abs(len(k) - len(key)) <= 3]
+        pool = sorted(k for n in range(len(key) - 3, len(key) + 4) for k in self.dictionary.fuzzy.get((key[0], n), ()))
         if not pool:
             return []
         found = process.extract(key, pool, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZY_CUTOFF)

@@ -1,0 +1,79 @@
+"""Records to prepared documents (resolved, built, serialized), in this process or on all cores.
+
+``kg build`` reads records in its own process and hands them in small blocks to worker processes that
+resolve and build each document's graph; the documents come back in input order, so the last version
+of a document in the input still wins. At most two blocks per worker are in flight: memory stays bounded
+however large the input. Workers are forked, so the drug dictionary loaded once is shared.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing as mp
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+
+from kg.build import BuildOptions, PreparedDocument, prepare
+from kg.errors import SourceError
+from kg.model import TrialRecord
+
+BLOCK = 64  # records per task
+
+_options: BuildOptions | None = None  # in a worker: the ingest's options (inherited by fork)
+
+
+def default_workers() -> int:
+    """Processes that build documents: one per core. The process that reads records and writes the
+    store runs beside them (the store's bulk loader releases the GIL)."""
+    return max(1, (os.cpu_count() or 1))
+
+
+def prepared(items: Iterable[TrialRecord | SourceError], options: BuildOptions,
+             workers: int = 1) -> Iterator[PreparedDocument | SourceError]:
+    """Each record as a prepared document, each error as it is, in input order."""
+    if workers <= 1:
+        for item in items:
+            yield item if isinstance(item, SourceError) else prepare(item, options)
+        return
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start,
+                             initargs=(options, os.getpid())) as pool:
+        pending: deque[tuple[list, Future]] = deque()
+        it = iter(items)
+        while block := list(islice(it, BLOCK)):
+            records = [i for i in block if not isinstance(i, SourceError)]
+            pending.append((block, pool.submit(_prepare_block, records)))
+            if len(pending) > 2 * workers:
+                yield from _merge(*pending.popleft(), options)
+        while pending:
+            yield from _merge(*pending.popleft(), options)
+
+
+def _start(options: BuildOptions, parent: int) -> None:
+    """In a new worker: die with the ingest (a killed ingest must not leave workers holding its
+    inherited writer lock), and keep the options."""
+    global _options
+    _options = options
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the ingest died before the line above
+        os._exit(1)
+
+
+def _prepare_block(records: list[TrialRecord]) -> tuple[list[PreparedDocument], list[str]]:
+    assert _options is not None
+    before = len(_options.warnings)
+    docs = [prepare(r, _options) for r in records]
+    return docs, _options.warnings[before:]
+
+
+def _merge(block: list, future: Future, options: BuildOptions) -> Iterator[PreparedDocument | SourceError]:
+    docs, warnings = future.result()
+    options.warnings.extend(warnings)
+    built = iter(docs)
+    for item in block:
+        yield item if isinstance(item, SourceError) else next(built)
