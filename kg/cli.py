@@ -176,22 +176,29 @@ def stats(store_dir: str | None) -> None:
 
 @main.command()
 @store_option
+@click.option("--engine", type=click.Choice(["pyshacl", "sparql"]), default="pyshacl", show_default=True,
+              help="pyshacl: the reference, document by document. sparql: the shapes compiled to SPARQL and run in the "
+                   "store (same findings, tested; several times faster on large stores).")
 @click.option("--workers", type=int, default=None, help="Processes to use (default: all cores).")
 @click.option("--warnings/--no-warnings", "show_warnings", default=True, help="List warnings as well as violations.")
-def validate(store_dir: str | None, workers: int | None, show_warnings: bool) -> None:
-    """Validate the store against the SHACL shapes (pyshacl, per document, in parallel).
+def validate(store_dir: str | None, engine: str, workers: int | None, show_warnings: bool) -> None:
+    """Validate the store against the SHACL shapes (shapes/trialkg.shacl.ttl), every source document.
 
     Prints findings grouped by shape and focus node; exits 1 if there is any violation.
     """
+    from kg.shacl_sparql import validate_sparql_store
     from kg.validate import document_graphs, validate_store
 
     with _open(store_dir) as store:  # held open: its snapshot stays while the workers read it
         graphs = document_graphs(store.oxigraph)
-        findings = validate_store(store.read_path, graphs, workers, on_unit=None)
+        if engine == "sparql":
+            findings = validate_sparql_store(store.read_path, workers)
+        else:
+            findings = validate_store(store.read_path, graphs, workers, on_unit=None)
     _print_findings([f for f in findings if show_warnings or f.severity == "Violation"])
     violations = sum(f.severity == "Violation" for f in findings)
     warnings = sum(f.severity == "Warning" for f in findings)
-    out.print(f"{len(graphs)} documents validated: {violations} violation(s), {warnings} warning(s)")
+    out.print(f"{len(graphs)} documents validated ({engine}): {violations} violation(s), {warnings} warning(s)")
     if violations:
         sys.exit(1)
 

@@ -89,14 +89,14 @@ def validate_graph(data: rdflib.Graph, graph_name: str = "") -> list[Finding]:
 
 def _shape_name(results: rdflib.Graph, shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
     if isinstance(shape, rdflib.URIRef):
-        return _local(shape)
+        return local_name(shape)
     parent = next(shapes.subjects(SH.property, shape), None)
     path = shapes.value(shape, SH.path)
-    head = _local(parent) if isinstance(parent, rdflib.URIRef) else "shape"
-    return f"{head} {_local(path)}" if path is not None else head
+    head = local_name(parent) if isinstance(parent, rdflib.URIRef) else "shape"
+    return f"{head} {local_name(path)}" if path is not None else head
 
 
-def _local(term: rdflib.term.Node | None) -> str:
+def local_name(term: rdflib.term.Node | None) -> str:
     text = str(term)
     for sep in ("#", "/"):
         if sep in text:
@@ -109,7 +109,7 @@ def _findings(results: rdflib.Graph, graph_name: str) -> Iterator[Finding]:
     for r in results.objects(None, SH.result):  # top-level results only, not nested sh:detail ones
         value = results.value(r, SH.value)
         yield Finding(
-            severity=_local(results.value(r, SH.resultSeverity)),
+            severity=local_name(results.value(r, SH.resultSeverity)),
             shape=_shape_name(results, shapes, results.value(r, SH.sourceShape)),
             focus=str(results.value(r, SH.focusNode)),
             message=str(results.value(r, SH.resultMessage) or ""),
@@ -119,17 +119,24 @@ def _findings(results: rdflib.Graph, graph_name: str) -> Iterator[Finding]:
 
 
 # -- the store, in parallel -------------------------------------------------------------------
+NOT_VALIDATED = iris.SPECIAL_GRAPHS - {iris.DICTIONARY_GRAPH}  # see document_graphs
 _worker_store: ox.Store | None = None
 
 
-def _init_worker(path: str) -> None:
+def open_worker_store(path: str) -> None:
+    """In a validation worker process: open the store (a snapshot) read-only, once."""
     global _worker_store
     _worker_store = ox.Store.read_only(path)
 
 
+def worker_store() -> ox.Store:
+    """The store this worker process opened."""
+    assert _worker_store is not None, "open_worker_store was not called in this process"
+    return _worker_store
+
+
 def _validate_named(graph_iri: str) -> list[Finding]:
-    assert _worker_store is not None
-    quads = _worker_store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
+    quads = worker_store().quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
     return validate_graph(unit_graph(quads), graph_iri)
 
 
@@ -137,8 +144,7 @@ def document_graphs(store: ox.Store) -> list[str]:
     """The named graphs to validate one by one: every source document's, and the dictionary graph (drug
     labels drawn from the shipped dictionary, shaped like a document's); not the ontology, nor the inferred
     and record-alias graphs, which only hold statements about nodes described elsewhere."""
-    skip = iris.SPECIAL_GRAPHS - {iris.DICTIONARY_GRAPH}
-    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip)
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in NOT_VALIDATED)
 
 
 def validate_store(path: str | os.PathLike, graphs: list[str], workers: int | None = None,
@@ -147,13 +153,13 @@ def validate_store(path: str | os.PathLike, graphs: list[str], workers: int | No
     workers = workers or os.cpu_count() or 1
     findings: list[Finding] = []
     if workers == 1 or len(graphs) < 8:
-        _init_worker(str(Path(path)))
+        open_worker_store(str(Path(path)))
         for g in graphs:
             findings += _validate_named(g)
             if on_unit:
                 on_unit(g)
         return findings
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(str(Path(path)),)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=open_worker_store, initargs=(str(Path(path)),)) as pool:
         for g, result in zip(graphs, pool.map(_validate_named, graphs, chunksize=16)):
             findings += result
             if on_unit:
