@@ -9,6 +9,7 @@ Digest; Fuseki and GraphDB for Basic). Several graphs are sent at once over sepa
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import urllib.error
@@ -56,22 +57,38 @@ class GraphStoreClient:
             self._local.opener = urllib.request.build_opener(*handlers)
         return self._local.opener
 
-    def put(self, graph: str, turtle: bytes) -> None:
-        """Replace ``graph`` on the server with the triples of ``turtle``."""
+    def put(self, graph: str, turtle: bytes, attempts: int = 4) -> None:
+        """Replace ``graph`` on the server with the triples of ``turtle``. PUT is idempotent, so a dropped
+        connection or a server error (Virtuoso answers 500 to a transaction deadlock between concurrent
+        uploads) is retried, with a growing pause, before it is reported."""
         sep = "&" if "?" in self.endpoint else "?"
         url = f"{self.endpoint}{sep}{urllib.parse.urlencode({'graph': graph})}"
-        request = urllib.request.Request(url, data=turtle, method="PUT",
-                                         headers={"Content-Type": "text/turtle; charset=utf-8"})
-        try:
-            with self._opener().open(request, timeout=self.timeout) as resp:
-                resp.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", errors="replace").strip().splitlines()
-            hint = " (check --user and --password)" if exc.code in (401, 403) else ""
-            raise KGError(f"{self.endpoint} answered {exc.code} for graph <{graph}>: "
-                          f"{detail[0][:200] if detail else exc.reason}{hint}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise KGError(f"cannot reach {self.endpoint}: {getattr(exc, 'reason', exc)}") from None
+        for attempt in range(1, attempts + 1):
+            request = urllib.request.Request(url, data=turtle, method="PUT",
+                                             headers={"Content-Type": "text/turtle; charset=utf-8"})
+            try:
+                with self._opener().open(request, timeout=self.timeout) as resp:
+                    resp.read()
+                return
+            except urllib.error.HTTPError as exc:
+                if exc.code >= 500 and attempt < attempts:
+                    time.sleep(0.5 * attempt)
+                    continue
+                hint = " (check --user and --password)" if exc.code in (401, 403) else ""
+                raise KGError(f"{self.endpoint} answered {exc.code} for graph <{graph}>: "
+                              f"{_detail(exc.read()) or exc.reason}{hint}") from None
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                if attempt < attempts:
+                    self._local.__dict__.pop("opener", None)  # a fresh connection
+                    time.sleep(0.5 * attempt)
+                    continue
+                raise KGError(f"cannot reach {self.endpoint}: {getattr(exc, 'reason', exc)}") from None
+
+
+def _detail(body: bytes) -> str:
+    """The first line of text of an error body (HTML tags dropped), cut to 200 characters."""
+    text = re.sub(r"<[^>]+>", " ", body.decode("utf-8", errors="replace"))
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
 
 
 def graph_turtle(store: ox.Store, graph: str) -> tuple[bytes, int]:

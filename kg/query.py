@@ -132,8 +132,8 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
         raise KGError(f"query {query.name!r} needs --param {missing[0]}=VALUE")
     lines = []
     for line in query.text.splitlines():
-        if m := re.search(r"#\?\s*(\w+)\s*$", line):
-            if m[1] not in values:
+        if m := re.search(r"#([?!])\s*(\w+)\s*$", line):
+            if (m[2] in values) != (m[1] == "?"):  # "#? p": only with p given; "#! p": only without
                 continue
             line = line[:m.start()].rstrip()
         lines.append(line)

@@ -1,0 +1,381 @@
+"""The benchmark suite: scaled real records through the whole product, against a plain-rdflib baseline,
+written to ``benchmarks/RESULTS.md``.
+
+For each size (default 10,000 and 100,000 studies, made by ``generate.py`` from the real records):
+- ingest: ``kg build`` (parse, resolve, build, store; all cores) in its own process: studies/s, peak RSS of
+  the process and its workers (sampled from /proc), store size on disk;
+- every named query on the store: median and p95 latency (parameters resolved as ``kg query`` does);
+- validation of every document: the SPARQL engine on all cores (pyshacl, the reference, on a sample);
+- the baseline, in a separate process capped at 12 GB of address space and a time limit: the same records
+  parsed and built by trialkg, added to an in-memory ``rdflib.Dataset`` (named graphs), the same queries with rdflib's
+  SPARQL engine, pyshacl on the whole graph. Where it does not finish, RESULTS.md says so.
+Also: resolution time per drug name, and a per-phase profile of the ingest (where the time goes).
+
+    python benchmarks/suite.py [--sizes 10000 100000] [--work DIR] [--out benchmarks/RESULTS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate, real_studies  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+PARAMS = {"trials-by-drug": {"drug": "BGB-A317"}, "sponsors-by-drug": {"drug": "tislelizumab"},
+          "drugs-by-sponsor": {"sponsor": "BeiGene"}, "trials-by-condition": {"condition": "Non-small cell lung cancer"},
+          "trials-by-country": {"country": "China", "phase": "PHASE3"}, "sites-of-trial": {"trial": "NCT90000001"},
+          "related-trials": {"trial": "NCT90000001", "hops": "2"}, "co-tested-drugs": {"drug": "Tevimbra"},
+          "aliases-of": {"drug": "tislelizumab"}}
+LOOKUPS = {"trials-by-drug", "sites-of-trial", "aliases-of", "related-trials"}  # target: median < 100 ms
+AGGREGATES = {"trials-by-country", "sponsor-drug-network", "sponsors-by-drug", "drugs-by-sponsor", "co-tested-drugs",
+              "trials-by-condition", "data-quality", "unresolved-interventions"}  # target: < 1 s at 100k
+BASELINE_MEMORY = 12 << 30
+BASELINE_SECONDS = 600
+
+
+# -- measuring a process tree -----------------------------------------------------------------
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (from /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next(int(l.split()[1]) for l in fh if l.startswith("VmRSS:")) * 1024
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def run_measured(cmd: list[str], timeout: float | None = None, limit: int | None = None) -> dict:
+    """Run ``cmd``; wall seconds, peak RSS of its process tree, exit code, stdout."""
+    def cap() -> None:
+        if limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, preexec_fn=cap)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            stop.wait(0.25)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, errors = proc.communicate(timeout=timeout)
+        code = proc.returncode
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, errors = proc.communicate()
+        code = "timeout"
+    stop.set()
+    sampler.join()
+    return {"seconds": time.perf_counter() - start, "peak_rss": peak, "code": code, "stdout": out, "stderr": errors[-2000:]}
+
+
+def disk_bytes(path: Path) -> int:
+    seen, total = set(), 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            st = os.lstat(os.path.join(root, name))
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+    return total
+
+
+# -- the product ------------------------------------------------------------------------------
+def query_latencies(store_dir: Path, runs: int = 9, budget: float = 30.0) -> dict[str, dict]:
+    """Median and p95 of up to ``runs`` timed runs per named query (fewer, at least 3, past ``budget`` s)."""
+    from kg import query as q
+    from kg.store import TrialStore
+
+    out = {}
+    with TrialStore(store_dir, read_only=True) as store:
+        binder = q.Binder()
+        for name, nq in q.named_queries().items():
+            times, rows = [], 0
+            for k in range(runs + 1):
+                t = time.perf_counter()
+                text, bindings = q.prepare(nq, PARAMS.get(name, {}), binder)
+                rows = len(q.rows(q.run_local(store.oxigraph, text, bindings))[1])
+                if k:  # the first run warms caches
+                    times.append(time.perf_counter() - t)
+                    if len(times) >= 3 and sum(times) > budget:
+                        break
+            out[name] = {"median": statistics.median(times), "p95": sorted(times)[int(0.95 * (len(times) - 1))],
+                         "rows": rows}
+    return out
+
+
+def validation(store_dir: Path, sample: int = 500) -> dict:
+    from kg.shacl_sparql import validate_sparql_store
+    from kg.store import TrialStore
+    from kg.validate import document_graphs, validate_store
+
+    with TrialStore(store_dir, read_only=True) as store:
+        graphs = document_graphs(store.oxigraph)
+        t = time.perf_counter()
+        findings = validate_sparql_store(store.read_path)
+        sparql = time.perf_counter() - t
+        t = time.perf_counter()
+        validate_store(store.read_path, graphs[:sample])
+        py = time.perf_counter() - t
+    return {"documents": len(graphs), "sparql_seconds": sparql, "findings": len(findings),
+            "pyshacl_sample": min(sample, len(graphs)), "pyshacl_sample_seconds": py}
+
+
+def resolution_per_name(data: Path) -> dict:
+    from kg.resolve.drugs import DrugResolver
+
+    names = sorted({i.get("name", "") for s in real_studies(data)
+                    for i in s["protocolSection"].get("armsInterventionsModule", {}).get("interventions", [])
+                    if i.get("type") in ("DRUG", "BIOLOGICAL")} - {""})
+    resolver = DrugResolver()
+    times = []
+    for name in names:
+        t = time.perf_counter()
+        resolver.resolve(name)
+        times.append(time.perf_counter() - t)
+    return {"names": len(names), "median_ms": statistics.median(times) * 1e3,
+            "p95_ms": sorted(times)[int(0.95 * (len(times) - 1))] * 1e3}
+
+
+def phase_profile(shard: Path, n: int = 2000) -> dict:
+    """Seconds per 1,000 studies of each ingest phase, one process, on the first ``n`` studies."""
+    import itertools
+
+    import pyoxigraph as ox
+    from kg.build import BuildOptions, prepare
+    from kg.resolve.drugs import DrugResolver
+    from kg.resolve.linker import InterventionLinker
+    from kg.sources.reader import read_paths
+
+    t = time.perf_counter()
+    records = list(itertools.islice(read_paths([shard]), n))
+    parse = time.perf_counter() - t
+    options = BuildOptions(resolver=InterventionLinker(DrugResolver()))
+    t = time.perf_counter()
+    docs = [prepare(r, options) for r in records]
+    build = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ox.Store(tmp)
+        t = time.perf_counter()
+        store.bulk_load(b"".join(d.nquads for d in docs), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        write = time.perf_counter() - t
+    k = 1000 / len(records)
+    return {"studies": len(records), "quads_per_study": sum(d.quads for d in docs) / len(docs),
+            "parse": parse * k, "resolve_and_build": build * k, "store_write": write * k}
+
+
+# -- the baseline -----------------------------------------------------------------------------
+BASELINE = r"""
+import json, statistics, sys, time
+import rdflib
+from kg import query as q
+from kg.build import BuildOptions, record_quads
+from kg.resolve.drugs import DrugResolver
+from kg.resolve.linker import InterventionLinker
+from kg.sources.reader import read_paths
+from kg.validate import shapes_graph, subclass_axioms, to_rdflib
+sys.setrecursionlimit(10000)
+src, params, budget = sys.argv[1], json.loads(sys.argv[2]), float(sys.argv[3])
+out = {}
+def emit():
+    print(json.dumps(out), flush=True)
+t = time.perf_counter()
+g = rdflib.Dataset(default_union=True)  # named graphs, as the queries use GRAPH ?g
+options = BuildOptions(resolver=InterventionLinker(DrugResolver()))
+n = quads_added = 0
+for r in read_paths([src]):
+    doc, quads = record_quads(r, options)
+    ctx = g.graph(rdflib.URIRef(doc.graph))
+    for x in quads:
+        ctx.add((to_rdflib(x.subject), to_rdflib(x.predicate), to_rdflib(x.object)))
+    n += 1
+    quads_added += len(quads)
+out["ingest_seconds"] = time.perf_counter() - t
+out["studies"], out["triples"] = n, quads_added
+emit()
+binder = q.Binder()
+for name, nq in q.named_queries().items():
+    times = []
+    for k in range(3):
+        t = time.perf_counter()
+        text, bindings = q.prepare(nq, params.get(name, {}), binder)
+        list(g.query(q.with_values(text, bindings)))
+        times.append(time.perf_counter() - t)
+        if sum(times) > budget or times[-1] > 5:
+            break
+    out.setdefault("queries", {})[name] = statistics.median(times)
+    emit()
+from pyshacl import validate
+t = time.perf_counter()
+for ctx in list(g.graphs()):
+    ctx += subclass_axioms()
+validate(g, shacl_graph=shapes_graph(), inference="none", allow_warnings=True)  # pyshacl: each named graph
+out["validation_seconds"] = time.perf_counter() - t
+emit()
+"""
+
+
+def baseline(source: Path) -> dict:
+    got = run_measured([sys.executable, "-c", BASELINE, str(source), json.dumps(PARAMS), "30"],
+                       timeout=BASELINE_SECONDS, limit=BASELINE_MEMORY)
+    lines = [l for l in got["stdout"].splitlines() if l.startswith("{")]
+    result = json.loads(lines[-1]) if lines else {}
+    result.update(peak_rss=got["peak_rss"], code=got["code"], seconds=got["seconds"])
+    if got["code"] not in (0, "timeout"):
+        result["error"] = (got["stderr"].strip().splitlines() or ["?"])[-1]
+    return result
+
+
+# -- the report -------------------------------------------------------------------------------
+def ratio(ours: float | None, theirs: float | None) -> str:
+    return f"{theirs / ours:.1f}x" if ours and theirs else "-"
+
+
+def write_results(path: Path, sizes: list[int], runs: dict, extra: dict) -> None:
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("pyoxigraph", "rdflib", "pyshacl", "rapidfuzz", "orjson"))
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python benchmarks/suite.py --sizes {' '.join(map(str, sizes))}` on "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB RAM, {platform.platform()}; "
+        f"Python {platform.python_version()}; trialkg {metadata.version('trialkg')}; {versions}.",
+        "",
+        "Data: the 1,438 real ClinicalTrials.gov API v2 studies in `../shared/data`, scaled by `benchmarks/generate.py` "
+        "(unique NCT ids; from the second round on, each study takes its lead sponsor, sites and interventions from other "
+        "real studies). Baseline: the same records parsed and built by trialkg, held in memory by plain rdflib "
+        "(`rdflib.Dataset(default_union=True)`, the in-memory store with the named graphs the queries use), "
+        "queried with rdflib's SPARQL engine and validated by pyshacl on the whole dataset, in its own process capped at "
+        f"{BASELINE_MEMORY >> 30} GB and {BASELINE_SECONDS} s. Ratios are baseline time / trialkg time (higher is better "
+        "for trialkg). This machine's timings vary by about ±30% from run to run.",
+        "",
+        "## Ingest",
+        "",
+        "| studies | trialkg s | studies/s | peak RSS (MB) | store on disk (MB) | quads | baseline s | baseline peak RSS (MB) | ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        r, b = runs[size], runs[size]["baseline"]
+        done = b.get("ingest_seconds")
+        note = f"{done:.0f}" if done else f"did not finish ({b.get('error') or b.get('code')})"
+        lines.append(f"| {size:,} | {r['ingest']['seconds']:.0f} | {size / r['ingest']['seconds']:.0f} | "
+                     f"{r['ingest']['peak_rss'] / 1e6:,.0f} | {r['disk'] / 1e6:,.0f} | {r['quads']:,} | {note} | "
+                     f"{b['peak_rss'] / 1e6:,.0f} | {ratio(r['ingest']['seconds'], done)} |")
+    lines += ["", "## Named queries (median / p95 ms; baseline median ms)", ""]
+    header = "| query | kind | " + " | ".join(f"{s:,}: trialkg | {s:,}: baseline | ratio" for s in sizes) + " |"
+    lines += [header, "|---|---|" + "---:|---:|---:|" * len(sizes)]
+    for name in runs[sizes[0]]["queries"]:
+        kind = "lookup" if name in LOOKUPS else "aggregate"
+        cells = []
+        for size in sizes:
+            mine = runs[size]["queries"][name]
+            theirs = runs[size]["baseline"].get("queries", {}).get(name)
+            base = f"{theirs * 1e3:.0f}" if theirs is not None else "not run"
+            cells.append(f"{mine['median'] * 1e3:.1f} / {mine['p95'] * 1e3:.1f} ({mine['rows']} rows) | {base} | "
+                         f"{ratio(mine['median'], theirs)}")
+        lines.append(f"| {name} | {kind} | " + " | ".join(cells) + " |")
+    lines += ["", "## Validation (every document)", "",
+              "| studies | documents | SPARQL engine s | findings | pyshacl per document (sample) | pyshacl whole-graph baseline s | ratio |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
+    for size in sizes:
+        v, b = runs[size]["validation"], runs[size]["baseline"]
+        rate = v["pyshacl_sample_seconds"] / v["pyshacl_sample"] * v["documents"]
+        base = b.get("validation_seconds")
+        lines.append(f"| {size:,} | {v['documents']:,} | {v['sparql_seconds']:.0f} | {v['findings']:,} | "
+                     f"{v['pyshacl_sample']:,} in {v['pyshacl_sample_seconds']:.0f} s (all: ~{rate:.0f} s) | "
+                     f"{f'{base:.0f}' if base else 'did not finish'} | {ratio(v['sparql_seconds'], base)} |")
+    res, prof = extra["resolution"], extra["profile"]
+    lines += ["", "## Resolution", "",
+              f"{res['names']:,} distinct DRUG/BIOLOGICAL intervention names of the real records: median "
+              f"{res['median_ms']:.3f} ms, p95 {res['p95_ms']:.3f} ms per name (all tiers, fuzzy included).",
+              "", "## Where the ingest time goes", "",
+              f"One process, first {prof['studies']:,} generated studies ({prof['quads_per_study']:.0f} quads per study), "
+              "seconds per 1,000 studies:", "",
+              "| parse (read, decode, map) | resolve and build quads | store write (Oxigraph bulk load) |",
+              "|---:|---:|---:|",
+              f"| {prof['parse']:.2f} | {prof['resolve_and_build']:.2f} | {prof['store_write']:.2f} |", ""]
+    lines += extra.get("notes", [])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--work", type=Path, default=None, help="Scratch folder (default: a temporary one).")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--notes", type=Path, default=REPO / "benchmarks" / "NOTES.md",
+                        help="Hand-written analysis appended to RESULTS.md.")
+    parser.add_argument("--render-only", action="store_true",
+                        help="Write RESULTS.md again from the figures of the last run (benchmarks/results.json).")
+    args = parser.parse_args()
+    raw = REPO / "benchmarks" / "results.json"
+    if args.render_only:
+        saved = json.loads(raw.read_text(encoding="utf-8"))
+        saved["extra"]["notes"] = args.notes.read_text(encoding="utf-8").splitlines() if args.notes.exists() else []
+        write_results(args.out, saved["sizes"], {int(k): v for k, v in saved["runs"].items()}, saved["extra"])
+        print(f"wrote {args.out}")
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="trialkg-bench-"))
+    runs: dict[int, dict] = {}
+    for size in args.sizes:
+        data, store = work / f"data-{size}", work / f"store-{size}"
+        shutil.rmtree(store, ignore_errors=True)
+        if not data.exists():
+            generate(size, data, args.data)
+        print(f"[{size:,}] ingest", flush=True)
+        ingest = run_measured([sys.executable, "-m", "kg", "build", str(data), "--store", str(store)])
+        if ingest["code"] != 0:
+            sys.exit(f"kg build failed: {ingest['stderr']}")
+        from kg.store import TrialStore
+        with TrialStore(store, read_only=True) as s:
+            quads = len(s)
+        run = {"ingest": ingest, "disk": disk_bytes(store), "quads": quads}
+        print(f"[{size:,}] {ingest['seconds']:.0f} s; queries", flush=True)
+        run["queries"] = query_latencies(store)
+        print(f"[{size:,}] validation", flush=True)
+        run["validation"] = validation(store)
+        print(f"[{size:,}] baseline", flush=True)
+        run["baseline"] = baseline(data)
+        runs[size] = run
+        shutil.rmtree(store, ignore_errors=True)
+        print(json.dumps({k: v for k, v in run.items() if k != "ingest"}, default=str)[:2000], flush=True)
+    extra = {"resolution": resolution_per_name(args.data),
+             "profile": phase_profile(sorted((work / f"data-{args.sizes[0]}").glob("*.jsonl.gz"))[0]),
+             "notes": args.notes.read_text(encoding="utf-8").splitlines() if args.notes.exists() else []}
+    for run in runs.values():
+        run["ingest"] = {k: v for k, v in run["ingest"].items() if k not in ("stdout", "stderr")} | {
+            "report": run["ingest"]["stdout"][-3000:]}
+    raw.write_text(json.dumps({"sizes": args.sizes, "runs": runs, "extra": extra}, indent=1, default=str), encoding="utf-8")
+    write_results(args.out, args.sizes, runs, extra)
+    print(f"wrote {args.out} and {raw}")
+
+
+if __name__ == "__main__":
+    main()
