@@ -143,9 +143,14 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
     from kg.summary import summary, warning_kinds
 
     total = count_studies(paths) if err.is_terminal else None
-    with _open(store_dir, read_only=False) as store, progress_bar("build", "documents", total) as advance:
-        report = store.ingest(read_paths(paths), BuildOptions(include_contacts=include_contacts),
-                              on_document=lambda _: advance(1), workers=workers or default_workers())
+    try:
+        with _open(store_dir, read_only=False) as store, progress_bar("build", "documents", total) as advance:
+            report = store.ingest(read_paths(paths), BuildOptions(include_contacts=include_contacts),
+                                  on_document=lambda _: advance(1), workers=workers or default_workers())
+    except KeyboardInterrupt:
+        report_error("interrupted: the documents written so far are kept (readers still see the last finished "
+                     "ingest); run the same command again to resume")
+        sys.exit(130)
     for failure in report.failed:
         report_error(str(failure))
     with _open(store_dir) as store:

@@ -3,9 +3,11 @@
 - One named graph per source document; the default graph of queries is the union of them all.
 - Re-ingesting a document with the same sha256 changes nothing; a new version of a document
   replaces its named graph in one transaction (readers see the old or the new graph, never half).
-- An ingest that fails (an exception, Ctrl-C) leaves the store as it was before it: a checkpoint
-  (RocksDB hard links, cheap) is taken first and restored on failure. Documents skipped because
-  they could not be read are reported and are not a failure.
+- An ingest that fails (an exception) leaves the store as it was before it: a checkpoint (RocksDB
+  hard links, cheap) is taken first and restored on failure. One that is interrupted (Ctrl-C, or
+  killed) keeps the documents it has written, whole, and running it again resumes where it stopped;
+  readers see neither until an ingest finishes. Documents skipped because they could not be read
+  are reported and are not a failure.
 - One writer at a time: a second ingest into the same store is refused with a clear message.
 - Readers (``kg query``, ``kg serve``, ``kg export``) open the snapshot the last finished ingest
   published (``kg.snapshot``), also while an ingest writes: each document whole, old or new version.
@@ -240,6 +242,10 @@ class TrialStore:
                     refresh_dictionary_graph(self._store)
                 apply_rules(self._store)
                 publish(self._store, self.path)
+            except KeyboardInterrupt:  # stopped by the user: keep what is written, for the next run to resume
+                self._store.flush()
+                shutil.rmtree(checkpoint, ignore_errors=True)
+                raise
             except BaseException:
                 self._restore(checkpoint)
                 raise

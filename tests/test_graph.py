@@ -147,6 +147,26 @@ def test_failed_ingest_leaves_the_store_as_it_was(tmp_path: Path, seeds_dir: Pat
         assert _quads(reopened) == before
 
 
+def test_interrupted_ingest_keeps_its_documents_and_a_rerun_resumes(tmp_path: Path, seeds_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store_module, "BATCH_DOCUMENTS", 1)
+    pages = [seeds_dir / SEED[k] for k in ("000", "002", "004")]
+
+    def two_then_ctrl_c():
+        yield from read_paths(pages[:2])
+        raise KeyboardInterrupt
+
+    with TrialStore(tmp_path / "s") as store:
+        store.ingest(read_paths(pages[:1]))
+        with pytest.raises(KeyboardInterrupt):
+            store.ingest(two_then_ctrl_c())
+        assert len(store.documents()) == 2  # kept, for the rerun
+    with TrialStore(tmp_path / "s", read_only=True) as reader:
+        assert len(reader.documents()) == 1  # readers still see the last finished ingest
+    with TrialStore(tmp_path / "s") as store:
+        report = store.ingest(read_paths(pages))
+        assert (report.unchanged, report.added) == (2, 1)
+
+
 def test_hostile_names_round_trip_through_turtle_and_jsonld(tmp_path: Path) -> None:
     names = [n for n in HOSTILE if n.strip()]
     record = TrialRecord(source=Source(path="mem", sha256="0" * 64, format="ctgov-api-v2-json"), nct_id="NCT00000042",

@@ -102,9 +102,12 @@ def test_related_trials_by_hops(store_dir: Path) -> None:
 
 
 def test_co_tested_drugs(store_dir: Path) -> None:
-    pairs = {(r["drug_a"], r["drug_b"]) for r in run(store_dir, "co-tested-drugs", drug="toripalimab")}
-    assert ("lenvatinib", "toripalimab") in pairs or ("toripalimab", "lenvatinib") in pairs
-    assert all("toripalimab" in p for p in pairs)
+    pairs = {(r["drug_a"], r["drug_b"]): r["trials"] for r in run(store_dir, "co-tested-drugs", drug="toripalimab")}
+    assert ("toripalimab", "lenvatinib") in pairs
+    assert all(a == "toripalimab" != b for a, b in pairs)  # the given drug first ("#? drug" line kept)
+    every = {frozenset((r["drug_a"], r["drug_b"])): r["trials"] for r in run(store_dir, "co-tested-drugs")}
+    assert len(every) == len(run(store_dir, "co-tested-drugs"))  # each pair once ("#! drug" line kept)
+    assert all(every[frozenset(pair)] == n for pair, n in pairs.items())  # the same counts either way
 
 
 def test_aliases_of_with_sources(store_dir: Path) -> None:
