@@ -29,7 +29,8 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from kg.errors import KGError
-from kg.validate import NOT_VALIDATED, Finding, local_name, open_worker_store, shapes_graph, subclass_axioms, worker_store
+from kg.validate import (NOT_VALIDATED, Finding, local_name, open_worker_store, shape_name, shapes_graph,
+                         subclass_axioms, worker_store)
 
 LEXICAL = {  # lexical forms rdflib accepts for the datatypes the shapes name (others: any)
     XSD.integer: r"^[+-]?[0-9]+$",
@@ -41,9 +42,11 @@ LEXICAL = {  # lexical forms rdflib accepts for the datatypes the shapes name (o
     XSD.dateTime: r"^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
                   r"(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
 }
-PARAMETERS = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH["in"], SH.pattern, SH.minLength, SH.minInclusive,
-              SH.maxInclusive, SH.hasValue, SH.node, SH["or"], SH["not"], SH.property, SH.path, SH.severity, SH.message,
-              SH.targetClass, SH.targetSubjectsOf, RDF.type, SH.name, SH.description}
+COUNT_PARAMS = {SH.minCount, SH.maxCount, SH.hasValue}  # constraints on a focus node's set of values
+VALUE_PARAMS = {SH.datatype, SH["class"], SH["in"], SH.pattern, SH.minLength, SH.minInclusive, SH.maxInclusive,
+                SH.node, SH["or"], SH["not"]}  # constraints on each value node
+PARAMETERS = COUNT_PARAMS | VALUE_PARAMS | {SH.property, SH.path, SH.severity, SH.message, SH.targetClass,
+                                            SH.targetSubjectsOf, RDF.type, SH.name, SH.description}
 
 
 @dataclass(frozen=True)
@@ -150,10 +153,9 @@ class Compiler:
         self._check_supported(shape)
         path = self.shapes.value(shape, SH.path)
         for param, arg in sorted(self.shapes.predicate_objects(shape)):
-            if param in (SH.minCount, SH.maxCount, SH.hasValue):
+            if param in COUNT_PARAMS:
                 yield self.count_violation(param, arg, x, f"<{path}>")
-            elif param in (SH.datatype, SH["class"], SH["in"], SH.pattern, SH.minLength, SH.minInclusive,
-                           SH.maxInclusive, SH.node, SH["or"], SH["not"]):
+            elif param in VALUE_PARAMS:
                 if path is None:
                     yield self.value_violation(param, arg, x)
                 else:
@@ -167,9 +169,9 @@ class Compiler:
             targets = self._targets(shape)
             if not targets:
                 continue  # reached only through sh:node
-            out += self._checks_of(shape, shape, targets)
+            out += self._checks_of(shape, targets)
             for prop in self.shapes.objects(shape, SH.property):
-                out += self._checks_of(prop, shape, targets)
+                out += self._checks_of(prop, targets)
         return out
 
     def _targets(self, shape: rdflib.term.Node) -> str:
@@ -181,9 +183,9 @@ class Compiler:
             parts.append(f"{{ ?f <{p}> {self.var()} }}")
         return " UNION ".join(parts)
 
-    def _checks_of(self, shape: rdflib.term.Node, node_shape: rdflib.term.Node, targets: str) -> Iterator[Check]:
+    def _checks_of(self, shape: rdflib.term.Node, targets: str) -> Iterator[Check]:
         self._check_supported(shape)
-        name = local_name(shape) if isinstance(shape, rdflib.URIRef) else f"{local_name(node_shape)} {local_name(self.shapes.value(shape, SH.path))}"
+        name = shape_name(self.shapes, shape)
         severity = local_name(self.shapes.value(shape, SH.severity) or SH.Violation)
         message = self.shapes.value(shape, SH.message)
         path = self.shapes.value(shape, SH.path)
@@ -200,8 +202,7 @@ class Compiler:
                 query = (f"SELECT DISTINCT ?g ?f WHERE {{ GRAPH ?g {{ {targets} "
                          f"{self.count_violation(param, arg, '?f', f'<{path}>')} }} FILTER(?g NOT IN ({skip})) }}")
                 yield Check(name, severity, str(message or f"Missing value {arg} on {local_name(path)}"), query, False)
-            elif param not in (SH.path, SH.severity, SH.message, SH.property, SH.targetClass, SH.targetSubjectsOf,
-                               RDF.type, SH.name, SH.description):
+            elif param in VALUE_PARAMS:
                 if path is None:  # a node-level constraint: the focus node is the value
                     pattern = f"BIND(?f AS ?v) {self.value_violation(param, arg, '?v')}"
                 else:

@@ -87,7 +87,8 @@ def validate_graph(data: rdflib.Graph, graph_name: str = "") -> list[Finding]:
     return sorted(_findings(results, graph_name))
 
 
-def _shape_name(results: rdflib.Graph, shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+def shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """How findings name a shape: its local name, or for a property shape "NodeShape path"."""
     if isinstance(shape, rdflib.URIRef):
         return local_name(shape)
     parent = next(shapes.subjects(SH.property, shape), None)
@@ -110,7 +111,7 @@ def _findings(results: rdflib.Graph, graph_name: str) -> Iterator[Finding]:
         value = results.value(r, SH.value)
         yield Finding(
             severity=local_name(results.value(r, SH.resultSeverity)),
-            shape=_shape_name(results, shapes, results.value(r, SH.sourceShape)),
+            shape=shape_name(shapes, results.value(r, SH.sourceShape)),
             focus=str(results.value(r, SH.focusNode)),
             message=str(results.value(r, SH.resultMessage) or ""),
             value=None if value is None else str(value),
