@@ -94,17 +94,6 @@ def run_measured(cmd: list[str], timeout: float | None = None, limit: int | None
     return {"seconds": time.perf_counter() - start, "peak_rss": peak, "code": code, "stdout": out, "stderr": errors[-2000:]}
 
 
-def disk_bytes(path: Path) -> int:
-    seen, total = set(), 0
-    for root, _, files in os.walk(path):
-        for name in files:
-            st = os.lstat(os.path.join(root, name))
-            if (st.st_dev, st.st_ino) not in seen:
-                seen.add((st.st_dev, st.st_ino))
-                total += st.st_size
-    return total
-
-
 # -- the product ------------------------------------------------------------------------------
 def query_latencies(store_dir: Path, runs: int = 9, budget: float = 30.0) -> dict[str, dict]:
     """Median and p95 of up to ``runs`` timed runs per named query (fewer, at least 3, past ``budget`` s)."""
@@ -262,8 +251,8 @@ def write_results(path: Path, sizes: list[int], runs: dict, extra: dict) -> None
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python benchmarks/suite.py --sizes {' '.join(map(str, sizes))}` on "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Written by `python benchmarks/suite.py --sizes {' '.join(map(str, sizes))}`, run on "
+        f"{extra.get('date', 'an unrecorded date')}. Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB RAM, {platform.platform()}; "
         f"Python {platform.python_version()}; trialkg {metadata.version('trialkg')}; {versions}.",
         "",
@@ -355,8 +344,7 @@ def main() -> None:
             sys.exit(f"kg build failed: {ingest['stderr']}")
         from kg.store import TrialStore
         with TrialStore(store, read_only=True) as s:
-            quads = len(s)
-        run = {"ingest": ingest, "disk": disk_bytes(store), "quads": quads}
+            run = {"ingest": ingest, "disk": s.disk_bytes(), "quads": len(s)}
         print(f"[{size:,}] {ingest['seconds']:.0f} s; queries", flush=True)
         run["queries"] = query_latencies(store)
         print(f"[{size:,}] validation", flush=True)
@@ -366,7 +354,7 @@ def main() -> None:
         runs[size] = run
         shutil.rmtree(store, ignore_errors=True)
         print(json.dumps({k: v for k, v in run.items() if k != "ingest"}, default=str)[:2000], flush=True)
-    extra = {"resolution": resolution_per_name(args.data),
+    extra = {"date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "resolution": resolution_per_name(args.data),
              "profile": phase_profile(sorted((work / f"data-{args.sizes[0]}").glob("*.jsonl.gz"))[0]),
              "notes": args.notes.read_text(encoding="utf-8").splitlines() if args.notes.exists() else []}
     for run in runs.values():
