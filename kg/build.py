@@ -71,6 +71,17 @@ def country_iri(name: str | None) -> tuple[str | None, str | None]:
     return (iris.country(code), code) if code else (iris.unknown_country(name), None)
 
 
+_BOOLEAN, _INTEGER, _DECIMAL = (NamedNode(XSD + t) for t in ("boolean", "integer", "decimal"))
+_NODES: dict[str, NamedNode] = {}  # predicates and classes: a few hundred IRIs, made once
+
+
+def _node(iri: str) -> NamedNode:
+    node = _NODES.get(iri)
+    if node is None:
+        node = _NODES[iri] = NamedNode(iri)
+    return node
+
+
 class GraphQuads:
     """Collects the quads of one named graph."""
 
@@ -81,18 +92,18 @@ class GraphQuads:
     def add(self, s: NamedNode | BlankNode, p: str, o: NamedNode | Literal | BlankNode | str | int | float | bool | None) -> None:
         if o is None or o == "" or o == ():
             return
-        if isinstance(o, bool):
-            o = Literal("true" if o else "false", datatype=NamedNode(XSD + "boolean"))
-        elif isinstance(o, int):
-            o = Literal(str(o), datatype=NamedNode(XSD + "integer"))
-        elif isinstance(o, float):
-            o = Literal(repr(o), datatype=NamedNode(XSD + "decimal"))
-        elif isinstance(o, str):
+        if isinstance(o, str):
             o = Literal(o)
-        self.quads.append(Quad(s, NamedNode(p), o, self.g))
+        elif isinstance(o, bool):
+            o = Literal("true" if o else "false", datatype=_BOOLEAN)
+        elif isinstance(o, int):
+            o = Literal(str(o), datatype=_INTEGER)
+        elif isinstance(o, float):
+            o = Literal(repr(o), datatype=_DECIMAL)
+        self.quads.append(Quad(s, _node(p), o, self.g))
 
     def a(self, s: NamedNode | BlankNode, cls: str) -> None:
-        self.quads.append(Quad(s, RDF_TYPE, NamedNode(iris.term(cls)), self.g))
+        self.quads.append(Quad(s, RDF_TYPE, _node(iris.term(cls)), self.g))
 
 
 T = iris.term

@@ -9,6 +9,7 @@ percent-encoded, so every IRI is valid.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from kg.normalize import slug
@@ -22,10 +23,12 @@ INFERRED_GRAPH = GRAPH + "inferred"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 DICTIONARY_GRAPH = GRAPH + "dictionary"
 RECORD_ALIAS_GRAPH = GRAPH + "record-aliases"
-DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, DICTIONARY_GRAPH, RECORD_ALIAS_GRAPH})  # rebuilt at the end of an ingest
+SUMMARY_GRAPH = GRAPH + "summary"
+DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, DICTIONARY_GRAPH, RECORD_ALIAS_GRAPH, SUMMARY_GRAPH})  # rebuilt at the end of an ingest
 SPECIAL_GRAPHS = DERIVED_GRAPHS | {ONTOLOGY_GRAPH}  # every named graph that is not a source document's
 
 
+@lru_cache(maxsize=200_000)  # sites, cities and sponsors recur across records
 def _seg(text: str) -> str:
     """One path segment: slugged, then percent-encoded (non-ASCII letters stay readable once decoded)."""
     return quote(slug(text), safe="-")

@@ -38,7 +38,7 @@ from kg.resources import data_dir
 from kg.normalize import fold
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
-from kg.rules import apply_rules
+from kg.rules import apply_rules, refresh_summaries
 from kg.snapshot import Snapshot, publish
 from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 
@@ -241,6 +241,7 @@ class TrialStore:
                     refresh_record_alias_graph(self._store, self.learned_aliases())
                     refresh_dictionary_graph(self._store)
                 apply_rules(self._store)
+                refresh_summaries(self._store)
                 publish(self._store, self.path)
             except KeyboardInterrupt:  # stopped by the user: keep what is written, for the next run to resume
                 self._store.flush()

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import pyoxigraph as ox
 
 from kg import query as q
 from kg.errors import KGError
@@ -19,7 +20,10 @@ from kg.store import TrialStore
 
 REQUIRED = {"trials-by-drug", "drugs-by-sponsor", "sponsors-by-drug", "trials-by-condition", "trials-by-country",
             "sites-of-trial", "related-trials", "co-tested-drugs", "aliases-of", "sponsor-drug-network",
-            "unresolved-interventions", "data-quality"}
+            "unresolved-interventions", "data-quality", "trial-counts-by-country"}
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DICTIONARY = "https://w3id.org/trialkg/graph/dictionary"
+PAGE = "https://w3id.org/trialkg/graph/page-summary-table/NCT06048315"
 SEED_TORIPALIMAB = {"NCT06505837", "NCT03971214", "NCT04523493"}
 
 
@@ -112,19 +116,66 @@ def test_co_tested_drugs(store_dir: Path) -> None:
 
 def test_aliases_of_with_sources(store_dir: Path) -> None:
     rows = run(store_dir, "aliases-of", drug="pianpulimab")
-    hidden = {(r["name"], r["source"]) for r in rows if r["kind"] == "hidden"}
-    assert ("péamplimab", "https://w3id.org/trialkg/graph/page-summary-table/NCT06048315") in hidden
+    hidden = {r["name"]: r for r in rows if r["kind"] == "hidden"}
+    # the misspelling is given by the shipped dictionary and by the page that wrote it
+    assert hidden["péamplimab"]["sources"] == "2" and hidden["péamplimab"]["source"] == DICTIONARY
     assert {r["name"] for r in rows if r["kind"] == "pref"} == {"penpulimab"}
+    assert len({(r["name"], r["kind"]) for r in rows}) == len(rows)  # one row per name and kind
+    with TrialStore(store_dir, read_only=True) as store:  # the count is the number of graphs giving the name
+        for r in rows:
+            graphs = {s["g"].value for s in store.query(
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d ?p %s } VALUES ?p { %s } }"
+                % (ox.Literal(r["name"]), " ".join(f"<{SKOS}{k}Label>" for k in ("pref", "alt", "hidden"))))}
+            assert int(r["sources"]) == len(graphs) and r["source"] == min(graphs), r
+        assert store.query('ASK { GRAPH <%s> { ?d <%shiddenLabel> "péamplimab" } }' % (PAGE, SKOS))
 
 
-def test_network_unresolved_and_data_quality(store_dir: Path) -> None:
+# The sponsor-drug network computed directly from the documents (what queries/summaries/sponsor-drug.ru
+# precomputes): the oracle for the summary graph.
+DIRECT_NETWORK = """
+PREFIX tkg: <https://w3id.org/trialkg/ontology#>
+SELECT ?o ?d (COUNT(DISTINCT ?t) AS ?trials) WHERE {
+  GRAPH ?g { ?t ?rel ?o . VALUES ?rel { tkg:leadSponsor tkg:collaborator tkg:sponsor } ?t tkg:intervention/tkg:drug ?d }
+  FILTER NOT EXISTS { ?o tkg:isPlaceholder true }
+} GROUP BY ?o ?d"""
+
+
+def test_sponsor_drug_network_counts_every_trial(store_dir: Path) -> None:
+    with TrialStore(store_dir, read_only=True) as store:
+        direct = {(r["o"].value, r["d"].value): int(r["trials"].value) for r in store.query(DIRECT_NETWORK)}
+        summary = {(r["o"].value, r["d"].value): int(r["n"].value) for r in store.query(
+            "PREFIX tkg: <https://w3id.org/trialkg/ontology#> SELECT ?o ?d ?n WHERE { GRAPH ?s { "
+            "?x tkg:countedSponsor ?o ; tkg:countedDrug ?d ; tkg:trialCount ?n } }")}
+    assert summary == direct and len(direct) > 50
     network = run(store_dir, "sponsor-drug-network")
-    assert any("Junshi" in r["sponsor"] and r["drug"] == "toripalimab" for r in network)
-    unresolved = run(store_dir, "unresolved-interventions")
-    counts = [int(r["trials"]) for r in unresolved]
-    assert counts == sorted(counts, reverse=True) and unresolved
-    quality = {r["check"]: int(r["count"]) for r in run(store_dir, "data-quality")}
-    assert quality["placeholder sponsors"] >= 1 and quality["trials without a condition"] >= 1
+    assert len(network) == len(direct)
+    trials = [int(r["trials"]) for r in network]
+    assert trials == sorted(trials, reverse=True) and trials[0] > 1
+
+
+def test_summaries_follow_every_ingest(tmp_path: Path, seeds_dir: Path, data_dir: Path) -> None:
+    def network() -> dict:
+        return {(r["sponsor"], r["drug"]): r["trials"] for r in run(tmp_path, "sponsor-drug-network")}
+    with TrialStore(tmp_path) as store:
+        store.ingest(read_paths([seeds_dir]))
+    first = network()
+    with TrialStore(tmp_path) as store:
+        store.ingest(read_paths([data_dir / "ctgov-tigit-watch"]))
+    with TrialStore(tmp_path, read_only=True) as store:
+        direct = len(list(store.query(DIRECT_NETWORK)))
+    assert len(first) < len(network()) == direct
+
+
+def test_trial_counts_by_country_and_phase(store_dir: Path) -> None:
+    counts = {(r["iso"], r["phase_name"]): int(r["trials"]) for r in run(store_dir, "trial-counts-by-country")}
+    for country, phase in (("China", "PHASE3"), ("CN", "PHASE2"), ("United States", "PHASE1"), ("Korea, Republic of", "PHASE3")):
+        listed = run(store_dir, "trials-by-country", country=country, phase=phase)
+        code = next(iter({r["iso"] for r in run(store_dir, "trial-counts-by-country", country=country)}))
+        assert counts[(code, phase)] == len(listed) > 0, (country, phase)
+    china = run(store_dir, "trial-counts-by-country", country="China", phase="Phase 3")
+    assert [(r["country_name"], r["iso"], r["phase_name"]) for r in china] == [("China", "CN", "PHASE3")]
+    no_phase = sum(n for (iso, phase), n in counts.items() if phase == "none")
+    assert no_phase > 0  # observational studies state no phase and still count under their countries
 
 
 HOSTILE = 'x" } ; DROP ALL ; #'
