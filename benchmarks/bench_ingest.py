@@ -1,6 +1,6 @@
 """Ingest benchmark: parse+map throughput (studies/s) and peak memory on the real API v2 records.
 
-The 1,438 real studies in ../shared/data are replicated with rewritten NCT ids to the sizes asked
+The 1,428 real studies in ../shared/data are replicated with rewritten NCT ids to the sizes asked
 for, written as gzipped JSON Lines and as a JSON array, and read by ``kg.sources.reader`` in a fresh
 process per run (so peak RSS belongs to that run alone). The baseline, measured in the same run on
 the same file, only decodes the JSON (stdlib ``json.loads`` per line): the ratio says what mapping

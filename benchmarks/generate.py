@@ -1,6 +1,6 @@
 """Scale the real ClinicalTrials.gov API v2 records in ../shared/data to any number of studies.
 
-Study ``i`` is real study ``i mod 1,438`` with a unique NCT id (NCT9xxxxxxx, outside the range the registry
+Study ``i`` is real study ``i mod 1,428`` with a unique NCT id (NCT9xxxxxxx, outside the range the registry
 has used). From the second round on, its lead sponsor, its sites and its interventions come from other real
 studies (chosen by a seeded random generator): drugs, sponsors and sites are reused across studies as in the
 registry, but each synthetic study is a new combination, so the graph does not just repeat itself. The
@@ -27,7 +27,7 @@ SHARD = 50_000
 
 
 def real_studies(data: Path) -> list[dict]:
-    """The 1,438 real API v2 studies."""
+    """The 1,428 real API v2 studies."""
     out: list[dict] = []
     for name in V2_FILES:
         path = data / name
@@ -66,6 +66,18 @@ def generate(size: int, out: Path, data: Path, seed: int = 20261122) -> list[Pat
                 fh.write(orjson.dumps(synthetic(studies, i, rng)) + b"\n")
         paths.append(path)
     return paths
+
+
+def update_batch(shard: Path, count: int, out: Path) -> Path:
+    """A day's update: the first ``count`` studies of ``shard`` again, each with a changed brief title (so each
+    is a new version of a stored document), as one gzipped JSON Lines file ``out``."""
+    with gzip.open(shard, "rb") as src, gzip.open(out, "wb", compresslevel=1) as fh:
+        for line, _ in zip(src, range(count)):
+            study = orjson.loads(line)
+            ident = study["protocolSection"]["identificationModule"]
+            ident["briefTitle"] = ident.get("briefTitle", "") + " (updated)"
+            fh.write(orjson.dumps(study) + b"\n")
+    return out
 
 
 def main() -> None:

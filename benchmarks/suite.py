@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -33,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate, real_studies  # noqa: E402
+from generate import generate, real_studies, update_batch  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = {"trials-by-drug": {"drug": "BGB-A317"}, "sponsors-by-drug": {"drug": "tislelizumab"},
@@ -46,6 +47,7 @@ AGGREGATES = {"trial-counts-by-country", "sponsor-drug-network"}  # target: < 1 
 # every other named query is a listing or a curator's report, measured without a target
 BASELINE_MEMORY = 12 << 30
 BASELINE_SECONDS = 600
+UPDATE = 1_000  # studies in the measured daily update
 
 
 # -- measuring a process tree -----------------------------------------------------------------
@@ -258,7 +260,7 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
         f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB RAM, "
         f"{platform.platform()}; Python {platform.python_version()}; {versions}.",
         "",
-        "Data: the 1,438 real ClinicalTrials.gov API v2 studies in `../shared/data`, scaled by `benchmarks/generate.py` "
+        "Data: the 1,428 real ClinicalTrials.gov API v2 studies in `../shared/data`, scaled by `benchmarks/generate.py` "
         "(unique NCT ids; from the second round on, each study takes its lead sponsor, sites and interventions from other "
         "real studies). Baseline: the same records parsed and built by trialkg, held in memory by plain rdflib "
         "(`rdflib.Dataset(default_union=True)`, the in-memory store with the named graphs the queries use), "
@@ -278,6 +280,14 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
         base = f"{b['peak_rss'] / 1e6:,.0f} | {ratio(r['ingest']['seconds'], done)}" if b else "- | -"
         lines.append(f"| {size:,} | {r['ingest']['seconds']:.0f} | {size / r['ingest']['seconds']:.0f} | "
                      f"{r['ingest']['peak_rss'] / 1e6:,.0f} | {r['disk'] / 1e6:,.0f} | {r['quads']:,} | {note} | {base} |")
+    lines += ["", "Time after the documents are written (whole-store steps, also paid by a small update), and a day's update: "
+              f"the first {UPDATE:,} studies again with a changed title (new versions replace the stored documents):", "",
+              "| studies | " + " | ".join(FINISHING) + " | update of 1,000 studies s |", "|---:|" + "---:|" * (len(FINISHING) + 1)]
+    for size in sizes:
+        steps = _finishing(runs[size]["ingest"].get("report", ""))
+        update = runs[size].get("update")
+        cell = f"{update['seconds']:.0f}" if update else "not measured"
+        lines.append(f"| {size:,} | " + " | ".join(steps.get(k, "-") for k in FINISHING) + f" | {cell} |")
     lines += ["", "## Named queries (median / p95 ms; baseline median ms)", "",
               "Kinds: *lookup* (target: median < 100 ms at 100k and 550k), *aggregate* (target: < 1 s at 100k, "
               "< 3 s at 550k), *report* (listings and curator reports, no target).", ""]
@@ -321,6 +331,19 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
               f"| {prof['parse']:.2f} | {prof['resolve_and_build']:.2f} | {prof['store_write']:.2f} |", ""]
     lines += extra.get("notes", [])
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+FINISHING = ("record-alias links", "dictionary graph", "derived classes", "summary counts", "snapshot")
+
+
+def _finishing(report: str) -> dict[str, str]:
+    """Seconds of each finishing step, from the ``of which STEP`` rows of the ``kg build`` report."""
+    out = {}
+    for step in FINISHING:
+        m = re.search(rf"of which {re.escape(step)}\s*│\s*([0-9.]+)", report)
+        if m:
+            out[step] = m[1]
+    return out
 
 
 def _commit() -> str:
@@ -375,6 +398,12 @@ def main() -> None:
                    | {"report": ingest["stdout"][-3000:]}, "disk": s.disk_bytes(), "quads": len(s)}
         print(f"[{size:,}] {ingest['seconds']:.0f} s; queries", flush=True)
         run["queries"] = query_latencies(store)
+        print(f"[{size:,}] an update of {UPDATE:,} studies", flush=True)
+        update = update_batch(sorted(data.glob("*.jsonl.gz"))[0], UPDATE, work / f"update-{size}.jsonl.gz")
+        got = run_measured([sys.executable, "-m", "kg", "build", str(update), "--store", str(store)])
+        if got["code"] != 0:
+            sys.exit(f"kg build (update) failed: {got['stderr']}")
+        run["update"] = {"studies": UPDATE, "seconds": got["seconds"], "report": got["stdout"][-3000:]}
         if args.validate_max is None or size <= args.validate_max:
             print(f"[{size:,}] validation", flush=True)
             run["validation"] = validation(store)

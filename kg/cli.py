@@ -161,6 +161,7 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
         counts["quads written"] = report.quads_written
         counts["store size on disk (MB)"] = f"{store.disk_bytes() / 1e6:,.1f}"
         counts["seconds"] = f"{report.seconds:.1f}"
+        counts.update({f"  of which {step}": f"{secs:.1f}" for step, secs in report.finishing.items()})
         counts["documents/s"] = f"{report.documents / max(report.seconds, 1e-9):,.0f}"
         counts["warnings"] = len(report.warnings)
         counts.update({f"  warnings: {kind}": n for kind, n in warning_kinds(report.warnings).items()})

@@ -10,6 +10,7 @@ dictionary and its version) and rebuilt only when the set of drugs or the dictio
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from datetime import datetime, timezone
 
 import pyoxigraph as ox
@@ -80,18 +81,25 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
 def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, str]]) -> None:
     """Rebuild ``graph/record-aliases``: links of interventions that no document resolved, through names
     other records gave a drug (``otherNames``), each naming the record that is the evidence. Derived from
-    the whole store, so the result does not depend on the order documents were ingested in."""
+    the whole store, so the result does not depend on the order documents were ingested in.
+
+    Only an intervention whose name or other names contain a learned name (compared as letters and digits,
+    a looser test than the resolver's, which gave the same links at 100k studies) is given to the resolver:
+    one in five of them at 100k studies, which made this step several times faster."""
     rows = store.query(f"""PREFIX tkg: <{iris.ONTOLOGY}>
         SELECT ?i ?name (GROUP_CONCAT(?other; separator="\u0001") AS ?others) ?type WHERE {{
           ?i a tkg:Intervention ; tkg:interventionName ?name .
           OPTIONAL {{ ?i tkg:otherName ?other }} OPTIONAL {{ ?i tkg:interventionType ?type }}
           FILTER NOT EXISTS {{ GRAPH ?d {{ ?i tkg:drug ?x }} FILTER(?d != <{iris.RECORD_ALIAS_GRAPH}>) }}
-          FILTER NOT EXISTS {{ ?i a tkg:NotADrug }}
-        }} GROUP BY ?i ?name ?type ORDER BY ?i""", use_default_graph_as_union=True)
+        }} GROUP BY ?i ?name ?type ORDER BY ?i""", use_default_graph_as_union=True) if learned else ()
+    keys = {_skeleton(k) for k in learned} - {""}
     linker = InterventionLinker(DrugResolver(learned=learned))
     out = GraphQuads(iris.RECORD_ALIAS_GRAPH)
-    for row in rows if learned else ():
+    for row in rows:
         others = tuple(o for o in (row["others"].value.split("\u0001") if row["others"] else ()) if o)
+        text = _skeleton(" ".join((row["name"].value, *others)))
+        if not any(k in text for k in keys):
+            continue
         kind = row["type"].value.rsplit("_", 1)[-1] if row["type"] else None
         item = Intervention(name=row["name"].value, type=kind if kind in ("DRUG", "BIOLOGICAL") else None, other_names=others)
         links, _ = linker(item)
@@ -105,3 +113,8 @@ def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, st
             if evidence:
                 out.add(resolution, PROV + "wasDerivedFrom", ox.NamedNode(evidence))
     store.update(replace_graph_update(iris.RECORD_ALIAS_GRAPH, out.quads))
+
+
+def _skeleton(text: str) -> str:
+    """Letters and digits only, case folded, accents dropped: a name found in a text is found in its skeleton."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if c.isalnum())

@@ -58,6 +58,12 @@ def publish(db: ox.Store, root: Path) -> str:
     return name
 
 
+def prune(root: Path) -> None:
+    """Delete the snapshots older than the current one that no reader holds (also done by ``publish``)."""
+    if (name := current_name(root)) is not None:
+        _prune(snapshots_dir(root), keep=name)
+
+
 def _prune(folder: Path, keep: str) -> None:
     for lock in folder.glob("*.lock"):
         name = lock.name.removesuffix(".lock")

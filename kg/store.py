@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import iris
+from kg import __version__, iris
 from kg.build import BuildOptions, PreparedDocument, replace_graph_update
 from kg.errors import KGError, SourceError
 from kg.model import TrialRecord
@@ -36,10 +36,11 @@ from kg.pipeline import prepared
 from kg.provenance import commit_marker
 from kg.resources import data_dir
 from kg.normalize import fold
+from kg.resolve.dictionary import load
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
-from kg.rules import apply_rules, refresh_summaries
-from kg.snapshot import Snapshot, publish
+from kg.rules import apply_rules, refresh_summaries, rules, summaries
+from kg.snapshot import Snapshot, current_name, prune, publish
 from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 
 BATCH_DOCUMENTS = int(os.environ.get("KG_BATCH_DOCUMENTS", "500"))  # documents per transaction
@@ -67,6 +68,7 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     quads_written: int = 0
     seconds: float = 0.0
+    finishing: dict[str, float] = field(default_factory=dict)  # seconds of each step after the documents are written
 
     @property
     def documents(self) -> int:
@@ -237,12 +239,7 @@ class TrialStore:
                     if on_document:
                         on_document(item)
                 self._write(batch, known, report)
-                if options.resolve:
-                    refresh_record_alias_graph(self._store, self.learned_aliases())
-                    refresh_dictionary_graph(self._store)
-                apply_rules(self._store)
-                refresh_summaries(self._store)
-                publish(self._store, self.path)
+                self._finish(report, options.resolve)
             except KeyboardInterrupt:  # stopped by the user: keep what is written, for the next run to resume
                 self._store.flush()
                 shutil.rmtree(checkpoint, ignore_errors=True)
@@ -254,6 +251,26 @@ class TrialStore:
         report.warnings = list(options.warnings)
         report.seconds = time.perf_counter() - start
         return report
+
+    def _finish(self, report: IngestReport, resolve: bool) -> None:
+        """Recompute the derived graphs from the whole store and publish a snapshot for readers; skipped
+        when the ingest wrote nothing and they were computed by this version of trialkg from the same
+        rules, summaries and dictionary (a rerun of a finished ingest costs a few seconds at any size)."""
+        marker = ox.Quad(ox.NamedNode(iris.INFERRED_GRAPH), ox.NamedNode(iris.term("sha256")),
+                         ox.Literal(derived_digest(resolve)), ox.NamedNode(iris.INFERRED_GRAPH))
+        if not (report.added or report.replaced) and marker in self._store and current_name(self.path) is not None:
+            prune(self.path)  # snapshots that readers held at the last ingest may be free now
+            return
+        steps = [("derived classes", lambda: apply_rules(self._store)),
+                 ("summary counts", lambda: refresh_summaries(self._store)),
+                 ("snapshot", lambda: (self._store.extend([marker]), publish(self._store, self.path)))]
+        if resolve:
+            steps[:0] = [("record-alias links", lambda: refresh_record_alias_graph(self._store, self.learned_aliases())),
+                         ("dictionary graph", lambda: refresh_dictionary_graph(self._store))]
+        for name, step in steps:
+            t = time.perf_counter()
+            step()
+            report.finishing[name] = time.perf_counter() - t
 
     def _write(self, batch: list[PreparedDocument], known: dict[str, tuple[str, str | None]],
                report: IngestReport) -> None:
@@ -312,6 +329,13 @@ class TrialStore:
         os.replace(checkpoint, self.path / "db")
         shutil.rmtree(failed, ignore_errors=True)
         self._store = ox.Store(str(self.path / "db"))
+
+
+def derived_digest(resolve: bool) -> str:
+    """What the derived graphs are computed from, besides the documents: trialkg's version, the rules, the
+    summary queries and the drug dictionary."""
+    texts = [__version__, str(resolve), load().version, *rules().values(), *summaries().values()]
+    return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
 
 
 def _replace_update(replaced: list[PreparedDocument]) -> str:

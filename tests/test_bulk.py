@@ -59,6 +59,20 @@ def test_bulk_archive_report_and_rerun(tmp_path: Path, records: Path) -> None:
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert _row(again.stdout, "documents unchanged") == 1178 and _row(again.stdout, "documents added") == 0
+    assert "of which summary counts" in first.stdout and "of which" not in again.stdout  # nothing to recompute
+
+
+def test_a_rerun_recomputes_derived_graphs_only_when_their_inputs_changed(tmp_path: Path, seeds_dir: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg import iris, store as store_module
+
+    with TrialStore(tmp_path) as store:
+        assert set(store.ingest(read_paths([seeds_dir])).finishing) >= {"summary counts", "derived classes", "snapshot"}
+        assert store.ingest(read_paths([seeds_dir])).finishing == {}  # same documents, same rules: nothing to do
+        store.oxigraph.remove_graph(ox.NamedNode(iris.SUMMARY_GRAPH))  # as a store built before summaries existed
+        monkeypatch.setattr(store_module, "derived_digest", lambda resolve: "a newer trialkg")
+        assert "summary counts" in store.ingest(read_paths([seeds_dir])).finishing
+        assert any(store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(iris.SUMMARY_GRAPH)))
 
 
 def _row(table: str, label: str) -> int:

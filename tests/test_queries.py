@@ -130,7 +130,7 @@ def test_aliases_of_with_sources(store_dir: Path) -> None:
         assert store.query('ASK { GRAPH <%s> { ?d <%shiddenLabel> "péamplimab" } }' % (PAGE, SKOS))
 
 
-# The sponsor-drug network computed directly from the documents (what queries/summaries/sponsor-drug.ru
+# The sponsor-drug network computed directly from the documents (what queries/summaries/sponsor-drug.rq
 # precomputes): the oracle for the summary graph.
 DIRECT_NETWORK = """
 PREFIX tkg: <https://w3id.org/trialkg/ontology#>
