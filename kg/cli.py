@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,13 +131,18 @@ def _counts_table(title: str, rows: dict) -> Table:
 @click.option("--include-contacts", is_flag=True, help="Keep contact phone numbers and e-mails (personal data).")
 @click.option("--workers", type=int, default=None,
               help="Processes that resolve and build documents (default: one per core; 1 = this process only).")
-def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool, workers: int | None) -> None:
+@click.option("--validate", "check", is_flag=True,
+              help="Validate the documents this ingest wrote (SHACL, the SPARQL engine) and count the findings by shape.")
+def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool, workers: int | None,
+          check: bool) -> None:
     """Ingest pages and records under PATHS (any mix, directories recursively, gzip/zip bulk archives) into the store.
 
     Each source document becomes its own named graph with its provenance. Unchanged documents are
     skipped (so a rerun after an interruption goes on where it stopped); new versions replace their
     graph; unreadable ones are reported and skipped. If the ingest itself fails, the store is left as
-    it was. Shows progress with an ETA on a terminal; prints a report.
+    it was. Shows progress with an ETA on a terminal; prints a report. With --validate, the documents
+    written are validated as ``kg validate --engine sparql`` would (findings counted; the listing is
+    ``kg validate``'s).
     """
     from kg.build import BuildOptions
     from kg.pipeline import default_workers
@@ -145,7 +152,7 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
     total = count_studies(paths) if err.is_terminal else None
     try:
         with _open(store_dir, read_only=False) as store, progress_bar("build", "documents", total) as advance:
-            report = store.ingest(read_paths(paths), BuildOptions(include_contacts=include_contacts),
+            report = store.ingest(read_paths(paths, deferred=True), BuildOptions(include_contacts=include_contacts),
                                   on_document=lambda _: advance(1), workers=workers or default_workers())
     except KeyboardInterrupt:
         report_error("interrupted: the documents written so far are kept (readers still see the last finished "
@@ -165,9 +172,26 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
         counts["documents/s"] = f"{report.documents / max(report.seconds, 1e-9):,.0f}"
         counts["warnings"] = len(report.warnings)
         counts.update({f"  warnings: {kind}": n for kind, n in warning_kinds(report.warnings).items()})
+        if check:
+            counts.update(_validation_counts(store, report.written, workers))
         out.print(_counts_table(f"kg build -> {store.path}", counts))
     if report.failed:
         sys.exit(1)
+
+
+def _validation_counts(store, graphs: list[str], workers: int | None) -> dict[str, int | str]:
+    """SHACL findings in ``graphs`` (the SPARQL engine), counted by severity and shape, and the time taken."""
+    from kg.shacl_sparql import validate_sparql_store
+
+    start = time.perf_counter()
+    findings = validate_sparql_store(store.read_path, workers, graphs)
+    counts: dict[str, int | str] = {"documents validated (SHACL)": len(graphs),
+                                    "  violations": sum(f.severity == "Violation" for f in findings),
+                                    "  warnings (SHACL)": sum(f.severity == "Warning" for f in findings)}
+    for (severity, shape), n in sorted(Counter((f.severity, f.shape) for f in findings).items()):
+        counts[f"    {severity.lower()}: {shape}"] = n
+    counts["  validation seconds"] = f"{time.perf_counter() - start:.1f}"
+    return counts
 
 
 @main.command()

@@ -1,7 +1,7 @@
 """Records to prepared documents (resolved, built, serialized), in this process or on all cores.
 
-``kg build`` reads records in its own process and hands them in small blocks to worker processes that
-resolve and build each document's graph; the documents come back in input order, so the last version
+``kg build`` reads the files in its own process and hands the studies in small blocks to worker processes
+that map each (``PendingStudy``: JSON text in, record out), resolve its interventions and build its graph; the documents come back in input order, so the last version
 of a document in the input still wins. At most two blocks per worker are in flight: memory stays bounded
 however large the input. Workers are forked, so the drug dictionary loaded once is shared.
 """
@@ -21,6 +21,7 @@ from itertools import islice
 from kg.build import BuildOptions, PreparedDocument, prepare
 from kg.errors import SourceError
 from kg.model import TrialRecord
+from kg.sources.reader import PendingStudy, resolved
 
 BLOCK = 64  # records per task
 
@@ -33,11 +34,11 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 1))
 
 
-def prepared(items: Iterable[TrialRecord | SourceError], options: BuildOptions,
+def prepared(items: Iterable[TrialRecord | PendingStudy | SourceError], options: BuildOptions,
              workers: int = 1) -> Iterator[PreparedDocument | SourceError]:
-    """Each record as a prepared document, each error as it is, in input order."""
+    """Each record (or pending study) as a prepared document, each error as it is, in input order."""
     if workers <= 1:
-        for item in items:
+        for item in resolved(items):
             yield item if isinstance(item, SourceError) else prepare(item, options)
         return
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start,
@@ -45,8 +46,8 @@ def prepared(items: Iterable[TrialRecord | SourceError], options: BuildOptions,
         pending: deque[tuple[list, Future]] = deque()
         it = iter(items)
         while block := list(islice(it, BLOCK)):
-            records = [i for i in block if not isinstance(i, SourceError)]
-            pending.append((block, pool.submit(_prepare_block, records)))
+            work = [i for i in block if not isinstance(i, SourceError)]
+            pending.append((block, pool.submit(_prepare_block, work)))
             if len(pending) > 2 * workers:
                 yield from _merge(*pending.popleft(), options)
         while pending:
@@ -64,10 +65,11 @@ def _start(options: BuildOptions, parent: int) -> None:
         os._exit(1)
 
 
-def _prepare_block(records: list[TrialRecord]) -> tuple[list[PreparedDocument], list[str]]:
+def _prepare_block(items: list[TrialRecord | PendingStudy]) -> tuple[list[PreparedDocument | SourceError], list[str]]:
+    """In a worker: each item prepared, or the error its study gave when mapped."""
     assert _options is not None
     before = len(_options.warnings)
-    docs = [prepare(r, _options) for r in records]
+    docs = [r if isinstance(r, SourceError) else prepare(r, _options) for r in resolved(items)]
     return docs, _options.warnings[before:]
 
 

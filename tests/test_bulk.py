@@ -11,7 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.sources.reader import count_studies, read_paths
+from kg.errors import SourceError
+from kg.sources.reader import PendingStudy, count_studies, read_paths, resolved
 from kg.store import TrialStore
 
 ENDED = "http://www.w3.org/ns/prov#endedAtTime"
@@ -30,13 +31,29 @@ def records(data_dir: Path) -> Path:
 
 def test_parallel_build_gives_the_same_graph_as_one_process(tmp_path: Path, records: Path, seeds_dir: Path) -> None:
     reports = {}
-    for workers in (1, 3):
+    for workers in (1, 3):  # three workers map the studies themselves (deferred), as kg build does
         with TrialStore(tmp_path / str(workers)) as store:
-            reports[workers] = store.ingest(read_paths([records, seeds_dir]), workers=workers)
+            reports[workers] = store.ingest(read_paths([records, seeds_dir], deferred=workers > 1), workers=workers)
     one, three = reports[1], reports[3]
     assert (one.added, one.quads_written, sorted(one.warnings)) == (three.added, three.quads_written, sorted(three.warnings))
     assert one.added == 1178 + 5
     assert _content(tmp_path / "1") == _content(tmp_path / "3")
+
+
+def test_deferred_reading_gives_the_same_records_and_errors(tmp_path: Path, records: Path) -> None:
+    with gzip.open(records, "rb") as fh:
+        lines = fh.readlines()[:40]
+    bad = lines[3].replace(b'"protocolSection"', b'"protocolSectionX"', 1)  # not a study
+    broken = lines[5][: len(lines[5]) // 2] + b"\n"  # cut in the middle: malformed JSON
+    path = tmp_path / "mixed.jsonl.gz"
+    with gzip.open(path, "wb") as out:
+        out.writelines(lines[:3] + [bad] + lines[4:5] + [broken] + lines[6:])
+    direct = list(read_paths([path]))
+    deferred = list(read_paths([path], deferred=True))
+    assert any(isinstance(i, PendingStudy) for i in deferred)
+    assert [str(i) if isinstance(i, SourceError) else i for i in resolved(deferred)] == \
+           [str(i) if isinstance(i, SourceError) else i for i in direct]
+    assert sum(isinstance(i, SourceError) for i in direct) >= 2
 
 
 def test_bulk_archive_report_and_rerun(tmp_path: Path, records: Path) -> None:

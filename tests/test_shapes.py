@@ -118,3 +118,36 @@ def test_sparql_engine_refuses_what_it_cannot_compile() -> None:
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .""", format="turtle")
     with pytest.raises(KGError, match="closed"):
         Compiler(shapes, subclass_axioms()).checks()
+
+
+def test_build_validates_exactly_the_documents_it_wrote(tmp_path: Path, seeds_dir: Path, data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    store = tmp_path / "store"
+
+    def build(path: Path) -> dict[str, str]:
+        proc = subprocess.run([sys.executable, "-m", "kg", "build", str(path), "--store", str(store), "--validate"],
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        return {cells[1].strip(): cells[2].strip().replace(",", "") for line in proc.stdout.splitlines()
+                if len(cells := line.split("│")) == 4}
+
+    def found(graphs: set[str] | None = None) -> collections.Counter:
+        with TrialStore(store, read_only=True) as s:
+            findings = validate_sparql_store(s.read_path, 1)
+        return collections.Counter(f.severity for f in findings if graphs is None or f.graph in graphs)
+
+    def documents() -> set[str]:
+        with TrialStore(store, read_only=True) as s:
+            return set(document_graphs(s.oxigraph))
+
+    first = build(seeds_dir)
+    everything = found()
+    assert first["documents validated (SHACL)"] == "5" and everything["Warning"] > 0
+    assert (int(first["violations"]), int(first["warnings (SHACL)"])) == (everything["Violation"], everything["Warning"])
+    before = documents()
+    second = build(data_dir / "ctgov-nsclcbench")
+    new = documents() - before
+    assert int(second["documents validated (SHACL)"]) == len(new) > 5
+    assert (int(second["violations"]), int(second["warnings (SHACL)"])) == (found(new)["Violation"], found(new)["Warning"])

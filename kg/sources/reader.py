@@ -5,6 +5,11 @@ an array of studies, JSON Lines, an API search page ``{"studies": [...]}``), any
 a zip of per-study files (the registry's bulk ``ctg-studies.json.zip``), and legacy
 ``clinical_study`` XML. Each document yields records or ``SourceError``s; one bad study or file
 never stops the rest.
+
+Mapping an API v2 study to its record is most of the cost of reading it. ``read_paths(...,
+deferred=True)`` gives each such study as a ``PendingStudy`` (its exact JSON text), which
+``PendingStudy.resolve()`` maps: ``kg build`` does that in its worker processes, so the process that
+reads the files and writes the store does not.
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+import orjson
 
 from kg.errors import SourceError
 from kg.model import Source, TrialRecord
@@ -31,6 +39,32 @@ MAX_PAGE_BYTES = 20 << 20  # a saved registry page is tens of kB; anything this 
 MAX_XML_BYTES = 64 << 20
 
 Result = TrialRecord | SourceError
+
+
+@dataclass(frozen=True, slots=True)
+class PendingStudy:
+    """An API v2 study read but not yet mapped: its exact JSON text and where it was read."""
+
+    raw: str
+    name: str
+    index: str
+
+    def resolve(self) -> Result:
+        """The study's record, or the error that names what is wrong with it."""
+        try:
+            value = orjson.loads(self.raw)
+        except orjson.JSONDecodeError:  # text the stdlib decoder accepted (NaN, say) when it was read
+            value = json.loads(self.raw)
+        return _study(value, self.raw, self.name, self.index)
+
+
+Item = Result | PendingStudy
+
+
+def resolved(items: Iterable[Item]) -> Iterator[Result]:
+    """Each item, pending studies mapped."""
+    for item in items:
+        yield item.resolve() if isinstance(item, PendingStudy) else item
 
 
 def _is_documentation(name: str) -> bool:
@@ -55,10 +89,12 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             yield p
 
 
-def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Result]:
-    """Records and errors from every document under ``paths``, in order."""
+def read_paths(paths: Iterable[str | os.PathLike], *, deferred: bool = False) -> Iterator[Item]:
+    """Records and errors from every document under ``paths``, in order; with ``deferred``, API v2
+    studies as ``PendingStudy`` (mapped by whoever resolves them)."""
     for path in iter_files(paths):
-        yield from read_file(path)
+        items = _read_file(path)
+        yield from items if deferred else resolved(items)
 
 
 def count_studies(paths: Iterable[str | os.PathLike]) -> int:
@@ -87,6 +123,10 @@ def count_studies(paths: Iterable[str | os.PathLike]) -> int:
 
 def read_file(path: str | os.PathLike) -> Iterator[Result]:
     """Records and errors from one file (which may hold many studies)."""
+    return resolved(_read_file(path))
+
+
+def _read_file(path: str | os.PathLike) -> Iterator[Item]:
     name = str(path)
     try:
         with open(path, "rb") as fh:
@@ -101,7 +141,7 @@ def read_file(path: str | os.PathLike) -> Iterator[Result]:
         yield SourceError(name, f"cannot read: {exc.strerror or exc}")
 
 
-def _read_stream(fh: BinaryIO, name: str) -> Iterator[Result]:
+def _read_stream(fh: BinaryIO, name: str) -> Iterator[Item]:
     buffered = fh if isinstance(fh, io.BufferedReader) else io.BufferedReader(fh)  # type: ignore[arg-type]
     head = buffered.peek(4096)[:4096]
     if not head:
@@ -115,7 +155,7 @@ def _read_stream(fh: BinaryIO, name: str) -> Iterator[Result]:
         yield from _read_plain(buffered, head, name)
 
 
-def _read_gzip(fh: BinaryIO, name: str) -> Iterator[Result]:
+def _read_gzip(fh: BinaryIO, name: str) -> Iterator[Item]:
     inner = gzip.GzipFile(fileobj=fh)
     try:
         yield from _read_stream(io.BufferedReader(inner), name)  # type: ignore[arg-type]
@@ -123,7 +163,7 @@ def _read_gzip(fh: BinaryIO, name: str) -> Iterator[Result]:
         yield SourceError(name, f"corrupt gzip data: {exc}")
 
 
-def _read_zip(fh: BinaryIO, name: str) -> Iterator[Result]:
+def _read_zip(fh: BinaryIO, name: str) -> Iterator[Item]:
     try:
         archive = zipfile.ZipFile(fh)
         members = sorted(i.filename for i in archive.infolist() if not i.is_dir())
@@ -144,7 +184,7 @@ def _first_char(head: bytes) -> str:
     return chr(text[0]) if text else ""
 
 
-def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Result]:
+def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Item]:
     first = _first_char(head)
     if not first:
         yield SourceError(name, "empty file (white space only)")
@@ -196,7 +236,7 @@ def _decode(data: bytes, name: str) -> str | SourceError:
         return SourceError(name, f"not UTF-8 text (invalid byte at offset {exc.start}); save the page as UTF-8")
 
 
-def _read_text_page(text: str, data: bytes, name: str) -> Iterator[Result]:
+def _read_text_page(text: str, data: bytes, name: str) -> Iterator[Item]:
     if not text.strip():
         yield SourceError(name, "empty file (white space only)")
         return
@@ -215,7 +255,7 @@ def _source(name: str, data: bytes, fmt: str) -> Source:
     return Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
 
 
-def _read_json(fh: BinaryIO, name: str) -> Iterator[Result]:
+def _read_json(fh: BinaryIO, name: str) -> Iterator[Item]:
     """Each study in the stream; a lone document's sha256 is that of the whole file."""
     values = iter_values(fh)
     index = 0
@@ -229,7 +269,7 @@ def _read_json(fh: BinaryIO, name: str) -> Iterator[Result]:
         yield SourceError(name, f"JSON is not UTF-8 (invalid byte at offset {exc.start})")
 
 
-def _json_value(raw: str, value: object, name: str, index: int) -> Iterator[Result]:
+def _json_value(raw: str, value: object, name: str, index: int) -> Iterator[Item]:
     if isinstance(value, dict) and isinstance(value.get("studies"), list):  # an API v2 search page
         for k, study in enumerate(value["studies"], start=1):
             yield _study(study, None, name, f"{index}.{k}")
@@ -237,7 +277,7 @@ def _json_value(raw: str, value: object, name: str, index: int) -> Iterator[Resu
     if classic_json.is_classic(value):
         yield from classic_json.map_response(value, name)  # type: ignore[arg-type]
         return
-    yield _study(value, raw, name, str(index))
+    yield PendingStudy(raw, name, str(index)) if ctgov_json.is_study(value) else _study(value, raw, name, str(index))
 
 
 def _study(value: object, raw: str | None, name: str, index: str) -> Result:
