@@ -185,9 +185,9 @@ def _validation_counts(store, graphs: list[str], workers: int | None) -> dict[st
 
     start = time.perf_counter()
     findings = validate_sparql_store(store.read_path, workers, graphs)
-    counts: dict[str, int | str] = {"documents validated (SHACL)": len(graphs),
-                                    "  violations": sum(f.severity == "Violation" for f in findings),
-                                    "  warnings (SHACL)": sum(f.severity == "Warning" for f in findings)}
+    violations, warnings = _severities(findings)
+    counts: dict[str, int | str] = {"documents validated (SHACL)": len(graphs), "  violations": violations,
+                                    "  warnings (SHACL)": warnings}
     for (severity, shape), n in sorted(Counter((f.severity, f.shape) for f in findings).items()):
         counts[f"    {severity.lower()}: {shape}"] = n
     counts["  validation seconds"] = f"{time.perf_counter() - start:.1f}"
@@ -226,11 +226,15 @@ def validate(store_dir: str | None, engine: str, workers: int | None, show_warni
         else:
             findings = validate_store(store.read_path, graphs, workers, on_unit=None)
     _print_findings([f for f in findings if show_warnings or f.severity == "Violation"])
-    violations = sum(f.severity == "Violation" for f in findings)
-    warnings = sum(f.severity == "Warning" for f in findings)
+    violations, warnings = _severities(findings)
     out.print(f"{len(graphs)} documents validated ({engine}): {violations} violation(s), {warnings} warning(s)")
     if violations:
         sys.exit(1)
+
+
+def _severities(findings: list) -> tuple[int, int]:
+    """How many findings are violations, and how many warnings."""
+    return sum(f.severity == "Violation" for f in findings), sum(f.severity == "Warning" for f in findings)
 
 
 def _print_findings(findings: list) -> None:

@@ -1,9 +1,10 @@
 """Records to prepared documents (resolved, built, serialized), in this process or on all cores.
 
 ``kg build`` reads the files in its own process and hands the studies in small blocks to worker processes
-that map each (``PendingStudy``: JSON text in, record out), resolve its interventions and build its graph; the documents come back in input order, so the last version
-of a document in the input still wins. At most two blocks per worker are in flight: memory stays bounded
-however large the input. Workers are forked, so the drug dictionary loaded once is shared.
+that map each (``PendingStudy``: JSON text in, record out), resolve its interventions and build its graph;
+the documents come back in input order, so the last version of a document in the input still wins. At most
+two blocks per worker are in flight: memory stays bounded however large the input. Workers are forked, so the
+drug dictionary loaded once is shared.
 """
 
 from __future__ import annotations
