@@ -2,16 +2,19 @@
 written to ``benchmarks/RESULTS.md``.
 
 For each size (default 10,000 and 100,000 studies, made by ``generate.py`` from the real records):
-- ingest: ``kg build`` (parse, resolve, build, store; all cores) in its own process: studies/s, peak RSS of
-  the process and its workers (sampled from /proc), store size on disk;
+- ingest: ``kg build --validate`` (parse, resolve, build, validate each document as it is built, store; all
+  cores) in its own process: studies/s, peak RSS of the process and its workers (sampled from /proc), store
+  size on disk;
 - every named query on the store: median and p95 latency (parameters resolved as ``kg query`` does);
-- validation of every document: the SPARQL engine on all cores (pyshacl, the reference, on a sample);
+- validation of every document in the store: the Python engine on all cores, the SPARQL engine up to
+  ``--sparql-max`` studies (pyshacl, the reference, on a sample);
 - the baseline, in a separate process capped at 12 GB of address space and a time limit: the same records
   parsed and built by trialkg, added to an in-memory ``rdflib.Dataset`` (named graphs), the same queries with rdflib's
   SPARQL engine, pyshacl on the whole graph. Where it does not finish, RESULTS.md says so.
 Also: resolution time per drug name, and a per-phase profile of the ingest (where the time goes).
 
-    python benchmarks/suite.py [--sizes 10000 100000] [--work DIR] [--baseline-max N] [--validate-max N] [--render-only]
+    python benchmarks/suite.py [--sizes 10000 100000] [--work DIR] [--baseline-max N] [--validate-max N]
+                               [--sparql-max N] [--render-only]
 """
 
 from __future__ import annotations
@@ -122,7 +125,10 @@ def query_latencies(store_dir: Path, runs: int = 9, budget: float = 30.0) -> dic
     return out
 
 
-def validation(store_dir: Path, sample: int = 500) -> dict:
+def validation(store_dir: Path, sparql: bool, sample: int = 500) -> dict:
+    """Seconds to validate every document of the store with the Python engine (and the SPARQL engine when
+    ``sparql``), and pyshacl's on the first ``sample`` documents."""
+    from kg.shacl_python import validate_python_store
     from kg.shacl_sparql import validate_sparql_store
     from kg.store import TrialStore
     from kg.validate import document_graphs, validate_store
@@ -130,13 +136,16 @@ def validation(store_dir: Path, sample: int = 500) -> dict:
     with TrialStore(store_dir, read_only=True) as store:
         graphs = document_graphs(store.oxigraph)
         t = time.perf_counter()
-        findings = validate_sparql_store(store.read_path)
-        sparql = time.perf_counter() - t
+        findings = validate_python_store(store.read_path, graphs)
+        out = {"documents": len(graphs), "python_seconds": time.perf_counter() - t, "findings": len(findings)}
+        if sparql:
+            t = time.perf_counter()
+            validate_sparql_store(store.read_path)
+            out["sparql_seconds"] = time.perf_counter() - t
         t = time.perf_counter()
         validate_store(store.read_path, graphs[:sample])
-        py = time.perf_counter() - t
-    return {"documents": len(graphs), "sparql_seconds": sparql, "findings": len(findings),
-            "pyshacl_sample": min(sample, len(graphs)), "pyshacl_sample_seconds": py}
+        out |= {"pyshacl_sample": min(sample, len(graphs)), "pyshacl_sample_seconds": time.perf_counter() - t}
+    return out
 
 
 def resolution_per_name(data: Path) -> dict:
@@ -160,9 +169,10 @@ def phase_profile(shard: Path, n: int = 2000) -> dict:
     import itertools
 
     import pyoxigraph as ox
-    from kg.build import BuildOptions, prepare
+    from kg.build import BuildOptions, prepared_document, record_quads
     from kg.resolve.drugs import DrugResolver
     from kg.resolve.linker import InterventionLinker
+    from kg.shacl_python import Unit, validate_document
     from kg.sources.reader import read_paths
 
     t = time.perf_counter()
@@ -170,8 +180,13 @@ def phase_profile(shard: Path, n: int = 2000) -> dict:
     parse = time.perf_counter() - t
     options = BuildOptions(resolver=InterventionLinker(DrugResolver()))
     t = time.perf_counter()
-    docs = [prepare(r, options) for r in records]
+    built = [record_quads(r, options) for r in records]
+    docs = [prepared_document(doc, quads) for doc, quads in built]
     build = time.perf_counter() - t
+    t = time.perf_counter()
+    for doc, quads in built:
+        validate_document(Unit(doc.graph, quads))
+    check = time.perf_counter() - t
     with tempfile.TemporaryDirectory() as tmp:
         store = ox.Store(tmp)
         t = time.perf_counter()
@@ -180,7 +195,7 @@ def phase_profile(shard: Path, n: int = 2000) -> dict:
         write = time.perf_counter() - t
     k = 1000 / len(records)
     return {"studies": len(records), "quads_per_study": sum(d.quads for d in docs) / len(docs),
-            "parse": parse * k, "resolve_and_build": build * k, "store_write": write * k}
+            "parse": parse * k, "resolve_and_build": build * k, "validate": check * k, "store_write": write * k}
 
 
 # -- the baseline -----------------------------------------------------------------------------
@@ -309,18 +324,24 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
                          f"{ratio(mine['median'], theirs)}")
         lines.append(f"| {name} | {kind} | " + " | ".join(cells) + " |")
     lines += ["", "## Validation (every document)", "",
-              "| studies | documents | SPARQL engine s | findings | pyshacl per document (sample) | pyshacl whole-graph baseline s | ratio |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+              "In the ingest: findings of `kg build --validate` (each document validated by the Python engine as it is "
+              "built; its time is part of the ingest's). In the store: every document validated again, read back out "
+              "of it (Python engine; SPARQL engine where run).", "",
+              "| studies | in the ingest: findings | documents in the store | Python engine s | SPARQL engine s | findings | "
+              "pyshacl per document (sample) | pyshacl whole-graph baseline s | ratio (baseline / Python engine) |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size in sizes:
         v, b = runs[size].get("validation"), runs[size].get("baseline") or {}
+        in_ingest = _ingest_findings(runs[size]["ingest"].get("report", ""))
         if not v:
-            lines.append(f"| {size:,} | - | not run at this size | - | - | - | - |")
+            lines.append(f"| {size:,} | {in_ingest} | - | not run at this size | - | - | - | - | - |")
             continue
         rate = v["pyshacl_sample_seconds"] / v["pyshacl_sample"] * v["documents"]
-        base = b.get("validation_seconds")
-        lines.append(f"| {size:,} | {v['documents']:,} | {v['sparql_seconds']:.0f} | {v['findings']:,} | "
+        base, mine, sparql = b.get("validation_seconds"), v.get("python_seconds"), v.get("sparql_seconds")
+        lines.append(f"| {size:,} | {in_ingest} | {v['documents']:,} | {f'{mine:.0f}' if mine else 'not run'} | "
+                     f"{f'{sparql:.0f}' if sparql else 'not run'} | {v['findings']:,} | "
                      f"{v['pyshacl_sample']:,} in {v['pyshacl_sample_seconds']:.0f} s (all: ~{rate:.0f} s) | "
-                     f"{f'{base:.0f}' if base else 'did not finish' if b else 'not run'} | {ratio(v['sparql_seconds'], base)} |")
+                     f"{f'{base:.0f}' if base else 'did not finish' if b else 'not run'} | {ratio(mine, base)} |")
     res, prof = extra["resolution"], extra["profile"]
     lines += ["", "## Resolution", "",
               f"{res['names']:,} distinct DRUG/BIOLOGICAL intervention names of the real records: median "
@@ -328,9 +349,10 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
               "", "## Where the ingest time goes", "",
               f"One process, first {prof['studies']:,} generated studies ({prof['quads_per_study']:.0f} quads per study), "
               "seconds per 1,000 studies:", "",
-              "| parse (read, decode, map) | resolve and build quads | store write (Oxigraph bulk load) |",
-              "|---:|---:|---:|",
-              f"| {prof['parse']:.2f} | {prof['resolve_and_build']:.2f} | {prof['store_write']:.2f} |", ""]
+              "| parse (read, decode, map) | resolve and build quads | validate (Python engine) | store write (Oxigraph bulk load) |",
+              "|---:|---:|---:|---:|",
+              f"| {prof['parse']:.2f} | {prof['resolve_and_build']:.2f} | {prof.get('validate', float('nan')):.2f} | "
+              f"{prof['store_write']:.2f} |", ""]
     lines += extra.get("notes", [])
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -346,6 +368,12 @@ def _finishing(report: str) -> dict[str, str]:
         if m:
             out[step] = m[1]
     return out
+
+
+def _ingest_findings(report: str) -> str:
+    """"V violations, W warnings" from the rows ``kg build --validate`` adds to its report ("-" without them)."""
+    found = [re.search(rf"{row}\s*│\s*([0-9,]+)", report) for row in (" violations", "warnings \\(SHACL\\)")]
+    return f"{found[0][1]} violations, {found[1][1]} warnings" if all(found) else "-"
 
 
 def _commit() -> str:
@@ -364,7 +392,9 @@ def main() -> None:
     parser.add_argument("--baseline-max", type=int, default=100_000,
                         help="Run the rdflib baseline only up to this size (it runs out of memory before 100k).")
     parser.add_argument("--baseline-seconds", type=int, default=BASELINE_SECONDS)
-    parser.add_argument("--validate-max", type=int, default=None, help="Validate only up to this size.")
+    parser.add_argument("--validate-max", type=int, default=None, help="Validate the store only up to this size.")
+    parser.add_argument("--sparql-max", type=int, default=10_000,
+                        help="Run the SPARQL validation engine only up to this size (about 5 ms per document).")
     parser.add_argument("--fresh", action="store_true",
                         help="Forget the figures of earlier runs (by default a size not run now keeps them).")
     parser.add_argument("--render-only", action="store_true",
@@ -390,7 +420,7 @@ def main() -> None:
         if not data.exists():
             generate(size, data, args.data)
         print(f"[{size:,}] ingest", flush=True)
-        ingest = run_measured([sys.executable, "-m", "kg", "build", str(data), "--store", str(store)])
+        ingest = run_measured([sys.executable, "-m", "kg", "build", str(data), "--store", str(store), "--validate"])
         if ingest["code"] != 0:
             sys.exit(f"kg build failed: {ingest['stderr']}")
         from kg.store import TrialStore
@@ -408,7 +438,7 @@ def main() -> None:
         run["update"] = {"studies": UPDATE, "seconds": got["seconds"], "report": got["stdout"][-3000:]}
         if args.validate_max is None or size <= args.validate_max:
             print(f"[{size:,}] validation", flush=True)
-            run["validation"] = validation(store)
+            run["validation"] = validation(store, sparql=size <= args.sparql_max)
         if size <= args.baseline_max:
             print(f"[{size:,}] baseline", flush=True)
             run["baseline"] = baseline(data, args.baseline_seconds)

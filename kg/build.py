@@ -123,19 +123,20 @@ def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tu
 @dataclass(frozen=True, slots=True)
 class PreparedDocument:
     """A document's graph ready to store: every quad but its commit marker, as N-Quads (cheap to send
-    between processes and to bulk-load), and the number of quads including the marker."""
+    between processes and to bulk-load), the number of quads including the marker, and the SHACL
+    findings in it when the pipeline validated it (``kg.pipeline``; else empty)."""
 
     doc: Document
     nquads: bytes
     quads: int
+    findings: tuple = ()
 
 
-def prepare(record: TrialRecord, options: BuildOptions) -> PreparedDocument:
-    """One record as a prepared document."""
-    doc, quads = record_quads(record, options)
+def prepared_document(doc: Document, quads: list[Quad], findings: tuple = ()) -> PreparedDocument:
+    """A document's quads (from ``record_quads``) as a prepared document."""
     marker = commit_marker(doc)
     content = [q for q in quads if q != marker]
-    return PreparedDocument(doc, serialize(content, format=RdfFormat.N_QUADS), len(content) + 1)
+    return PreparedDocument(doc, serialize(content, format=RdfFormat.N_QUADS), len(content) + 1, findings)
 
 
 def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:

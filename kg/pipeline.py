@@ -4,7 +4,9 @@
 that map each (``PendingStudy``: JSON text in, record out), resolve its interventions and build its graph;
 the documents come back in input order, so the last version of a document in the input still wins. At most
 two blocks per worker are in flight: memory stays bounded however large the input. Workers are forked, so the
-drug dictionary loaded once is shared.
+drug dictionary loaded once is shared. When asked, each document is also validated where it is built, its
+quads still in memory (the SHACL shapes compiled to Python, ``kg.shacl_python``): reading them back out of
+the store costs more than the validation itself.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
-from kg.build import BuildOptions, PreparedDocument, prepare
+from kg.build import BuildOptions, PreparedDocument, prepared_document, record_quads
 from kg.errors import SourceError
 from kg.model import TrialRecord
+from kg.shacl_python import Unit, validate_document
 from kg.sources.reader import PendingStudy, resolved
 
 BLOCK = 64  # records per task
 
 _options: BuildOptions | None = None  # in a worker: the ingest's options (inherited by fork)
+_validating = False  # in a worker: whether to validate each document
 
 
 def default_workers() -> int:
@@ -36,14 +40,15 @@ def default_workers() -> int:
 
 
 def prepared(items: Iterable[TrialRecord | PendingStudy | SourceError], options: BuildOptions,
-             workers: int = 1) -> Iterator[PreparedDocument | SourceError]:
-    """Each record (or pending study) as a prepared document, each error as it is, in input order."""
+             workers: int = 1, validate: bool = False) -> Iterator[PreparedDocument | SourceError]:
+    """Each record (or pending study) as a prepared document, each error as it is, in input order;
+    ``validate``: with its SHACL findings."""
     if workers <= 1:
         for item in resolved(items):
-            yield item if isinstance(item, SourceError) else prepare(item, options)
+            yield item if isinstance(item, SourceError) else prepare(item, options, validate)
         return
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start,
-                             initargs=(options, os.getpid())) as pool:
+                             initargs=(options, validate, os.getpid())) as pool:
         pending: deque[tuple[list, Future]] = deque()
         it = iter(items)
         while block := list(islice(it, BLOCK)):
@@ -55,11 +60,18 @@ def prepared(items: Iterable[TrialRecord | PendingStudy | SourceError], options:
             yield from _merge(*pending.popleft(), options)
 
 
-def _start(options: BuildOptions, parent: int) -> None:
+def prepare(record: TrialRecord, options: BuildOptions, validate: bool = False) -> PreparedDocument:
+    """One record as a prepared document (``validate``: with its SHACL findings)."""
+    doc, quads = record_quads(record, options)
+    findings = tuple(validate_document(Unit(doc.graph, quads))) if validate else ()
+    return prepared_document(doc, quads, findings)
+
+
+def _start(options: BuildOptions, validate: bool, parent: int) -> None:
     """In a new worker: die with the ingest (a killed ingest must not leave workers holding its
     inherited writer lock), and keep the options."""
-    global _options
-    _options = options
+    global _options, _validating
+    _options, _validating = options, validate
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the ingest died before the line above
@@ -70,7 +82,7 @@ def _prepare_block(items: list[TrialRecord | PendingStudy]) -> tuple[list[Prepar
     """In a worker: each item prepared, or the error its study gave when mapped."""
     assert _options is not None
     before = len(_options.warnings)
-    docs = [r if isinstance(r, SourceError) else prepare(r, _options) for r in resolved(items)]
+    docs = [r if isinstance(r, SourceError) else prepare(r, _options, _validating) for r in resolved(items)]
     return docs, _options.warnings[before:]
 
 

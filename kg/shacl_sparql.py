@@ -26,27 +26,13 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import SH, XSD
 
 from kg.errors import KGError
-from kg.validate import (NOT_VALIDATED, Finding, local_name, open_worker_store, shape_name, shapes_graph,
-                         subclass_axioms, worker_store)
+from kg.shacl_shapes import COUNT_PARAMS, LEXICAL, Constraint, ShapesReader
+from kg.validate import NOT_VALIDATED, Finding, open_worker_store, shapes_graph, subclass_axioms, worker_store
 
-LEXICAL = {  # lexical forms rdflib accepts for the datatypes the shapes name (others: any)
-    XSD.integer: r"^[+-]?[0-9]+$",
-    XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
-    XSD.boolean: r"^(true|false|1|0)$",
-    XSD.date: r"^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-][0-9]{2}:[0-9]{2})?$",
-    XSD.gYearMonth: r"^-?[0-9]{4,}-(0[1-9]|1[0-2])(Z|[+-][0-9]{2}:[0-9]{2})?$",
-    XSD.gYear: r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
-    XSD.dateTime: r"^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-                  r"(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
-}
-COUNT_PARAMS = {SH.minCount, SH.maxCount, SH.hasValue}  # constraints on a focus node's set of values
-VALUE_PARAMS = {SH.datatype, SH["class"], SH["in"], SH.pattern, SH.minLength, SH.minInclusive, SH.maxInclusive,
-                SH.node, SH["or"], SH["not"]}  # constraints on each value node
-PARAMETERS = COUNT_PARAMS | VALUE_PARAMS | {SH.property, SH.path, SH.severity, SH.message, SH.targetClass,
-                                            SH.targetSubjectsOf, RDF.type, SH.name, SH.description}
+ENGINE = "SPARQL"
 
 
 @dataclass(frozen=True)
@@ -71,32 +57,19 @@ def _term(node: rdflib.term.Node) -> str:
     raise KGError(f"the shapes use a blank node as a value ({node}); the SPARQL engine cannot compile it")
 
 
-class Compiler:
+class Compiler(ShapesReader):
     """Turns the shapes graph into checks; fresh variable names keep nested patterns apart."""
 
     def __init__(self, shapes: rdflib.Graph, subclass_graph: rdflib.Graph) -> None:
-        self.shapes = shapes
-        self.subs = subclass_graph
+        super().__init__(shapes, subclass_graph)
         self._names = itertools.count()
 
     def var(self) -> str:
         return f"?x{next(self._names)}"
 
-    def classes(self, cls: rdflib.term.Node) -> str:
+    def values_of(self, cls: rdflib.term.Node) -> str:
         """``cls`` and its subclasses, as a VALUES list body."""
-        found = {cls} | set(self.subs.transitive_subjects(RDFS.subClassOf, cls))
-        return " ".join(_term(c) for c in sorted(found))
-
-    def _list(self, head: rdflib.term.Node) -> list[rdflib.term.Node]:
-        return list(rdflib.collection.Collection(self.shapes, head))
-
-    def _check_supported(self, shape: rdflib.term.Node) -> None:
-        for p in self.shapes.predicates(shape):
-            if p not in PARAMETERS:
-                raise KGError(f"shape {shape} uses {p}, which the SPARQL engine does not compile (use --engine pyshacl)")
-        path = self.shapes.value(shape, SH.path)
-        if path is not None and not isinstance(path, rdflib.URIRef):
-            raise KGError(f"shape {shape} has a complex path, which the SPARQL engine does not compile")
+        return " ".join(_term(c) for c in self.classes(cls))
 
     # -- patterns: each matches when ?x (the focus, or value node) violates ---------------------
     def value_violation(self, param: rdflib.URIRef, arg: rdflib.term.Node, v: str) -> str:
@@ -107,9 +80,9 @@ class Compiler:
             return f"FILTER(!isLiteral({v}) || datatype({v}) != <{arg}>{bad_form})"
         if param == SH["class"]:
             c = self.var()
-            return f"FILTER NOT EXISTS {{ {v} a {c} VALUES {c} {{ {self.classes(arg)} }} }}"
+            return f"FILTER NOT EXISTS {{ {v} a {c} VALUES {c} {{ {self.values_of(arg)} }} }}"
         if param == SH["in"]:
-            members = " || ".join(f"sameTerm({v}, {_term(t)})" for t in self._list(arg)) or "false"
+            members = " || ".join(f"sameTerm({v}, {_term(t)})" for t in self.members(arg)) or "false"
             return f"FILTER(!({members}))"
         if param == SH.pattern:
             return f"FILTER(isBlank({v}) || !REGEX(STR({v}), {json.dumps(str(arg))}))"
@@ -122,7 +95,7 @@ class Compiler:
         if param == SH.node:
             return f"FILTER EXISTS {{ {self.violates(arg, v)} }}"
         if param == SH["or"]:
-            return "FILTER(" + " && ".join(f"EXISTS {{ {self.violates(s, v)} }}" for s in self._list(arg)) + ")"
+            return "FILTER(" + " && ".join(f"EXISTS {{ {self.violates(s, v)} }}" for s in self.members(arg)) + ")"
         if param == SH["not"]:
             return f"FILTER NOT EXISTS {{ {self.violates(arg, v)} }}"
         raise KGError(f"the SPARQL engine does not compile {param}")
@@ -142,74 +115,51 @@ class Compiler:
 
     def violates(self, shape: rdflib.term.Node, x: str) -> str:
         """A group pattern matching when ``x`` does not conform to ``shape`` (all its constraints)."""
-        self._check_supported(shape)
-        alternatives = [f"{{ {p} }}" for p in self._own_violations(shape, x)]
-        for prop in self.shapes.objects(shape, SH.property):
-            alternatives += [f"{{ {p} }}" for p in self._own_violations(prop, x)]
+        alternatives = [f"{{ {p} }}" for s in [shape, *self.properties(shape)] for p in self._own_violations(s, x)]
         return " UNION ".join(alternatives) if alternatives else "FILTER(false)"
 
     def _own_violations(self, shape: rdflib.term.Node, x: str) -> Iterator[str]:
         """Violation patterns of the constraints a shape states itself (not its sh:property ones)."""
-        self._check_supported(shape)
-        path = self.shapes.value(shape, SH.path)
-        for param, arg in sorted(self.shapes.predicate_objects(shape)):
+        for param, arg, path in self.own(shape, ENGINE):
             if param in COUNT_PARAMS:
                 yield self.count_violation(param, arg, x, f"<{path}>")
-            elif param in VALUE_PARAMS:
-                if path is None:
-                    yield self.value_violation(param, arg, x)
-                else:
-                    v = self.var()
-                    yield f"{x} <{path}> {v} . {self.value_violation(param, arg, v)}"
+            elif path is None:
+                yield self.value_violation(param, arg, x)
+            else:
+                v = self.var()
+                yield f"{x} <{path}> {v} . {self.value_violation(param, arg, v)}"
 
     # -- checks: one query per top-level constraint ------------------------------------------
     def checks(self) -> list[Check]:
-        out: list[Check] = []
-        for shape in sorted(set(self.shapes.subjects(RDF.type, SH.NodeShape))):
-            targets = self._targets(shape)
-            if not targets:
-                continue  # reached only through sh:node
-            out += self._checks_of(shape, targets)
-            for prop in self.shapes.objects(shape, SH.property):
-                out += self._checks_of(prop, targets)
-        return out
+        targets = {root: self._targets(root) for root in self.rooted()}
+        return [self._check(c, targets[c.root]) for c in self.constraints(ENGINE)]
 
     def _targets(self, shape: rdflib.term.Node) -> str:
         parts = []
         for cls in self.shapes.objects(shape, SH.targetClass):
             c = self.var()
-            parts.append(f"{{ ?f a {c} VALUES {c} {{ {self.classes(cls)} }} }}")
+            parts.append(f"{{ ?f a {c} VALUES {c} {{ {self.values_of(cls)} }} }}")
         for p in self.shapes.objects(shape, SH.targetSubjectsOf):
             parts.append(f"{{ ?f <{p}> {self.var()} }}")
         return " UNION ".join(parts)
 
-    def _checks_of(self, shape: rdflib.term.Node, targets: str) -> Iterator[Check]:
-        self._check_supported(shape)
-        name = shape_name(self.shapes, shape)
-        severity = local_name(self.shapes.value(shape, SH.severity) or SH.Violation)
-        message = self.shapes.value(shape, SH.message)
-        path = self.shapes.value(shape, SH.path)
+    def _check(self, c: Constraint, targets: str) -> Check:
         skip = ", ".join(f"<{g}>" for g in sorted(NOT_VALIDATED))
-        for param, arg in sorted(self.shapes.predicate_objects(shape)):
-            if param == SH.minCount or param == SH.maxCount:
-                x = self.var()
-                having = f"COUNT(DISTINCT {x}) {'<' if param == SH.minCount else '>'} {int(arg)}"
-                query = (f"SELECT ?g ?f WHERE {{ GRAPH ?g {{ {targets} "
-                         f"OPTIONAL {{ ?f <{path}> {x} }} }} FILTER(?g NOT IN ({skip})) }} GROUP BY ?g ?f HAVING ({having})")
-                default = f"{'Less' if param == SH.minCount else 'More'} than {int(arg)} values on {local_name(path)}"
-                yield Check(name, severity, str(message or default), query, False)
-            elif param == SH.hasValue:
-                query = (f"SELECT DISTINCT ?g ?f WHERE {{ GRAPH ?g {{ {targets} "
-                         f"{self.count_violation(param, arg, '?f', f'<{path}>')} }} FILTER(?g NOT IN ({skip})) }}")
-                yield Check(name, severity, str(message or f"Missing value {arg} on {local_name(path)}"), query, False)
-            elif param in VALUE_PARAMS:
-                if path is None:  # a node-level constraint: the focus node is the value
-                    pattern = f"BIND(?f AS ?v) {self.value_violation(param, arg, '?v')}"
-                else:
-                    pattern = f"?f <{path}> ?v . {self.value_violation(param, arg, '?v')}"
-                query = (f"SELECT DISTINCT ?g ?f ?v WHERE {{ GRAPH ?g {{ {targets} "
-                         f"{pattern} }} FILTER(?g NOT IN ({skip})) }}")
-                yield Check(name, severity, str(message or f"Value breaks {local_name(param)}"), query, True)
+        if c.param == SH.minCount or c.param == SH.maxCount:
+            x = self.var()
+            having = f"COUNT(DISTINCT {x}) {'<' if c.param == SH.minCount else '>'} {int(c.arg)}"
+            query = (f"SELECT ?g ?f WHERE {{ GRAPH ?g {{ {targets} "
+                     f"OPTIONAL {{ ?f <{c.path}> {x} }} }} FILTER(?g NOT IN ({skip})) }} GROUP BY ?g ?f HAVING ({having})")
+        elif c.param == SH.hasValue:
+            query = (f"SELECT DISTINCT ?g ?f WHERE {{ GRAPH ?g {{ {targets} "
+                     f"{self.count_violation(c.param, c.arg, '?f', f'<{c.path}>')} }} FILTER(?g NOT IN ({skip})) }}")
+        else:
+            if c.path is None:  # a node-level constraint: the focus node is the value
+                pattern = f"BIND(?f AS ?v) {self.value_violation(c.param, c.arg, '?v')}"
+            else:
+                pattern = f"?f <{c.path}> ?v . {self.value_violation(c.param, c.arg, '?v')}"
+            query = f"SELECT DISTINCT ?g ?f ?v WHERE {{ GRAPH ?g {{ {targets} {pattern} }} FILTER(?g NOT IN ({skip})) }}"
+        return Check(c.shape, c.severity, c.message, query, c.has_value)
 
 
 @lru_cache(maxsize=1)

@@ -72,6 +72,7 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     quads_written: int = 0
     written: list[str] = field(default_factory=list)  # named graphs of the documents added or replaced
+    findings: dict[str, tuple] = field(default_factory=dict)  # SHACL findings by written graph (ingest(validate=True))
     seconds: float = 0.0
     finishing: dict[str, float] = field(default_factory=dict)  # seconds of each step after the documents are written
 
@@ -213,9 +214,10 @@ class TrialStore:
         self._store.update(replace_graph_update(iris.ONTOLOGY_GRAPH, quads))
 
     def ingest(self, items: Iterable[TrialRecord | PendingStudy | SourceError], options: BuildOptions | None = None,
-               on_document=None, workers: int = 1) -> IngestReport:
+               on_document=None, workers: int = 1, validate: bool = False) -> IngestReport:
         """Ingest records (errors in ``items`` are collected, not raised) all-or-nothing; ``workers``
-        processes resolve and build the documents (``kg.pipeline``)."""
+        processes resolve and build the documents (``kg.pipeline``), and with ``validate`` check each
+        against the SHACL shapes as they build it (the findings of the documents written: ``report.findings``)."""
         if self.read_only:
             raise KGError("the store is open read-only")
         options = options or BuildOptions()
@@ -233,7 +235,7 @@ class TrialStore:
                 self._drop_uncommitted()
                 known = self._versions()
                 batch: list[PreparedDocument] = []
-                for item in prepared(items, options, workers):
+                for item in prepared(items, options, workers, validate):
                     if isinstance(item, SourceError):
                         report.failed.append(item)
                     else:
@@ -310,6 +312,7 @@ class TrialStore:
         report.replaced += len(replaced)
         report.quads_written += sum(item.quads for item in chosen.values())
         report.written.extend(chosen)
+        report.findings.update((g, item.findings) for g, item in chosen.items() if item.findings)
         if new:  # bulk-loaded (fast, not transactional); a document counts as stored once its marker is
             self._store.bulk_load(b"".join(item.nquads for item in new), format=ox.RdfFormat.N_QUADS,
                                   lenient=True)  # serialized by pyoxigraph from valid terms: no need to check again

@@ -14,6 +14,7 @@ import rdflib
 from kg.sources.reader import read_paths
 from kg.store import TrialStore
 from kg import validate as validate_module
+from kg.shacl_python import validate_python, validate_python_store
 from kg.shacl_sparql import validate_sparql, validate_sparql_store
 from kg.validate import document_graphs, unit_graph, validate_graph, validate_store
 
@@ -46,6 +47,7 @@ def test_fixture_gives_exactly_its_findings_from_either_store(path: Path) -> Non
     assert _found(from_rdflib) == expected
     assert _found(from_oxigraph) == expected
     assert _exact(validate_sparql(store)) == _exact(from_oxigraph)  # the SPARQL engine: the very same results
+    assert _exact(validate_python(store, [g.value])) == _exact(from_oxigraph)  # and the Python engine
 
 
 def _exact(findings) -> collections.Counter:
@@ -82,13 +84,18 @@ def test_seed_pages_and_every_real_record_validate_without_violation(tmp_path: P
                                                    "ctgov-aact-fixtures/api_v2_json", "ctgov-aact-fixtures/legacy_xml",
                                                    "ctgov-aact-fixtures/classic_api_json")]
     with TrialStore(tmp_path / "s") as store:
-        report = store.ingest(read_paths(paths))
+        report = store.ingest(read_paths(paths), validate=True)
         assert report.failed == []
         graphs = document_graphs(store.oxigraph)
     assert len(graphs) >= 1700
     with TrialStore(tmp_path / "s", read_only=True) as reader:
         findings = validate_store(reader.read_path, graphs)
         assert _exact(validate_sparql_store(reader.read_path)) == _exact(findings)  # the SPARQL engine agrees
+        assert _exact(validate_python_store(reader.read_path, graphs)) == _exact(findings)  # the Python engine too
+    # and validating each document as the ingest built it, before it reached the store, finds the same
+    written = set(report.written)
+    assert len(written) == len(graphs) - 1  # every document but the dictionary graph
+    assert _exact(f for found in report.findings.values() for f in found) == _exact(f for f in findings if f.graph in written)
     violations = [f for f in findings if f.severity == "Violation"]
     assert violations == []
     warnings = collections.Counter(f.shape for f in findings if f.severity == "Warning")
@@ -100,24 +107,26 @@ def test_cli_engines_agree_on_the_seed_pages(seed_store: Path) -> None:
     import sys
 
     lines = {}
-    for engine in ("pyshacl", "sparql"):
+    for engine in ("pyshacl", "sparql", "python"):
         done = subprocess.run([sys.executable, "-m", "kg", "validate", "--store", str(seed_store), "--engine", engine],
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         lines[engine] = done.stdout.replace(f"({engine})", "")
-    assert lines["pyshacl"] == lines["sparql"] and "warning(s)" in lines["sparql"]
+    assert lines["pyshacl"] == lines["sparql"] == lines["python"] and "warning(s)" in lines["sparql"]
 
 
-def test_sparql_engine_refuses_what_it_cannot_compile() -> None:
+def test_compiled_engines_refuse_what_they_cannot_compile() -> None:
     from kg.errors import KGError
+    from kg.shacl_python import PythonCompiler
     from kg.shacl_sparql import Compiler
     from kg.validate import subclass_axioms
 
     shapes = rdflib.Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .""", format="turtle")
-    with pytest.raises(KGError, match="closed"):
-        Compiler(shapes, subclass_axioms()).checks()
+    for compiler in (Compiler, PythonCompiler):
+        with pytest.raises(KGError, match="closed"):
+            compiler(shapes, subclass_axioms()).checks()
 
 
 def test_build_validates_exactly_the_documents_it_wrote(tmp_path: Path, seeds_dir: Path, data_dir: Path) -> None:
