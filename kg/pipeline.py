@@ -12,6 +12,7 @@ the store costs more than the validation itself.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -47,6 +48,15 @@ def prepared(items: Iterable[TrialRecord | PendingStudy | SourceError], options:
         for item in resolved(items):
             yield item if isinstance(item, SourceError) else prepare(item, options, validate)
         return
+    gc.freeze()  # what is loaded so far (the dictionary): never scanned by the workers' collector, nor copied on write
+    try:
+        yield from _in_workers(items, options, workers, validate)
+    finally:
+        gc.unfreeze()
+
+
+def _in_workers(items: Iterable[TrialRecord | PendingStudy | SourceError], options: BuildOptions, workers: int,
+                validate: bool) -> Iterator[PreparedDocument | SourceError]:
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start,
                              initargs=(options, validate, os.getpid())) as pool:
         pending: deque[tuple[list, Future]] = deque()
