@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
 import shutil
 import statistics
@@ -301,10 +300,11 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
               f"the first {UPDATE:,} studies again with a changed title (new versions replace the stored documents):", "",
               "| studies | " + " | ".join(FINISHING) + " | update of 1,000 studies s |", "|---:|" + "---:|" * (len(FINISHING) + 1)]
     for size in sizes:
-        steps = _finishing(runs[size]["ingest"].get("report", ""))
+        steps = _finishing(runs[size]["ingest"].get("report", {}))
         update = runs[size].get("update")
         cell = f"{update['seconds']:.0f}" if update else "not measured"
-        lines.append(f"| {size:,} | " + " | ".join(steps.get(k, "-") for k in FINISHING) + f" | {cell} |")
+        lines.append(f"| {size:,} | " + " | ".join(f"{steps[k]:.1f}" if k in steps else "-" for k in FINISHING)
+                     + f" | {cell} |")
     lines += ["", "## Named queries (median / p95 ms; baseline median ms)", "",
               "Kinds: *lookup* (target: median < 100 ms at 100k and 550k), *aggregate* (target: < 1 s at 100k, "
               "< 3 s at 550k), *report* (listings and curator reports, no target).", ""]
@@ -332,7 +332,7 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
               "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size in sizes:
         v, b = runs[size].get("validation"), runs[size].get("baseline") or {}
-        in_ingest = _ingest_findings(runs[size]["ingest"].get("report", ""))
+        in_ingest = _ingest_findings(runs[size]["ingest"].get("report", {}))
         if not v:
             lines.append(f"| {size:,} | {in_ingest} | - | not run at this size | - | - | - | - | - |")
             continue
@@ -360,20 +360,16 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
 FINISHING = ("record-alias links", "dictionary graph", "derived classes", "summary counts", "snapshot")
 
 
-def _finishing(report: str) -> dict[str, str]:
-    """Seconds of each finishing step, from the ``of which STEP`` rows of the ``kg build`` report."""
-    out = {}
-    for step in FINISHING:
-        m = re.search(rf"of which {re.escape(step)}\s*│\s*([0-9.]+)", report)
-        if m:
-            out[step] = m[1]
-    return out
+def _finishing(report: dict) -> dict[str, float]:
+    """Seconds of each finishing step, from the ``of which STEP`` keys of a ``kg build --json`` report."""
+    return {step: report[f"of which {step}"] for step in FINISHING if f"of which {step}" in report}
 
 
-def _ingest_findings(report: str) -> str:
-    """"V violations, W warnings" from the rows ``kg build --validate`` adds to its report ("-" without them)."""
-    found = [re.search(rf"{row}\s*│\s*([0-9,]+)", report) for row in (" violations", "warnings \\(SHACL\\)")]
-    return f"{found[0][1]} violations, {found[1][1]} warnings" if all(found) else "-"
+def _ingest_findings(report: dict) -> str:
+    """"V violations, W warnings" from the keys ``kg build --validate --json`` adds to its report ("-" without them)."""
+    if "violations" not in report:
+        return "-"
+    return f"{report['violations']:,} violations, {report['warnings (SHACL)']:,} warnings"
 
 
 def _commit() -> str:
@@ -420,22 +416,23 @@ def main() -> None:
         if not data.exists():
             generate(size, data, args.data)
         print(f"[{size:,}] ingest", flush=True)
-        ingest = run_measured([sys.executable, "-m", "kg", "build", str(data), "--store", str(store), "--validate"])
+        ingest = run_measured([sys.executable, "-m", "kg", "build", str(data), "--store", str(store), "--validate",
+                               "--json"])
         if ingest["code"] != 0:
             sys.exit(f"kg build failed: {ingest['stderr']}")
         from kg.store import TrialStore
         with TrialStore(store, read_only=True) as s:
             run = {"date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "commit": _commit(),
                    "ingest": {k: v for k, v in ingest.items() if k not in ("stdout", "stderr")}
-                   | {"report": ingest["stdout"][-3000:]}, "disk": s.disk_bytes(), "quads": len(s)}
+                   | {"report": json.loads(ingest["stdout"])}, "disk": s.disk_bytes(), "quads": len(s)}
         print(f"[{size:,}] {ingest['seconds']:.0f} s; queries", flush=True)
         run["queries"] = query_latencies(store)
         print(f"[{size:,}] an update of {UPDATE:,} studies", flush=True)
         update = update_batch(sorted(data.glob("*.jsonl.gz"))[0], UPDATE, work / f"update-{size}.jsonl.gz")
-        got = run_measured([sys.executable, "-m", "kg", "build", str(update), "--store", str(store)])
+        got = run_measured([sys.executable, "-m", "kg", "build", str(update), "--store", str(store), "--json"])
         if got["code"] != 0:
             sys.exit(f"kg build (update) failed: {got['stderr']}")
-        run["update"] = {"studies": UPDATE, "seconds": got["seconds"], "report": got["stdout"][-3000:]}
+        run["update"] = {"studies": UPDATE, "seconds": got["seconds"], "report": json.loads(got["stdout"])}
         if args.validate_max is None or size <= args.validate_max:
             print(f"[{size:,}] validation", flush=True)
             run["validation"] = validation(store, sparql=size <= args.sparql_max)

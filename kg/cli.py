@@ -120,7 +120,8 @@ def _counts_table(title: str, rows: dict) -> Table:
     table.add_column("what")
     table.add_column("count", justify="right")
     for key, value in rows.items():
-        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+        table.add_row(key, f"{value:,}" if isinstance(value, int) else f"{value:,.1f}" if isinstance(value, float)
+                      else str(value))
     return table
 
 
@@ -132,8 +133,9 @@ def _counts_table(title: str, rows: dict) -> Table:
               help="Processes that resolve and build documents (default: one per core; 1 = this process only).")
 @click.option("--validate", "check", is_flag=True,
               help="Validate each document as it is built (SHACL, the Python engine) and count the findings in those written, by shape.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object (its rows' labels as keys).")
 def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool, workers: int | None,
-          check: bool) -> None:
+          check: bool, as_json: bool) -> None:
     """Ingest pages and records under PATHS (any mix, directories recursively, gzip/zip bulk archives) into the store.
 
     Each source document becomes its own named graph with its provenance. Unchanged documents are
@@ -141,7 +143,8 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
     graph; unreadable ones are reported and skipped. If the ingest itself fails, the store is left as
     it was. Shows progress with an ETA on a terminal; prints a report. With --validate, each document is
     validated where it is built, as ``kg validate --engine python`` would validate it in the store (the
-    findings in the documents written are counted; the listing is ``kg validate``'s).
+    findings in the documents written are counted; the listing is ``kg validate``'s). With --json, the
+    report is a JSON object for scripts: the same rows, labels as keys, numbers as numbers.
     """
     from kg.build import BuildOptions
     from kg.pipeline import default_workers
@@ -166,15 +169,18 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
                   "documents failed": len(report.failed)}
         counts.update(summary(store))
         counts["quads written"] = report.quads_written
-        counts["store size on disk (MB)"] = f"{store.disk_bytes() / 1e6:,.1f}"
-        counts["seconds"] = f"{report.seconds:.1f}"
-        counts.update({f"  of which {step}": f"{secs:.1f}" for step, secs in report.finishing.items()})
-        counts["documents/s"] = f"{report.documents / max(report.seconds, 1e-9):,.0f}"
+        counts["store size on disk (MB)"] = round(store.disk_bytes() / 1e6, 1)
+        counts["seconds"] = round(report.seconds, 1)
+        counts.update({f"  of which {step}": round(secs, 1) for step, secs in report.finishing.items()})
+        counts["documents/s"] = round(report.documents / max(report.seconds, 1e-9))
         counts["warnings"] = len(report.warnings)
         counts.update({f"  warnings: {kind}": n for kind, n in warning_kinds(report.warnings).items()})
         if check:
             counts.update(_validation_counts(report))
-        out.print(_counts_table(f"kg build -> {store.path}", counts))
+        if as_json:
+            click.echo(orjson.dumps({key.strip(): value for key, value in counts.items()}).decode())
+        else:
+            out.print(_counts_table(f"kg build -> {store.path}", counts))
     if report.failed:
         sys.exit(1)
 

@@ -349,8 +349,8 @@ class TrialStore:
 
 def derived_digest(resolve: bool) -> str:
     """What the derived graphs are computed from, besides the documents: trialkg's version, the rules, the
-    summary queries and the drug dictionary."""
-    texts = [__version__, str(resolve), load().version, *rules().values(), *summaries().values()]
+    summary queries and, when the ingest resolves drugs, the drug dictionary (not loaded otherwise)."""
+    texts = [__version__, str(resolve), load().version if resolve else "", *rules().values(), *summaries().values()]
     return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
 
 

@@ -4,6 +4,9 @@ update batch gives new versions of stored documents, and the suite reads the bui
 from __future__ import annotations
 
 import gzip
+import json
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from kg.store import TrialStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate, real_studies, update_batch  # noqa: E402
-from suite import _finishing  # noqa: E402
+from suite import FINISHING, _finishing, _ingest_findings  # noqa: E402
 
 
 def test_generated_studies_are_unique_readable_and_recombined(tmp_path: Path, data_dir: Path) -> None:
@@ -41,8 +44,12 @@ def test_update_batch_replaces_stored_documents(tmp_path: Path, data_dir: Path) 
                                      "snapshot"}
 
 
-def test_the_suite_reads_the_finishing_steps_of_a_build_report() -> None:
-    report = ("│ seconds                               │     606.6 │\n"
-              "│   of which record-alias links         │      41.2 │\n"
-              "│   of which summary counts             │      12.0 │\n")
-    assert _finishing(report) == {"record-alias links": "41.2", "summary counts": "12.0"}
+def test_the_suite_reads_the_report_of_kg_build(tmp_path: Path, seeds_dir: Path) -> None:
+    """The suite reads the finishing steps and the findings out of ``kg build --validate --json``: the labels it
+    looks for are the ones kg build writes."""
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(seeds_dir), "--store", str(tmp_path / "s"),
+                           "--validate", "--json"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert set(_finishing(report)) == set(FINISHING) and all(v >= 0 for v in _finishing(report).values())
+    assert re.fullmatch(r"0 violations, [1-9][0-9]* warnings", _ingest_findings(report))

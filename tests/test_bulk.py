@@ -4,6 +4,7 @@ process; a bulk archive (gzip JSON Lines shards) builds with a full report; a re
 from __future__ import annotations
 
 import gzip
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -72,11 +73,13 @@ def test_bulk_archive_report_and_rerun(tmp_path: Path, records: Path) -> None:
     for line in ("documents added", "documents/s", "store size on disk (MB)", "quads written", "warnings"):
         assert line in first.stdout, line
     assert _row(first.stdout, "documents added") == 1178
-    again = subprocess.run([sys.executable, "-m", "kg", "build", str(shards), "--store", str(store)],
+    again = subprocess.run([sys.executable, "-m", "kg", "build", str(shards), "--store", str(store), "--json"],
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
-    assert _row(again.stdout, "documents unchanged") == 1178 and _row(again.stdout, "documents added") == 0
-    assert "of which summary counts" in first.stdout and "of which" not in again.stdout  # nothing to recompute
+    report = json.loads(again.stdout)  # the same rows, for scripts
+    assert report["documents unchanged"] == 1178 and report["documents added"] == 0
+    assert report["drugs"] == _row(first.stdout, "drugs") and isinstance(report["seconds"], float)
+    assert "of which summary counts" in first.stdout and not any(k.startswith("of which") for k in report)  # nothing to recompute
 
 
 def test_a_rerun_recomputes_derived_graphs_only_when_their_inputs_changed(tmp_path: Path, seeds_dir: Path,
