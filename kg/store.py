@@ -264,8 +264,7 @@ class TrialStore:
         """Recompute the derived graphs from the whole store and publish a snapshot for readers; skipped
         when the ingest wrote nothing and they were computed by this version of trialkg from the same
         rules, summaries and dictionary (a rerun of a finished ingest costs a few seconds at any size)."""
-        marker = ox.Quad(ox.NamedNode(iris.INFERRED_GRAPH), ox.NamedNode(iris.term("sha256")),
-                         ox.Literal(derived_digest(resolve)), ox.NamedNode(iris.INFERRED_GRAPH))
+        marker = ox.Quad(_INFERRED, _SHA256, ox.Literal(derived_digest(resolve)), _INFERRED)
         if not (report.added or report.replaced) and marker in self._store and current_name(self.path) is not None:
             prune(self.path)  # snapshots that readers held at the last ingest may be free now
             return
@@ -306,6 +305,8 @@ class TrialStore:
                 chosen[doc.graph] = item
         if not chosen:
             return
+        if not report.written:  # this ingest's first write: the derived graphs stop being current until it finishes
+            self._invalidate_derived()
         new = [item for g, item in chosen.items() if g not in known]
         replaced = [item for g, item in chosen.items() if g in known]
         report.added += len(new)
@@ -320,6 +321,12 @@ class TrialStore:
         if replaced:
             self._store.update(_replace_update(replaced))
         known.update({g: (item.doc.sha256, item.doc.updated) for g, item in chosen.items()})
+
+    def _invalidate_derived(self) -> None:
+        """Remove the marker saying the derived graphs were computed from the stored documents: an ingest
+        stopped before its finishing steps leaves it absent, so the rerun computes them even if it writes nothing."""
+        for quad in list(self._store.quads_for_pattern(_INFERRED, _SHA256, None, _INFERRED)):
+            self._store.remove(quad)
 
     def _drop_uncommitted(self) -> None:
         """Drop the graphs an interrupted ingest left without their commit marker (never published)."""
@@ -345,6 +352,10 @@ class TrialStore:
         os.replace(checkpoint, self.path / "db")
         shutil.rmtree(failed, ignore_errors=True)
         self._store = ox.Store(str(self.path / "db"))
+
+
+_INFERRED = ox.NamedNode(iris.INFERRED_GRAPH)
+_SHA256 = ox.NamedNode(iris.term("sha256"))  # <graph/inferred> tkg:sha256 "digest": what the derived graphs were computed from
 
 
 def derived_digest(resolve: bool) -> str:

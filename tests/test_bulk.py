@@ -98,3 +98,26 @@ def test_a_rerun_recomputes_derived_graphs_only_when_their_inputs_changed(tmp_pa
 def _row(table: str, label: str) -> int:
     line = next(l for l in table.splitlines() if f" {label} " in l)
     return int(line.split("│")[2].strip().replace(",", ""))
+
+
+def test_an_ingest_interrupted_after_its_last_document_is_finished_by_the_rerun(tmp_path: Path, seeds_dir: Path,
+                                                                               records: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped after writing every document but before the whole-store steps (the longest minutes of a large
+    ingest), the rerun finds every document unchanged: it must still compute the derived graphs and publish
+    them, not take the marker of the ingest before for theirs."""
+    with TrialStore(tmp_path / "s") as store:
+        store.ingest(read_paths([seeds_dir]))
+
+        def stop(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        with monkeypatch.context() as patched:
+            patched.setattr(TrialStore, "_finish", stop)
+            with pytest.raises(KeyboardInterrupt):
+                store.ingest(read_paths([records]))
+        rerun = store.ingest(read_paths([records]))
+        assert rerun.added == 0 and rerun.unchanged >= 1178
+        assert {"summary counts", "snapshot"} <= set(rerun.finishing)
+    with TrialStore(tmp_path / "s", read_only=True) as reader:  # readers see the documents of the stopped ingest
+        assert len(reader.documents()) == 5 + rerun.unchanged
