@@ -21,7 +21,7 @@ from kg.resolve.drugs import DrugResolver
 from kg.resources import data_dir
 from kg.sources import vocab
 
-PARAM_TYPES = ("drug", "sponsor", "condition", "country", "trial", "phase", "status", "hops", "string")
+PARAM_TYPES = ("drug", "sponsor", "condition", "country", "trial", "phase", "status", "hops", "count", "string")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +113,10 @@ class Binder:
         if kind == "status":
             status = vocab.to_enum(value, vocab.STATUSES) or re.sub(r"\W", "_", value.upper())
             return ox.NamedNode(iris.enum("status", status))
+        if kind == "count":
+            if not value.strip().isdigit():
+                raise KGError(f"{param.name} must be a whole number of 0 or more (got {value!r})")
+            return ox.Literal(int(value.strip()))
         return ox.Literal(value)
 
 

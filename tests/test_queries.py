@@ -151,6 +151,10 @@ def test_sponsor_drug_network_counts_every_trial(store_dir: Path) -> None:
     assert len(network) == len(direct)
     trials = [int(r["trials"]) for r in network]
     assert trials == sorted(trials, reverse=True) and trials[0] > 1
+    strong = run(store_dir, "sponsor-drug-network", min_trials="2")  # the pairs a drawing keeps
+    assert strong == [r for r in network if int(r["trials"]) >= 2] and 0 < len(strong) < len(network)
+    with pytest.raises(KGError, match="min_trials must be a whole number"):
+        run(store_dir, "sponsor-drug-network", min_trials="two")
 
 
 def test_summaries_follow_every_ingest(tmp_path: Path, seeds_dir: Path, data_dir: Path) -> None:
