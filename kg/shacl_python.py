@@ -7,6 +7,11 @@ dictionary lookups per document. Its unit is the one pyshacl and the SPARQL engi
 graph plus the ontology's subclass axioms), and its findings are theirs: same severity, shape, focus
 node, value, graph and message (tested on every shape fixture and every real record). It supports the
 parameters ``kg.shacl_shapes`` lists; ``sh:minInclusive``/``sh:maxInclusive`` compare numbers only.
+
+Where it runs: in the ingest's workers, on the quads of a document just built (``kg build --validate``,
+through ``kg.pipeline``), or on documents read back from the store (``kg validate --engine python``),
+where the reading costs more than the checks (Oxigraph decodes each IRI and long literal through a
+RocksDB lookup: 10-20 µs per quad, against well under 1 ms of checks per document).
 """
 
 from __future__ import annotations
