@@ -127,7 +127,7 @@ def query_latencies(store_dir: Path, runs: int = 9, budget: float = 30.0) -> dic
 def validation(store_dir: Path, sparql: bool, sample: int = 500) -> dict:
     """Seconds to validate every document of the store with the Python engine (and the SPARQL engine when
     ``sparql``), and pyshacl's on the first ``sample`` documents."""
-    from kg.shacl_python import validate_python_store
+    from kg.shacl_python import validate_named
     from kg.shacl_sparql import validate_sparql_store
     from kg.store import TrialStore
     from kg.validate import document_graphs, validate_store
@@ -135,7 +135,7 @@ def validation(store_dir: Path, sparql: bool, sample: int = 500) -> dict:
     with TrialStore(store_dir, read_only=True) as store:
         graphs = document_graphs(store.oxigraph)
         t = time.perf_counter()
-        findings = validate_python_store(store.read_path, graphs)
+        findings = validate_store(store.read_path, graphs, check=validate_named)
         out = {"documents": len(graphs), "python_seconds": time.perf_counter() - t, "findings": len(findings)}
         if sparql:
             t = time.perf_counter()

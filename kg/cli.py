@@ -220,7 +220,7 @@ def validate(store_dir: str | None, engine: str, workers: int | None, show_warni
 
     Prints findings grouped by shape and focus node; exits 1 if there is any violation.
     """
-    from kg.shacl_python import validate_python_store
+    from kg import shacl_python
     from kg.shacl_sparql import validate_sparql_store
     from kg.validate import document_graphs, validate_store
 
@@ -229,9 +229,9 @@ def validate(store_dir: str | None, engine: str, workers: int | None, show_warni
         if engine == "sparql":
             findings = validate_sparql_store(store.read_path, workers)
         elif engine == "python":
-            findings = validate_python_store(store.read_path, graphs, workers)
+            findings = sorted(validate_store(store.read_path, graphs, workers, check=shacl_python.validate_named))
         else:
-            findings = validate_store(store.read_path, graphs, workers, on_unit=None)
+            findings = validate_store(store.read_path, graphs, workers)
     _print_findings([f for f in findings if show_warnings or f.severity == "Violation"])
     violations, warnings = _severities(findings)
     out.print(f"{len(graphs)} documents validated ({engine}): {violations} violation(s), {warnings} warning(s)")

@@ -16,10 +16,8 @@ RocksDB lookup: 10-20 µs per quad, against well under 1 ms of checks per docume
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -30,7 +28,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from kg.errors import KGError
 from kg.shacl_shapes import COUNT_PARAMS, LEXICAL, Constraint, ShapesReader
-from kg.validate import NOT_VALIDATED, Finding, open_worker_store, shapes_graph, subclass_axioms, worker_store
+from kg.validate import Finding, shapes_graph, subclass_axioms, worker_store
 
 ENGINE = "Python"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -242,26 +240,7 @@ def validate_document(doc: Unit) -> list[Finding]:
             for c in checks for f in focus[c.constraint.root] for v in c.rows(doc, f)]
 
 
-def validate_python(store: ox.Store, graphs: Sequence[str]) -> list[Finding]:
-    """The findings in the given document graphs of ``store``, in this process."""
-    found: list[Finding] = []
-    for g in graphs:
-        if g not in NOT_VALIDATED:
-            found += validate_document(Unit(g, store.quads_for_pattern(None, None, None, ox.NamedNode(g))))
-    return sorted(found)
-
-
-def validate_python_store(path: str | os.PathLike, graphs: Sequence[str], workers: int | None = None) -> list[Finding]:
-    """The same over the store at ``path`` (a snapshot, opened read-only), the documents shared out in
-    slices between ``workers`` processes (default: one per core)."""
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(graphs) < 100:
-        return validate_python(ox.Store.read_only(str(path)), graphs)
-    size = max(50, min(2_000, len(graphs) // (workers * 8)))
-    slices = [tuple(graphs[k:k + size]) for k in range(0, len(graphs), size)]
-    with ProcessPoolExecutor(workers, initializer=open_worker_store, initargs=(str(path),)) as pool:
-        return sorted(f for found in pool.map(_validate_in_worker, slices) for f in found)
-
-
-def _validate_in_worker(graphs: tuple[str, ...]) -> list[Finding]:
-    return validate_python(worker_store(), graphs)
+def validate_named(graph_iri: str) -> list[Finding]:
+    """In a process that opened the store (``kg.validate.open_worker_store``): the findings in one document
+    graph, read from it. ``kg.validate.validate_store(..., check=validate_named)`` runs it on every core."""
+    return validate_document(Unit(graph_iri, worker_store().quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))))

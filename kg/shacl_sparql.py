@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -168,43 +168,27 @@ def compiled_checks() -> tuple[Check, ...]:
     return tuple(Compiler(shapes_graph(), subclass_axioms()).checks())
 
 
-def validate_sparql(store: ox.Store, graphs: Sequence[str] | None = None) -> list[Finding]:
-    """Every finding of the shapes over the document graphs of ``store`` (or only ``graphs``), in this process."""
-    return sorted(f for check in compiled_checks() for part in _parts(graphs) for f in _run(store, check, part))
+def validate_sparql(store: ox.Store) -> list[Finding]:
+    """Every finding of the shapes over the document graphs of ``store``, in this process."""
+    return sorted(f for check in compiled_checks() for f in _run(store, check))
 
 
-def validate_sparql_store(path: str | os.PathLike, workers: int | None = None,
-                          graphs: Sequence[str] | None = None) -> list[Finding]:
+def validate_sparql_store(path: str | os.PathLike, workers: int | None = None) -> list[Finding]:
     """The same over the store at ``path`` (a snapshot, opened read-only), the checks shared out
-    between ``workers`` processes (default: one per core). ``graphs``: validate only these documents
-    (those an ingest wrote, say); each is validated as its own unit either way, so the findings are the
-    ones a full validation gives for them."""
-    checks = compiled_checks()
+    between ``workers`` processes (default: one per core)."""
     workers = workers or os.cpu_count() or 1
     if workers <= 1:
-        return validate_sparql(ox.Store.read_only(str(path)), graphs)
-    tasks = [(k, part) for part in _parts(graphs) for k in range(len(checks))]
+        return validate_sparql(ox.Store.read_only(str(path)))
     with ProcessPoolExecutor(workers, initializer=open_worker_store, initargs=(str(path),)) as pool:
-        return sorted(f for found in pool.map(_run_in_worker, tasks) for f in found)
+        return sorted(f for found in pool.map(_run_in_worker, range(len(compiled_checks()))) for f in found)
 
 
-def _parts(graphs: Sequence[str] | None, size: int = 2_000) -> list[tuple[str, ...] | None]:
-    """``graphs`` in slices (tasks to share out between workers); ``[None]`` for all graphs."""
-    if graphs is None:
-        return [None]
-    return [tuple(graphs[k:k + size]) for k in range(0, len(graphs), size)]
-
-
-def _run(store: ox.Store, check: Check, graphs: tuple[str, ...] | None = None) -> list[Finding]:
-    """One check's findings (in ``graphs`` only, when given): one per row, as pyshacl gives one result per
-    constraint and value."""
-    # a query's dataset limited to ``graphs`` (not a VALUES block, which Oxigraph joins after reading all)
-    rows = store.query(check.query, named_graphs=None if graphs is None else [ox.NamedNode(g) for g in graphs])
+def _run(store: ox.Store, check: Check) -> list[Finding]:
+    """One check's findings: one per row, as pyshacl gives one result per constraint and value."""
     return [Finding(severity=check.severity, shape=check.shape, focus=row["f"].value, message=check.message,
                     value=row["v"].value if check.has_value and row["v"] is not None else None, graph=row["g"].value)
-            for row in rows]
+            for row in store.query(check.query)]
 
 
-def _run_in_worker(task: tuple[int, tuple[str, ...] | None]) -> list[Finding]:
-    index, graphs = task
-    return _run(worker_store(), compiled_checks()[index], graphs)
+def _run_in_worker(index: int) -> list[Finding]:
+    return _run(worker_store(), compiled_checks()[index])

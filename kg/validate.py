@@ -10,7 +10,7 @@ The ontology's ``rdfs:subClassOf`` axioms are added so ``sh:class`` sees subclas
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,7 +136,8 @@ def worker_store() -> ox.Store:
     return _worker_store
 
 
-def _validate_named(graph_iri: str) -> list[Finding]:
+def validate_named(graph_iri: str) -> list[Finding]:
+    """In a process that opened the store (``open_worker_store``): pyshacl's findings in one document graph."""
     quads = worker_store().quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
     return validate_graph(unit_graph(quads), graph_iri)
 
@@ -149,20 +150,13 @@ def document_graphs(store: ox.Store) -> list[str]:
 
 
 def validate_store(path: str | os.PathLike, graphs: list[str], workers: int | None = None,
-                   on_unit=None) -> list[Finding]:
-    """Validate the given document graphs of the store at ``path`` (opened read-only per worker)."""
+                   check: Callable[[str], list[Finding]] = validate_named) -> list[Finding]:
+    """Validate the given document graphs of the store at ``path`` (opened read-only per worker), each by
+    ``check``: a module-level function of a graph IRI reading ``worker_store()`` (pyshacl's by default;
+    ``kg.shacl_python.validate_named`` for the Python engine)."""
     workers = workers or os.cpu_count() or 1
-    findings: list[Finding] = []
     if workers == 1 or len(graphs) < 8:
         open_worker_store(str(Path(path)))
-        for g in graphs:
-            findings += _validate_named(g)
-            if on_unit:
-                on_unit(g)
-        return findings
+        return [f for g in graphs for f in check(g)]
     with ProcessPoolExecutor(max_workers=workers, initializer=open_worker_store, initargs=(str(Path(path)),)) as pool:
-        for g, result in zip(graphs, pool.map(_validate_named, graphs, chunksize=16)):
-            findings += result
-            if on_unit:
-                on_unit(g)
-    return findings
+        return [f for found in pool.map(check, graphs, chunksize=16) for f in found]

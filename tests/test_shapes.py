@@ -14,7 +14,7 @@ import rdflib
 from kg.sources.reader import read_paths
 from kg.store import TrialStore
 from kg import validate as validate_module
-from kg.shacl_python import validate_python, validate_python_store
+from kg.shacl_python import Unit, validate_document, validate_named
 from kg.shacl_sparql import validate_sparql, validate_sparql_store
 from kg.validate import document_graphs, unit_graph, validate_graph, validate_store
 
@@ -47,7 +47,8 @@ def test_fixture_gives_exactly_its_findings_from_either_store(path: Path) -> Non
     assert _found(from_rdflib) == expected
     assert _found(from_oxigraph) == expected
     assert _exact(validate_sparql(store)) == _exact(from_oxigraph)  # the SPARQL engine: the very same results
-    assert _exact(validate_python(store, [g.value])) == _exact(from_oxigraph)  # and the Python engine
+    python = validate_document(Unit(g.value, store.quads_for_pattern(None, None, None, g)))
+    assert _exact(python) == _exact(from_oxigraph)  # and the Python engine
 
 
 def _exact(findings) -> collections.Counter:
@@ -91,7 +92,8 @@ def test_seed_pages_and_every_real_record_validate_without_violation(tmp_path: P
     with TrialStore(tmp_path / "s", read_only=True) as reader:
         findings = validate_store(reader.read_path, graphs)
         assert _exact(validate_sparql_store(reader.read_path)) == _exact(findings)  # the SPARQL engine agrees
-        assert _exact(validate_python_store(reader.read_path, graphs)) == _exact(findings)  # the Python engine too
+        python = validate_store(reader.read_path, graphs, check=validate_named)
+        assert _exact(python) == _exact(findings)  # the Python engine too
     # and validating each document as the ingest built it, before it reached the store, finds the same
     written = set(report.written)
     assert len(written) == len(graphs) - 1  # every document but the dictionary graph
