@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import orjson
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 from rich.table import Table
@@ -24,8 +25,10 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def report_error(message: str) -> None:
-    """One line on stderr, no traceback."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    """One line on stderr, no traceback: control characters (a newline in a file name, say) shown escaped,
+    brackets in the message never read as markup."""
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    err.print(f"[bold red]error:[/] {escape(line)}", markup=True, highlight=False)
 
 
 @contextmanager
@@ -385,7 +388,7 @@ def aliases(drug: str | None, store_dir: str | None, unresolved: bool, limit: in
         binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()))
         named = q.get("unresolved-interventions" if unresolved else "aliases-of")
         text, bindings = q.prepare(named, {} if unresolved else {"drug": drug}, binder)
-        columns, data = q.rows(q.run_local(store.oxigraph, text + (f"\nLIMIT {int(limit)}" if unresolved else ""), bindings))
+        columns, data = q.select(store.oxigraph, text + (f"\nLIMIT {int(limit)}" if unresolved else ""), bindings)
     for note in binder.notes:
         err.print(f"note: {note}", style="yellow")
     _print_rows(columns, data, "table")
@@ -443,7 +446,7 @@ def query(name: str | None, params: tuple[str, ...], query_file: str | None, spa
 
             binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()))
             text, bindings = q.prepare(named, values, binder)
-            columns, data = q.rows(q.run_local(store.oxigraph, text, bindings))
+            columns, data = q.select(store.oxigraph, text, bindings)
     for note in binder.notes:
         err.print(f"note: {note}", style="yellow")
     _print_rows(columns, data, fmt)
@@ -471,19 +474,25 @@ def _print_rows(columns: list[str], data: list[list], fmt: str) -> None:
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port (0 picks a free one).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a query may run.")
-@click.option("--max-result-mb", type=float, default=50.0, show_default=True, help="Largest result to send.")
-@click.option("--workers", type=int, default=2, show_default=True, help="Query worker processes.")
-def serve(store_dir: str | None, host: str, port: int, timeout: float, max_result_mb: float, workers: int) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds from a query's arrival to its answer (waiting for a free worker included).")
+@click.option("--max-result-mb", type=click.FloatRange(min=0.001), default=50.0, show_default=True,
+              help="Largest result to send.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Query worker processes.")
+@click.option("--queue", "queue_size", type=click.IntRange(min=0), default=32, show_default=True,
+              help="Queries that may wait for a free worker; past that, 503 at once.")
+def serve(store_dir: str | None, host: str, port: int, timeout: float, max_result_mb: float, workers: int,
+          queue_size: int) -> None:
     """A read-only SPARQL 1.1 endpoint at /sparql over the store (GET and POST, content negotiation).
 
-    Updates and SERVICE are refused; a query past --timeout is cut off.
+    Updates and SERVICE are refused; a query past --timeout is cut off. On loopback, requests whose Host or
+    Origin names another host are refused (DNS rebinding).
     """
     from kg.serve import Limits, serve as run_server
 
     with _open(store_dir) as store:
         path = store.path
-    limits = Limits(timeout=timeout, max_bytes=int(max_result_mb * 1024 * 1024))
+    limits = Limits(timeout=timeout, max_bytes=int(max_result_mb * 1024 * 1024), queue=queue_size)
 
     def ready(url: str) -> None:
         out.print(f"SPARQL endpoint listening on {url} (read-only; Ctrl-C to stop)", highlight=False)

@@ -16,3 +16,8 @@ class SourceError(KGError):
         self.nct_id = nct_id
         where = f"{path} [{nct_id}]" if nct_id else path
         super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self) -> tuple:
+        """Pickled by its fields: a worker process's error reaches the ingest whole (``Exception``
+        pickles ``args``, the one-line message, which this constructor does not take)."""
+        return (type(self), (self.path, self.reason, self.nct_id))

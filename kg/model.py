@@ -10,8 +10,15 @@ strings that keep the precision the source gives (``2023-09`` or ``2025-10-15``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import math
+import re
+import types
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from typing import Any
+
+NCT_ID = re.compile(r"NCT[0-9]{8}")  # ASCII digits only: ``\d`` also matches Arabic-Indic and full-width digits
 
 
 def _plain(value: Any) -> Any:
@@ -195,3 +202,67 @@ class TrialRecord(_Record):
         data = _Record.to_dict(self)
         data["source"] = data.pop("source")
         return data
+
+
+class RecordError(ValueError):
+    """A record holds a value its type does not allow; the message names the field (``sites[3].geo.lat``)."""
+
+
+def check_record(record: TrialRecord) -> TrialRecord:
+    """``record`` itself if every field holds what its type says (text is text, counts are whole numbers
+    >= 0, coordinates finite, the NCT id ``NCT`` + 8 ASCII digits); else ``RecordError`` naming the field.
+
+    Parsers map what a source states; this is the one gate that keeps a source's wrong types (a list where
+    a term belongs, ``true`` or ``-5`` as an enrollment) out of every later stage, whichever parser ran.
+    """
+    if not isinstance(record.nct_id, str) or not NCT_ID.fullmatch(record.nct_id):
+        raise RecordError(f"no valid NCT id (got {record.nct_id!r}; expected NCT and 8 digits)")
+    _check(record, "")
+    count = record.enrollment.count
+    if count is not None and count < 0:
+        raise RecordError(f"enrollment.count: a count of participants cannot be negative (got {count})")
+    return record
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _check(obj: Any, where: str) -> None:
+    for name, hint in _hints(type(obj)).items():
+        _check_value(getattr(obj, name), hint, f"{where}{name}")
+
+
+def _check_value(value: Any, hint: Any, where: str) -> None:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if value is None and type(None) in options:
+            return
+        hint = next(h for h in options if h is not type(None))
+        origin = typing.get_origin(hint)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            raise RecordError(f"{where}: expected a list, got {type(value).__name__}")
+        (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
+        for k, v in enumerate(value):
+            _check_value(v, item, f"{where}[{k}]")
+        return
+    if is_dataclass(hint):
+        if not isinstance(value, hint):
+            raise RecordError(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
+        _check(value, f"{where}.")
+        return
+    if hint is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, hint)
+    if not ok:
+        shown = repr(value) if isinstance(value, (int, float, bool)) else type(value).__name__
+        raise RecordError(f"{where}: expected {_KIND.get(hint, hint.__name__)}, got {shown}")
+
+
+_KIND = {str: "text", int: "a whole number", float: "a finite number", bool: "true or false"}

@@ -26,7 +26,7 @@ from kg.build import BuildOptions, PreparedDocument, prepared_document, record_q
 from kg.errors import SourceError
 from kg.model import TrialRecord
 from kg.shacl_python import Unit, validate_document
-from kg.sources.reader import PendingStudy, resolved
+from kg.sources.reader import PendingStudy
 
 BLOCK = 64  # records per task
 
@@ -45,8 +45,8 @@ def prepared(items: Iterable[TrialRecord | PendingStudy | SourceError], options:
     """Each record (or pending study) as a prepared document, each error as it is, in input order;
     ``validate``: with its SHACL findings."""
     if workers <= 1:
-        for item in resolved(items):
-            yield item if isinstance(item, SourceError) else prepare(item, options, validate)
+        for item in items:
+            yield _guarded(item, options, validate)
         return
     gc.freeze()  # what is loaded so far (the dictionary): never scanned by the workers' collector, nor copied on write
     try:
@@ -77,6 +77,23 @@ def prepare(record: TrialRecord, options: BuildOptions, validate: bool = False) 
     return prepared_document(doc, quads, findings)
 
 
+def _guarded(item: TrialRecord | PendingStudy | SourceError, options: BuildOptions,
+             validate: bool) -> PreparedDocument | SourceError:
+    """The item mapped and prepared, or the one-line error of its study: nothing one study holds may cost
+    the others their ingest (an unforeseen failure is reported with the study's file and id, not raised)."""
+    if isinstance(item, SourceError):
+        return item
+    where, nct = (item.name + "#" + item.index, None) if isinstance(item, PendingStudy) else (item.source.path, item.nct_id)
+    try:
+        record = item.resolve() if isinstance(item, PendingStudy) else item
+        if isinstance(record, SourceError):
+            return record
+        where, nct = record.source.path, record.nct_id
+        return prepare(record, options, validate)
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - reported per study, the batch goes on
+        return SourceError(where, f"could not be mapped or built ({type(exc).__name__}: {exc})"[:500], nct)
+
+
 def _start(options: BuildOptions, validate: bool, parent: int) -> None:
     """In a new worker: die with the ingest (a killed ingest must not leave workers holding its
     inherited writer lock), and keep the options."""
@@ -92,7 +109,7 @@ def _prepare_block(items: list[TrialRecord | PendingStudy]) -> tuple[list[Prepar
     """In a worker: each item prepared, or the error its study gave when mapped."""
     assert _options is not None
     before = len(_options.warnings)
-    docs = [r if isinstance(r, SourceError) else prepare(r, _options, _validating) for r in resolved(items)]
+    docs = [_guarded(item, _options, _validating) for item in items]
     return docs, _options.warnings[before:]
 
 

@@ -20,6 +20,7 @@ from kg.resolve.conditions import resolve_condition
 from kg.resolve.drugs import DrugResolver
 from kg.resources import data_dir
 from kg.sources import vocab
+from kg.sparql_text import refusal
 
 PARAM_TYPES = ("drug", "sponsor", "condition", "country", "trial", "phase", "status", "hops", "count", "string")
 
@@ -114,10 +115,16 @@ class Binder:
             status = vocab.to_enum(value, vocab.STATUSES) or re.sub(r"\W", "_", value.upper())
             return ox.NamedNode(iris.enum("status", status))
         if kind == "count":
-            if not value.strip().isdigit():
+            if not _whole_number(value):
                 raise KGError(f"{param.name} must be a whole number of 0 or more (got {value!r})")
             return ox.Literal(int(value.strip()))
         return ox.Literal(value)
+
+
+def _whole_number(value: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts ``²`` and ``٣``, which ``int`` refuses or reads otherwise)."""
+    value = value.strip()
+    return value.isascii() and value.isdigit()
 
 
 def _hops_path(hops: int) -> str:
@@ -131,6 +138,9 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
     """The query text (optional lines kept or dropped, hops expanded) and the bindings."""
     for name in values:
         query.param(name)
+    for name, value in values.items():
+        if not value.strip():
+            raise KGError(f"--param {name}= is empty: give a value (or leave the parameter out)")
     missing = [p.name for p in query.params if not p.optional and p.name not in values]
     if missing:
         raise KGError(f"query {query.name!r} needs --param {missing[0]}=VALUE")
@@ -151,7 +161,7 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
         bindings[p.name] = binder.term(p, values[p.name])
     if "%HOPS%" in text:
         raw = values.get("hops", "1")
-        if not raw.isdigit() or not 1 <= int(raw) <= 5:
+        if not _whole_number(raw) or not 1 <= int(raw) <= 5:
             raise KGError(f"hops must be a whole number from 1 to 5 (got {raw!r})")
         text = text.replace("%HOPS%", _hops_path(int(raw)))
     return text, bindings
@@ -173,14 +183,18 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     return text[:m.end()] + f"\n  {block}\n" + text[m.end():]
 
 
-def run_local(store: ox.Store, text: str, bindings: dict | None = None):
-    """Run a query on the embedded store over the union of the named graphs."""
+def select(store: ox.Store, text: str, bindings: dict | None = None) -> tuple[list[str], list[list[str | None]]]:
+    """Run a query on the embedded store over the union of the named graphs: its columns and rows
+    (``rows``). Too deep a nesting is refused before the engine parses it; every engine error, also one
+    raised while the rows are read (a SERVICE host that refuses the connection), is one ``KGError`` line."""
+    if why := refusal(text, read_only=False):
+        raise KGError(why)
     try:
-        return store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
+        return rows(store.query(with_values(text, bindings or {}), use_default_graph_as_union=True))
     except SyntaxError as exc:
         raise KGError(f"SPARQL syntax error: {exc}") from None
     except (OSError, RuntimeError, ValueError) as exc:
-        raise KGError(f"query failed: {exc}") from None
+        raise KGError(f"query failed: {' '.join(str(exc).split())}") from None
 
 
 def rows(results) -> tuple[list[str], list[list[str | None]]]:

@@ -3,20 +3,28 @@
 - ``/sparql`` answers GET (``?query=``) and POST (form-encoded ``query=``, or ``application/sparql-query``).
 - Results by content negotiation: SPARQL results as JSON, XML, CSV or TSV for SELECT and ASK;
   Turtle, N-Triples, RDF/XML or JSON-LD for CONSTRUCT and DESCRIBE.
-- Read-only: SPARQL Update is refused (403), and so is ``SERVICE`` (no calls to other hosts).
+- Read-only: SPARQL Update is refused (403), and so is ``SERVICE`` (no calls to other hosts); a query nested
+  too deeply is refused (400) before the engine parses it. The text is read by a lexer (``kg.sparql_text``),
+  in the worker, so the timeout covers it too.
 - Each query runs in a worker process that holds the store's latest snapshot open read-only, and moves
-  to a newer one when an ingest has finished since (each document whole, old or new version); a query that runs past
-  the timeout is cut off (its worker is killed and replaced) and answered 503; a result over the
-  size limit is answered 413; a malformed query 400 with the parser's message.
-- Loopback (127.0.0.1) by default.
+  to a newer one when an ingest has finished since (each document whole, old or new version). The timeout
+  counts from the request's arrival: time spent waiting for a free worker is part of it, and when as many
+  requests wait as the queue holds, the next is answered 503 at once. A query that runs past the timeout is
+  cut off (its worker is killed and replaced) and answered 503; a result over the size limit is answered
+  413; a malformed query 400 with the parser's message.
+- Request bodies: a ``Content-Length`` that is not a whole number is answered 400, one over the query size
+  limit 413, both before the body is read.
+- Loopback (127.0.0.1) by default; then requests naming another host (``Host``, ``Origin``: DNS rebinding,
+  a web page's script) are refused (403).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import multiprocessing as mp
 import queue
-import re
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.snapshot import Snapshot
+from kg.sparql_text import refusal
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -42,14 +51,19 @@ GRAPH_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
-_SERVICE = re.compile(r"\bSERVICE\s+(SILENT\s+)?[<?$]", re.I)
-_UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s+[^\n]*\s+)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+READ_ONLY = "SPARQL Update is refused: this endpoint is read-only"
 
 
 @dataclass(frozen=True)
 class Limits:
+    """``timeout``: seconds from a request's arrival to its answer; ``max_bytes``: the largest result;
+    ``max_query_bytes``: the largest query text or request body; ``queue``: requests that may wait for
+    a worker."""
+
     timeout: float = 30.0
     max_bytes: int = 50 * 1024 * 1024
+    max_query_bytes: int = 1 << 20
+    queue: int = 32
 
 
 def _accepted(accept: str) -> list[str]:
@@ -78,6 +92,9 @@ def _worker(store_path: str, conn) -> None:
             return
         text, accept, max_bytes = job
         try:
+            if why := refusal(text):
+                conn.send((403 if "refused" in why else 400, "text/plain", why.encode()))
+                continue
             if not snapshot.is_current():  # an ingest has finished since: answer from its snapshot
                 newer = Snapshot(Path(store_path))
                 store, old = newer.open(), snapshot
@@ -119,42 +136,65 @@ class QueryPool:
     def __init__(self, store_path: str, workers: int, limits: Limits) -> None:
         self.store_path, self.limits = store_path, limits
         self.idle: queue.Queue[_Worker] = queue.Queue()
+        self._waiting = threading.BoundedSemaphore(max(1, limits.queue + workers))
         for _ in range(workers):
             self.idle.put(_Worker(store_path))
 
-    def run(self, text: str, accept: list[str]) -> tuple[int, str, bytes]:
-        worker = self.idle.get()
+    def run(self, text: str, accept: list[str], arrived: float | None = None) -> tuple[int, str, bytes]:
+        """The answer to ``text``, within the timeout counted from ``arrived`` (``time.monotonic()``)."""
+        deadline = (arrived or time.monotonic()) + self.limits.timeout
+        if not self._waiting.acquire(blocking=False):
+            return 503, "text/plain", b"the endpoint is busy: too many queries waiting; try again later"
         try:
-            worker.conn.send((text, accept, self.limits.max_bytes))
-            if worker.conn.poll(self.limits.timeout):
-                return worker.conn.recv()
-            worker.stop()
-            worker = _Worker(self.store_path)
-            return 503, "text/plain", f"query timed out after {self.limits.timeout:g} s".encode()
-        except (EOFError, OSError):
-            worker.stop()
-            worker = _Worker(self.store_path)
-            return 500, "text/plain", b"query worker failed"
+            try:
+                worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return 503, "text/plain", f"no worker was free within the timeout ({self.limits.timeout:g} s)".encode()
+            try:
+                worker.conn.send((text, accept, self.limits.max_bytes))
+                if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                    return worker.conn.recv()
+                worker.stop()
+                worker = _Worker(self.store_path)
+                return 503, "text/plain", f"query timed out after {self.limits.timeout:g} s".encode()
+            except (EOFError, OSError):
+                worker.stop()
+                worker = _Worker(self.store_path)
+                return 500, "text/plain", b"query worker failed"
+            finally:
+                self.idle.put(worker)
         finally:
-            self.idle.put(worker)
+            self._waiting.release()
 
     def close(self) -> None:
         while not self.idle.empty():
             self.idle.get().stop()
 
 
-def check(text: str) -> tuple[int, str] | None:
-    """A refusal for a request this read-only endpoint will not run, or ``None``."""
-    if _UPDATE.match(text):
-        return 403, "SPARQL Update is refused: this endpoint is read-only"
-    if _SERVICE.search(text):
-        return 403, "SERVICE is refused: this endpoint does not call other hosts"
-    return None
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
-def make_handler(pool: QueryPool):
+def _host_of(value: str) -> str:
+    """The host of a ``Host`` header (``name[:port]``, ``[v6]:port``) or an ``Origin`` (``scheme://host[:port]``)."""
+    value = value.strip().lower().split("://", 1)[-1].split("/", 1)[0]
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def make_handler(pool: QueryPool, loopback_only: bool = True):
+    """The request handler; ``loopback_only``: refuse requests whose ``Host`` or ``Origin`` names another host."""
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "trialkg-sparql/0.1"
+        timeout = max(5.0, pool.limits.timeout)  # a client that stops sending mid-request frees its thread
 
         def log_message(self, fmt: str, *args) -> None:  # quiet by default
             pass
@@ -167,32 +207,56 @@ def make_handler(pool: QueryPool):
             self.end_headers()
             self.wfile.write(body)
 
+        def _foreign(self) -> bool:
+            """Whether the request names a host other than this loopback server (refused: DNS rebinding)."""
+            if not loopback_only:
+                return False
+            origin = self.headers.get("Origin")
+            hosts = [self.headers.get("Host") or "localhost"] + ([origin] if origin and origin != "null" else [])
+            return not all(_is_loopback(_host_of(h)) for h in hosts)
+
         def _answer(self, params: dict[str, list[str]], body_query: str | None = None) -> None:
             if "update" in params:
-                return self._send(403, "text/plain", b"SPARQL Update is refused: this endpoint is read-only")
+                return self._send(403, "text/plain", READ_ONLY.encode())
             text = body_query if body_query is not None else (params.get("query") or [None])[0]
             if not text:
                 return self._send(400, "text/plain", b"missing query (use ?query=... or POST a query)")
-            if refusal := check(text):
-                return self._send(refusal[0], "text/plain", refusal[1].encode())
+            if len(text) > pool.limits.max_query_bytes:
+                return self._send(413, "text/plain", f"query over {pool.limits.max_query_bytes} bytes".encode())
             accept = _accepted(self.headers.get("Accept", "") or "")
-            self._send(*pool.run(text, accept))
+            self._send(*pool.run(text, accept, self.arrived))
+
+        def _start(self) -> bool:
+            """Checks every request passes first; ``False`` when it was answered already."""
+            self.arrived = time.monotonic()
+            if self._foreign():
+                self._send(403, "text/plain", b"requests must name this loopback server as their Host and Origin")
+                return False
+            if urlsplit(self.path).path != "/sparql":
+                self._send(404, "text/plain", b"the SPARQL endpoint is /sparql")
+                return False
+            return True
 
         def do_GET(self) -> None:  # noqa: N802 - http.server naming
-            url = urlsplit(self.path)
-            if url.path != "/sparql":
-                return self._send(404, "text/plain", b"the SPARQL endpoint is /sparql")
-            self._answer(parse_qs(url.query))
+            if self._start():
+                self._answer(parse_qs(urlsplit(self.path).query))
 
         def do_POST(self) -> None:  # noqa: N802
+            if not self._start():
+                return
             url = urlsplit(self.path)
-            if url.path != "/sparql":
-                return self._send(404, "text/plain", b"the SPARQL endpoint is /sparql")
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            if not (declared.isascii() and declared.isdigit()):
+                self.close_connection = True
+                return self._send(400, "text/plain", b"Content-Length must be a whole number of bytes")
+            length = int(declared)
+            if length > pool.limits.max_query_bytes:
+                self.close_connection = True
+                return self._send(413, "text/plain", f"request body over {pool.limits.max_query_bytes} bytes".encode())
             raw = self.rfile.read(length).decode("utf-8", errors="replace")
             media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if media == "application/sparql-update":
-                return self._send(403, "text/plain", b"SPARQL Update is refused: this endpoint is read-only")
+                return self._send(403, "text/plain", READ_ONLY.encode())
             if media == "application/sparql-query":
                 return self._answer(parse_qs(url.query), raw)
             self._answer({**parse_qs(url.query), **parse_qs(raw)})
@@ -204,7 +268,7 @@ def serve(store_path: str | Path, host: str = "127.0.0.1", port: int = 8000, wor
           limits: Limits = Limits(), on_ready=None) -> None:
     """Serve until interrupted; ``on_ready(url)`` is called once the socket listens."""
     pool = QueryPool(str(store_path), workers, limits)
-    server = ThreadingHTTPServer((host, port), make_handler(pool))
+    server = ThreadingHTTPServer((host, port), make_handler(pool, loopback_only=_is_loopback(host)))
     server.daemon_threads = True
     try:
         if on_ready:

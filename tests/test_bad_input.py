@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
+import os
 import subprocess
+import warnings
+import zipfile
 import sys
 from pathlib import Path
 
@@ -18,9 +22,50 @@ from conftest import count
 CATALOGUE = Path(__file__).parent / "bad-input-catalogue.tsv"
 
 
+MINIMAL_STUDY = b'{"protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "T"}}}'
+MINIMAL_XML = ('<?xml version="1.0" encoding="UTF-8"?><clinical_study><id_info><nct_id>NCT01234568</nct_id>'
+               '</id_info><brief_title>T</brief_title></clinical_study>')
+
+
+def _zip(*members: tuple[str, bytes], flag: int = 0, method: int | None = None) -> bytes:
+    """A zip of ``members``; ``flag`` set in every header's flag bits, ``method`` written as every member's
+    compression method (both as a hostile archive would state them)."""
+    buf = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w") as archive:
+        warnings.simplefilter("ignore")  # a duplicate name is the point of one case
+        for name, data in members:
+            archive.writestr(name, data)
+    data = bytearray(buf.getvalue())
+    for sig, flag_at, method_at in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        at = data.find(sig)
+        while at >= 0:
+            data[at + flag_at] |= flag
+            if method is not None:
+                data[at + method_at] = method
+            at = data.find(sig, at + 4)
+    return bytes(data)
+
+
+def _gzip_whitespace() -> bytes:
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as gz:
+        chunk = b" " * (1 << 24)
+        for _ in range(64):  # 1 GB
+            gz.write(chunk)
+    return out.getvalue()
+
+
 def _generators() -> dict:
     mb = 1 << 20
+    other = MINIMAL_STUDY.replace(b"67", b"69")
     return {
+        "gzip_in_gzip": lambda: gzip.compress(gzip.compress(MINIMAL_STUDY)),
+        "gzip_whitespace": _gzip_whitespace,
+        "zip_encrypted": lambda: _zip(("a.json", MINIMAL_STUDY), flag=0x1),
+        "zip_unknown_method": lambda: _zip(("a.json", MINIMAL_STUDY), method=99),
+        "zip_empty": lambda: _zip(),
+        "zip_duplicate_names": lambda: _zip(("a.json", MINIMAL_STUDY), ("a.json", other)),
+        "utf16_xml": lambda: MINIMAL_XML.encode("utf-16"),
         "deep_array": lambda: b"[" * 200_000,
         "deep_object": lambda: b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
         "huge_json_value": lambda: b'{"protocolSection": {"x": "' + b"a" * (200 * mb) + b'"}}',
@@ -42,18 +87,33 @@ def build_input(spec: str) -> bytes:
     return eval(body, {"__builtins__": {"bytes": bytes, "range": range}})  # literals of our own data file
 
 
+def write_input(path: Path, spec: str) -> None:
+    """The catalogue case ``spec`` at ``path`` (a FIFO for ``fifo:``)."""
+    if spec.startswith("fifo:"):
+        os.mkfifo(path)
+    else:
+        path.write_bytes(build_input(spec))
+
+
+ACCEPTED = "ingested"  # the expected column of a hostile input that must be read, not refused
+
+
 @pytest.mark.parametrize(("case", "spec", "expected"), catalogue(), ids=[c[0] for c in catalogue()])
 def test_bad_file_gives_one_clear_error(tmp_path: Path, case: str, spec: str, expected: str) -> None:
     path = tmp_path / "input"
-    path.write_bytes(build_input(spec))
+    write_input(path, spec)
     results = list(read_paths([path]))
     assert results, "no error reported"
     count("bad inputs from the catalogue, each a clear error")
-    for error in results:  # one per file, or one per bad study in a multi-study file
-        assert isinstance(error, SourceError), error
-        assert str(path) in str(error)
-        assert expected in str(error)
-        assert "\n" not in str(error)
+    for item in results:  # one per file, or one per bad study in a multi-study file
+        if expected == ACCEPTED:
+            assert not isinstance(item, SourceError), item
+            assert item.nct_id.startswith("NCT")
+            continue
+        assert isinstance(item, SourceError), item
+        assert str(path) in str(item)
+        assert expected in str(item)
+        assert "\n" not in str(item)
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -89,3 +149,81 @@ def test_cli_goes_on_after_bad_files_and_exits_non_zero(tmp_path: Path, seeds_di
     errors = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
     assert len(errors) == 2
     assert "Traceback" not in proc.stderr
+
+
+def _build(store: Path, *paths: Path) -> subprocess.CompletedProcess:
+    """The real ``kg build`` with two workers, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "kg", "build", "--workers", "2", "--store", str(store),
+                           *map(str, paths)], capture_output=True, text=True, timeout=900)
+
+
+def _stored_trials(store: Path) -> set[str]:
+    from kg.store import TrialStore
+
+    with TrialStore(store, read_only=True) as s:
+        return {g.rsplit("/", 1)[1] for g in s.documents()}
+
+
+def _error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("error:")]
+
+
+def test_catalogue_through_multiworker_build_in_one_directory(tmp_path: Path, seeds_dir: Path) -> None:
+    """Every catalogue case as one bad file among good ones in one directory: the good land, one line per
+    bad file names it and the reason, exit code 1, no traceback."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    cases = catalogue()
+    for k, (_, spec, _) in enumerate(cases):
+        write_input(folder / f"case-{k:02d}", spec)
+    proc = _build(tmp_path / "store", folder)
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    errors = _error_lines(proc.stderr)
+    for k, (case, _, expected) in enumerate(cases):
+        mine = [e for e in errors if f"case-{k:02d}" in e]
+        if expected == ACCEPTED:
+            assert not mine, (case, mine)
+        else:
+            assert mine and all(expected in e for e in mine), (case, mine)
+    assert len(errors) == sum(len([e for e in errors if f"case-{k:02d}" in e]) for k in range(len(cases)))
+    seeds = {"NCT06505837", "NCT03971214", "NCT04523493", "NCT06749886", "NCT06048315"}
+    assert seeds <= _stored_trials(tmp_path / "store")
+    count("catalogue cases through the multi-worker kg build (directory)", len(cases))
+
+
+def test_catalogue_through_multiworker_build_in_one_json_lines_file(tmp_path: Path, data_dir: Path) -> None:
+    """Every catalogue case that is one JSON value, as one bad line among good studies in one JSON Lines
+    file: the good studies land, one line per bad study names the file, the line and the reason."""
+    good = gzip.open(data_dir / "ctgov-tigit-watch" / "studies_api_v2.jsonl.gz").read().splitlines()[:12]
+    cases = []
+    for case, spec, expected in catalogue():
+        data = None if spec.startswith("fifo:") else build_input(spec)
+        if data and data.lstrip()[:1] in (b"{", b"[") and b"\n" not in data.strip() and expected != ACCEPTED:
+            cases.append((case, data, expected))
+    assert len(cases) >= 15
+    lines = []
+    for k, (case, data, expected) in enumerate(cases):
+        lines.append(good[k % len(good)])
+        lines.append(data)
+    lines += good
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    proc = _build(tmp_path / "store", path)
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.returncode == 1
+    errors = _error_lines(proc.stderr)
+    assert len(errors) == len(cases), errors
+    for error, (case, _, expected) in zip(errors, cases):  # reported in input order
+        assert str(path) in error and expected in error, (case, error)
+    ids = {orjson_id(g) for g in good}
+    assert ids <= _stored_trials(tmp_path / "store")
+    count("catalogue studies through the multi-worker kg build (one JSON Lines file)", len(cases))
+
+
+def orjson_id(line: bytes) -> str:
+    import json
+
+    return json.loads(line)["protocolSection"]["identificationModule"]["nctId"]

@@ -40,7 +40,7 @@ def store_dir(tmp_path_factory, seeds_dir: Path, data_dir: Path) -> Path:
 def run(store_dir: Path, name: str, **params: str) -> list[dict]:
     with TrialStore(store_dir, read_only=True) as store:
         text, bindings = q.prepare(q.get(name), params, q.Binder())
-        columns, data = q.rows(q.run_local(store.oxigraph, text, bindings))
+        columns, data = q.select(store.oxigraph, text, bindings)
     return [dict(zip(columns, r)) for r in data]
 
 

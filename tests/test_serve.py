@@ -160,7 +160,7 @@ def test_every_named_query_gives_the_same_answer_remotely(endpoint: str, store_d
     for name, nq in q.named_queries().items():
         text, bindings = q.prepare(nq, NAMED_PARAMS.get(name, {}), q.Binder())
         with TrialStore(store_dir, read_only=True) as store:
-            local = q.rows(q.run_local(store.oxigraph, text, bindings))
+            local = q.select(store.oxigraph, text, bindings)
         remote = remote_rows(endpoint, q.with_values(text, bindings))
         assert remote[0] == local[0], name
         assert sorted(map(tuple, remote[1]), key=str) == sorted(map(tuple, local[1]), key=str), name
@@ -174,3 +174,170 @@ def test_cli_query_endpoint_and_unreachable(endpoint: str) -> None:
     down = subprocess.run([sys.executable, "-m", "kg", "query", "data-quality", "--endpoint", "http://127.0.0.1:9/sparql"],
                           capture_output=True, text=True)
     assert down.returncode == 2 and "cannot reach" in down.stderr and "Traceback" not in down.stderr
+
+
+# -- hostile requests (each a regression test of a reported defect) -------------------------------------
+
+def _raw(url: str, request: bytes) -> bytes:
+    """Send ``request`` as raw bytes to the server of ``url``; the reply's bytes (the server closes)."""
+    import socket
+
+    host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _Listener:
+    """A loopback socket that counts the connections made to it (an SSRF target that must stay unvisited)."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+def test_service_in_every_spelling_is_refused_and_no_connection_is_made(endpoint: str) -> None:
+    target = _Listener()
+    iri = f"http://127.0.0.1:{target.port}/sparql"
+    spellings = [f"SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?p ?o }} }}",
+                 f"SELECT * WHERE {{ SERVICE<{iri}> {{ ?s ?p ?o }} }}",
+                 f"SELECT * WHERE {{ SERVICE SILENT<{iri}> {{ ?s ?p ?o }} }}",
+                 f"SELECT * WHERE {{ service silent <{iri}> {{ ?s ?p ?o }} }}",
+                 f"SELECT * WHERE {{ SERVICE #a comment\n<{iri}> {{ ?s ?p ?o }} }}",
+                 f"PREFIX r: <http://127.0.0.1:{target.port}/> SELECT * WHERE {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
+                 f"SELECT * WHERE {{ \\u0053ERVICE <{iri}> {{ ?s ?p ?o }} }}",
+                 f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SERVICE\t<{iri}> {{ ?s ?p ?o }} }} }}",
+                 f"SELECT * WHERE {{ VALUES ?e {{ <{iri}> }} SERVICE ?e {{ ?s ?p ?o }} }}"]
+    try:
+        for query in spellings:
+            status, _, body = _http(f"{endpoint}?{urllib.parse.urlencode({'query': query})}")
+            assert status == 403 and b"SERVICE" in body, query
+            status, _, body = _http(endpoint, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
+            assert status == 403, query
+    finally:
+        target.close()
+    assert target.connections == 0
+    # the word in a string or an IRI is no SERVICE call: answered
+    words = urllib.parse.urlencode({"query": 'ASK { ?s ?p "SERVICE <http://x/>" }'})
+    status, _, _ = _http(f"{endpoint}?{words}")
+    assert status == 200
+
+
+def test_a_query_made_to_backtrack_is_answered_at_once(endpoint: str) -> None:
+    """PREFIX + 500 spaces + x: a regular expression once backtracked on it for tens of seconds, before any
+    timeout, in the server's own process; now a lexer reads it and the engine names the syntax error."""
+    for query in ("PREFIX" + " " * 500 + "x", "PREFIX" + " \n" * 5000 + "x", "SELECT" + " ?a" * 20000 + " {"):
+        status, _, body = _http(endpoint, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
+        assert status == 400, body[:200]
+    status, _, _ = _http(f"{endpoint}?{urllib.parse.urlencode({'query': 'ASK {}'})}")
+    assert status == 200
+
+
+def test_deep_nesting_is_refused_before_the_parser(endpoint: str) -> None:
+    for query in ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"):
+        status, _, body = _http(endpoint, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
+        assert status == 400 and b"levels deep" in body
+    status, _, _ = _http(f"{endpoint}?{urllib.parse.urlencode({'query': 'ASK {}'})}")
+    assert status == 200  # the worker is alive
+
+
+@pytest.mark.parametrize(("length", "status"), [(b"abc", b"400"), (b"-1", b"400"), (b"1e3", b"400"),
+                                                (b"99999999999999", b"413")])
+def test_bad_content_length_is_answered_at_once(endpoint: str, length: bytes, status: bytes) -> None:
+    host = urllib.parse.urlsplit(endpoint).netloc.encode()
+    reply = _raw(endpoint, b"POST /sparql HTTP/1.1\r\nHost: " + host + b"\r\nContent-Type: application/sparql-query\r\n"
+                 b"Content-Length: " + length + b"\r\n\r\nASK {}")
+    assert reply.split(b"\r\n", 1)[0].split()[1] == status, reply[:200]
+
+
+@pytest.mark.parametrize("headers", [{"Host": "evil.example"}, {"Host": "evil.example:8000"},
+                                     {"Origin": "http://evil.example"}, {"Host": "127.0.0.1.evil.example"}])
+def test_requests_naming_another_host_are_refused_on_loopback(endpoint: str, headers: dict) -> None:
+    status, _, _ = _http(f"{endpoint}?{urllib.parse.urlencode({'query': 'ASK {}'})}", headers=headers)
+    assert status == 403
+
+
+def test_loopback_names_are_served(endpoint: str) -> None:
+    port = urllib.parse.urlsplit(endpoint).port
+    for headers in ({"Host": f"localhost:{port}"}, {"Host": f"127.0.0.1:{port}", "Origin": f"http://localhost:{port}"},
+                    {"Host": f"[::1]:{port}"}):
+        status, _, _ = _http(f"{endpoint}?{urllib.parse.urlencode({'query': 'ASK {}'})}", headers=headers)
+        assert status == 200, headers
+
+
+def test_waiting_for_a_worker_counts_against_the_timeout_and_a_full_queue_is_503(store_dir: Path) -> None:
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from kg.serve import QueryPool, make_handler
+
+    pool = QueryPool(str(store_dir), 1, Limits(timeout=1.5, queue=1))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(pool))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    slow = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    answers: dict[str, tuple] = {}
+    try:
+        first = threading.Thread(target=lambda: answers.__setitem__("slow", _http(f"{url}?{slow}")))
+        first.start()
+        while not pool.idle.empty():  # the slow query holds the only worker
+            time.sleep(0.01)
+        started = time.monotonic()
+        second = threading.Thread(target=lambda: answers.__setitem__("ask", _http(f"{url}?query=ASK%20%7B%7D")))
+        second.start()
+        while pool._waiting._value > 0:  # the ASK now waits in the queue (one place)
+            time.sleep(0.01)
+        status, _, body = _http(f"{url}?query=ASK%20%7B%7D")  # no place left: refused at once
+        assert status == 503 and b"busy" in body
+        second.join()
+        waited = time.monotonic() - started
+        first.join()
+    finally:
+        server.shutdown()
+        server.server_close()
+        pool.close()
+    assert answers["slow"][0] == 503
+    assert answers["ask"][0] in (200, 503)
+    assert waited < 1.5 + 10  # the wait was bounded by the timeout (plus a worker's restart), not the slow query's run
+
+
+def test_cli_query_hostile_parameters_and_texts_give_one_line(seed_store: Path) -> None:
+    cases = [(["related-trials", "--param", "trial=NCT06505837", "--param", "hops=²"], "hops must be a whole number"),
+             (["sponsor-drug-network", "--param", "min_trials=²"], "min_trials must be a whole number"),
+             (["trials-by-drug", "--param", "drug="], "is empty"),
+             (["--sparql", "SELECT * WHERE " + "{" * 5000 + "}" * 5000], "levels deep"),
+             (["--sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"], "query failed")]
+    for args, expected in cases:
+        proc = subprocess.run([sys.executable, "-m", "kg", "query", *args, "--store", str(seed_store)],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, (args[:2], proc.returncode, proc.stderr[-500:])
+        assert expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-500:]
+        assert len([l for l in proc.stderr.splitlines() if l.strip()]) == 1, proc.stderr

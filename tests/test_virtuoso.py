@@ -126,7 +126,7 @@ def test_push_then_every_named_query_gives_the_embedded_answer(virtuoso: str, se
         assert int(remote_count[0][0]) == triples
         for name, nq in q.named_queries().items():
             text, bindings = q.prepare(nq, NAMED_PARAMS.get(name, {}), q.Binder())
-            local = q.rows(q.run_local(store.oxigraph, text, bindings))
+            local = q.select(store.oxigraph, text, bindings)
             remote = remote_rows(f"{virtuoso}/sparql", q.with_values(text, bindings))
             assert remote[0] == local[0], name
             assert _canonical(remote[1]) == _canonical(local[1]), name

@@ -39,7 +39,7 @@ def map_response(value: dict, name: str) -> Iterator[TrialRecord | SourceError]:
             yield ctgov_json.map_study(to_v2(study), source)
         except SourceError as exc:
             yield exc
-        except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError) as exc:
             yield SourceError(where, f"not a well-formed classic API study ({type(exc).__name__}: {exc})", nct)
 
 
@@ -114,7 +114,7 @@ def to_v2(study: dict) -> dict:
             "designModule": {
                 "studyType": design.get("StudyType"),
                 "phases": [ph for t in _list(design, "PhaseList", "Phase") for ph in vocab.parse_phases(t)],
-                "enrollmentInfo": {"count": int(count) if str(count or "").isdigit() else None,
+                "enrollmentInfo": {"count": count,
                                    "type": vocab.date_type(str(enrollment.get("EnrollmentType", "")))},
                 "designInfo": {
                     "allocation": info.get("DesignAllocation"),

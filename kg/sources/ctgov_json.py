@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from kg.errors import SourceError
-from kg.model import (Arm, Contact, Design, Eligibility, Enrollment, GeoPoint, Intervention, MeshTerm,
+from kg.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollment, GeoPoint, Intervention, MeshTerm,
                       Official, Outcome, Reference, Site, Source, Sponsor, TrialRecord)
 from kg.sources import vocab
 from kg.sources.criteria import split_inclusion_exclusion
@@ -39,7 +39,7 @@ def mesh_id(raw: str | None) -> str | None:
     if not raw:
         return None
     raw = raw.strip()
-    m = re.fullmatch(r"D(\d{9})", raw)
+    m = re.fullmatch(r"D([0-9]{9})", raw)
     if m and int(m[1]) < _FIRST_NINE_DIGIT_DESCRIPTOR:
         return f"D{int(m[1]):06d}"
     return raw
@@ -54,7 +54,7 @@ def map_study(study: dict, source: Source) -> TrialRecord:
         return _map(study, source)
     except SourceError:
         raise
-    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+    except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError) as exc:
         nct = _get(study, "protocolSection", "identificationModule", "nctId")
         raise SourceError(source.path, f"not a well-formed API v2 study ({type(exc).__name__}: {exc})",
                           nct if isinstance(nct, str) else None) from None
@@ -83,7 +83,7 @@ def _map(study: dict, source: Source) -> TrialRecord:
     p = study["protocolSection"]
     ident = p.get("identificationModule") or {}
     nct = ident.get("nctId")
-    if not isinstance(nct, str) or not re.fullmatch(r"NCT\d{8}", nct):
+    if not isinstance(nct, str) or not NCT_ID.fullmatch(nct):
         raise SourceError(source.path, f"study has no valid nctId (got {nct!r})")
     status = p.get("statusModule") or {}
     design = p.get("designModule") or {}
@@ -111,7 +111,7 @@ def _map(study: dict, source: Source) -> TrialRecord:
         phases=tuple(ph for ph in design.get("phases") or () if ph in vocab.PHASES),
         study_type=vocab.to_enum(design.get("studyType"), vocab.STUDY_TYPES),
         enrollment=Enrollment(
-            count=int(enrollment["count"]) if enrollment.get("count") is not None else None,
+            count=vocab.count(enrollment.get("count")),
             type=enrollment.get("type") if enrollment.get("type") in ("ACTUAL", "ESTIMATED") else None,
         ),
         start_date=start,

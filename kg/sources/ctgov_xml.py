@@ -17,7 +17,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from kg.errors import SourceError
-from kg.model import (Arm, Contact, Design, Eligibility, Enrollment, Intervention, MeshTerm, Official,
+from kg.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollment, Intervention, MeshTerm, Official,
                       Outcome, Reference, Site, Source, Sponsor, TrialRecord)
 from kg.sources import vocab
 from kg.sources.criteria import split_inclusion_exclusion
@@ -35,7 +35,13 @@ def parse(data: bytes, source: Source) -> TrialRecord:
         raise SourceError(source.path, f"malformed XML: {exc}") from None
     if root.tag != "clinical_study":
         raise SourceError(source.path, f"XML root is <{root.tag}>, not a ClinicalTrials.gov <clinical_study>")
-    return _map(root, source)
+    try:
+        return _map(root, source)
+    except SourceError:
+        raise
+    except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError) as exc:
+        raise SourceError(source.path, f"not a well-formed clinical_study ({type(exc).__name__}: {exc})",
+                          _t(root, "id_info/nct_id")) from None
 
 
 def _t(node: ET.Element | None, path: str) -> str | None:
@@ -75,7 +81,7 @@ def _date(root: ET.Element, tag: str) -> tuple[str | None, str | None]:
 
 def _map(root: ET.Element, source: Source) -> TrialRecord:
     nct = _t(root, "id_info/nct_id")
-    if not nct or not re.fullmatch(r"NCT\d{8}", nct):
+    if not nct or not NCT_ID.fullmatch(nct):
         raise SourceError(source.path, f"clinical_study has no valid <nct_id> (got {nct!r})")
     start, start_type = _date(root, "start_date")
     completion, completion_type = _date(root, "completion_date")
@@ -105,7 +111,7 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
         phases=vocab.parse_phases(_t(root, "phase")),
         study_type=vocab.to_enum(re.sub(r"\[.*?\]", "", _t(root, "study_type") or ""), vocab.STUDY_TYPES),
         enrollment=Enrollment(
-            count=int(enrollment.text) if enrollment is not None and (enrollment.text or "").strip().isdigit() else None,
+            count=vocab.count(enrollment.text) if enrollment is not None else None,
             type=vocab.date_type(enrollment.get("type")) if enrollment is not None else None,
         ),
         start_date=start,

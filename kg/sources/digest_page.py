@@ -90,8 +90,8 @@ def parse(text: str, source: Source) -> TrialRecord:
     head = first_section(sections, "")
     fields: dict = {"title": head[0] if head else None}
     for line in head:
-        if m := re.match(r"NCT ID:\s*(NCT\d{8})", line):
-            fields["nct_id"] = m[1]
+        if m := re.match(r"NCT ID:\s*(NCT[0-9]{8})\b", line, re.I):
+            fields["nct_id"] = m[1].upper()
         elif m := re.match(r"Last Updated:\s*(.+)", line):
             fields["last_updated"] = vocab.parse_date(m[1])
     fields.update(_basic(first_section(sections, "Basic Information")))
@@ -369,7 +369,7 @@ def _related(sections: list[tuple[str, list[str]]]) -> tuple[RelatedTrial, ...]:
         title: str | None = None
         for line in lines:
             if NCT_LINE.match(line):
-                out.append(RelatedTrial(nct_id=line, title=title, relation=header))
+                out.append(RelatedTrial(nct_id=line.upper(), title=title, relation=header))
                 title = None
             else:
                 title = line

@@ -8,8 +8,7 @@ from collections.abc import Iterable, Sequence
 from kg.model import Intervention
 from kg.sources.vocab import clean, unescape_markdown
 
-NCT_RE = re.compile(r"\bNCT\d{8}\b")
-NCT_LINE = re.compile(r"^NCT\d{8}$")
+NCT_LINE = re.compile(r"^NCT[0-9]{8}$", re.I)  # pages write ids in any case (nct06505837); records upper-case them
 
 
 def page_lines(text: str) -> list[str]:

@@ -136,7 +136,7 @@ def _details(lines: list[str]) -> dict:
         if _END_OF_DETAILS.match(line):
             break
         if NCT_LINE.match(line):
-            out["nct_id"] = line
+            out["nct_id"] = line.upper()
         elif date := vocab.parse_date(line):
             out["last_updated"] = date
         elif "," in line and (site := _site(line)):

@@ -19,6 +19,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -26,13 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import orjson
-
 from kg.errors import SourceError
-from kg.model import Source, TrialRecord
+from kg.model import RecordError, Source, TrialRecord, check_record
 from kg.sources import (classic_json, ctgov_json, ctgov_xml, digest_page, portal_page,
                         summary_table_page, veeva_page)
-from kg.sources.jsonstream import JSONStreamError, iter_values
+from kg.sources.jsonstream import JSONStreamError, iter_values, loads
 
 PAGE_PARSERS = (digest_page, veeva_page, portal_page, summary_table_page)
 MAX_PAGE_BYTES = 20 << 20  # a saved registry page is tens of kB; anything this large is not one
@@ -51,14 +51,21 @@ class PendingStudy:
 
     def resolve(self) -> Result:
         """The study's record, or the error that names what is wrong with it."""
-        try:
-            value = orjson.loads(self.raw)
-        except orjson.JSONDecodeError:  # text the stdlib decoder accepted (NaN, say) when it was read
-            value = json.loads(self.raw)
-        return _study(value, self.raw, self.name, self.index)
+        return checked(_study(loads(self.raw), self.raw, self.name, self.index))
 
 
 Item = Result | PendingStudy
+
+
+def checked(item: Result) -> Result:
+    """A record that passes ``check_record``, else the error naming its file, study and bad field."""
+    if isinstance(item, TrialRecord):
+        try:
+            return check_record(item)
+        except RecordError as exc:
+            nct = item.nct_id if isinstance(item.nct_id, str) and len(item.nct_id) < 40 else None
+            return SourceError(item.source.path, str(exc), nct)
+    return item
 
 
 def resolved(items: Iterable[Item]) -> Iterator[Result]:
@@ -129,12 +136,16 @@ def read_file(path: str | os.PathLike) -> Iterator[Result]:
 def _read_file(path: str | os.PathLike) -> Iterator[Item]:
     name = str(path)
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # a FIFO or device would block or never end
+            what = "a directory" if stat.S_ISDIR(mode) else "not a regular file (FIFO, socket or device)"
+            yield SourceError(name, f"is {what}: not read")
+            return
         with open(path, "rb") as fh:
-            yield from _read_stream(fh, name)
+            for item in _read_stream(fh, name):
+                yield item if isinstance(item, PendingStudy) else checked(item)
     except FileNotFoundError:
         yield SourceError(name, "no such file")
-    except IsADirectoryError:
-        yield SourceError(name, "is a directory")
     except PermissionError:
         yield SourceError(name, "permission denied")
     except OSError as exc:
@@ -151,12 +162,14 @@ def _read_stream(fh: BinaryIO, name: str) -> Iterator[Item]:
         yield from _read_gzip(buffered, name)
     elif head[:4] == b"PK\x03\x04":
         yield from _read_zip(buffered, name)
+    elif head[:4] == b"PK\x05\x06":  # a zip's end record first: the archive holds nothing
+        yield SourceError(name, "an empty zip archive (no files in it)")
     else:
         yield from _read_plain(buffered, head, name)
 
 
 def _read_gzip(fh: BinaryIO, name: str) -> Iterator[Item]:
-    inner = gzip.GzipFile(fileobj=fh)
+    inner = gzip.GzipFile(fileobj=fh, mode="rb")  # a gzip inside a gzip: the outer reader has no file mode
     try:
         yield from _read_stream(io.BufferedReader(inner), name)  # type: ignore[arg-type]
     except (OSError, EOFError, zlib.error) as exc:
@@ -166,26 +179,55 @@ def _read_gzip(fh: BinaryIO, name: str) -> Iterator[Item]:
 def _read_zip(fh: BinaryIO, name: str) -> Iterator[Item]:
     try:
         archive = zipfile.ZipFile(fh)
-        members = sorted(i.filename for i in archive.infolist() if not i.is_dir())
-    except (zipfile.BadZipFile, OSError) as exc:
+        members = sorted((i for i in archive.infolist() if not i.is_dir()), key=lambda i: i.filename)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         yield SourceError(name, f"corrupt zip archive: {exc}")
         return
-    for member in members:
-        member_name = f"{name}!/{member}"
+    if not members:
+        yield SourceError(name, "an empty zip archive (no files in it)")
+    seen: dict[str, int] = {}
+    for member in members:  # each entry by its own header: two members of one name are both read, once each
+        seen[member.filename] = seen.get(member.filename, 0) + 1
+        copy = f" (copy {seen[member.filename]})" if seen[member.filename] > 1 else ""
+        member_name = f"{name}!/{member.filename}{copy}"
+        if member.flag_bits & 0x1:
+            yield SourceError(member_name, "an encrypted zip member (password-protected): not read")
+            continue
         try:
             with archive.open(member) as inner:
                 yield from _read_stream(io.BufferedReader(inner), member_name)  # type: ignore[arg-type]
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        except NotImplementedError as exc:  # an unknown compression method
+            yield SourceError(member_name, f"zip member not readable: {exc} (method {member.compress_type})")
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, ValueError) as exc:
             yield SourceError(member_name, f"corrupt zip member: {exc}")
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _first_char(head: bytes) -> str:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return chr(text[0]) if text else ""
+    if head.startswith(_UTF16_BOMS):
+        text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").lstrip(" \t\r\n")
+        return text[0] if text else ""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return chr(stripped[0]) if stripped else ""
+
+
+def _skip_space(fh: BinaryIO) -> bytes:
+    """Past a head of white space only: read on (in C, a chunk at a time) to the first other byte; that
+    byte's chunk onwards as the new head (a gzip of a gigabyte of spaces ends in seconds, not hours)."""
+    while chunk := fh.read(1 << 20):
+        if rest := chunk.lstrip(b" \t\r\n"):
+            return rest
+    return b""
 
 
 def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Item]:
     first = _first_char(head)
+    if not first and len(head) == 4096:  # more may follow the white space
+        head = _skip_space(fh)
+        first = _first_char(head)
+        fh = io.BufferedReader(_Chained(head, fh))  # type: ignore[arg-type]
     if not first:
         yield SourceError(name, "empty file (white space only)")
         return
@@ -202,7 +244,7 @@ def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Item]:
             yield data
             return
         try:
-            yield ctgov_xml.parse(data, _source(name, data, ctgov_xml.FORMAT))
+            yield ctgov_xml.parse(_utf8_xml(data), _source(name, data, ctgov_xml.FORMAT))
         except SourceError as exc:
             yield exc
         return
@@ -214,6 +256,34 @@ def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Item]:
     yield from _read_text_page(text, data, name)
 
 
+def _utf8_xml(data: bytes) -> bytes:
+    """XML saved as UTF-16 with a BOM, as UTF-8: the BOM decides, whatever its declaration says (editors
+    that re-save a file as "Unicode" keep ``encoding="UTF-8"``)."""
+    if not data.startswith(_UTF16_BOMS):
+        return data
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return data  # the parser names what is wrong
+    return re.sub(r"^(<\?xml[^>]*?)\sencoding=(['\"])[^'\"]*\2", r"\1", text, count=1).encode("utf-8")
+
+
+class _Chained(io.RawIOBase):
+    """``head`` then the rest of ``stream``, as one readable stream."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head, self.stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self.head[: len(buffer)] if self.head else self.stream.read(len(buffer))
+        self.head = self.head[len(data):]
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def _read_limited(fh: BinaryIO, limit: int, name: str) -> bytes | SourceError:
     data = fh.read(limit + 1)
     if len(data) > limit:
@@ -223,7 +293,7 @@ def _read_limited(fh: BinaryIO, limit: int, name: str) -> bytes | SourceError:
 
 def _decode(data: bytes, name: str) -> str | SourceError:
     """Page text: UTF-8 (with or without BOM) or UTF-16 with its BOM; binary data is refused."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_UTF16_BOMS):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
@@ -262,7 +332,10 @@ def _read_json(fh: BinaryIO, name: str) -> Iterator[Item]:
     try:
         for raw, value in values:
             index += 1
-            yield from _json_value(raw, value, name, index)
+            if raw is None:  # a bad line of JSON Lines
+                yield SourceError(f"{name}#{index}", str(value))
+            else:
+                yield from _json_value(raw, value, name, index)
     except JSONStreamError as exc:
         yield SourceError(name, str(exc))
     except UnicodeDecodeError as exc:

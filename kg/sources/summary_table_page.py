@@ -22,7 +22,7 @@ _HEADINGS = frozenset({"Clinical Trial Summary", "Clinical Trial Description", "
 _KEYS = ("NCT number", "Study type", "Source", "Contact", "Phone", "Email", "Status", "Phase",
          "Start date", "Completion date", "Primary completion date", "Enrollment", "Acronym")
 _KEY_RE = re.compile(r"^(%s)\s+(.+)$" % "|".join(re.escape(k) for k in _KEYS))
-_SEE_ALSO = re.compile(r"^(?P<status>.*?)\s*(?P<nct>NCT\d{8})\s+-\s+(?P<rest>.+)$")
+_SEE_ALSO = re.compile(r"^(?P<status>.*?)\s*(?P<nct>NCT[0-9]{8})\s+-\s+(?P<rest>.+)$", re.I)
 _TRAILING_PHASE = re.compile(r"\s+((?:Early )?Phase \d(?:/(?:Early )?Phase \d)*|N/A)$")
 
 
@@ -50,7 +50,7 @@ def parse(text: str, source: Source) -> TrialRecord:
     contact = Contact(name=table.get("Contact"), phone=table.get("Phone"), email=table.get("Email"))
     return TrialRecord(
         source=source,
-        nct_id=table.get("NCT number"),
+        nct_id=(table.get("NCT number") or "").upper() or None,
         acronym=table.get("Acronym"),
         brief_summary=join_text(summary),
         detailed_description=join_text(l for l in description if l != ";"),
@@ -77,6 +77,6 @@ def _see_also(lines: list[str]) -> tuple[RelatedTrial, ...]:
         title, phases = m["rest"].strip(), ()
         if p := _TRAILING_PHASE.search(title):
             title, phases = title[:p.start()].strip(), vocab.parse_phases(p[1])
-        out.append(RelatedTrial(nct_id=m["nct"], title=title, phases=phases, relation="See also",
+        out.append(RelatedTrial(nct_id=m["nct"].upper(), title=title, phases=phases, relation="See also",
                                 status=vocab.to_enum(m["status"], vocab.STATUSES)))
     return tuple(out)

@@ -48,7 +48,7 @@ def parse(text: str, source: Source) -> TrialRecord:
     title, sponsor = _title_and_sponsor(head)
     status_phase = first_section(sections, "Status and phase")
     ids = first_section(sections, "Identifiers")
-    nct = next((i for i in ids if NCT_LINE.match(i)), None)
+    nct = next((i.upper() for i in ids if NCT_LINE.match(i)), None)
     design_lines = first_section(sections, "Masking")
     funder = first_section(sections, "Funder types")
     sponsors = ()
@@ -58,7 +58,7 @@ def parse(text: str, source: Source) -> TrialRecord:
     return TrialRecord(
         source=source,
         nct_id=nct,
-        secondary_ids=tuple(i for i in ids if i != nct),
+        secondary_ids=tuple(i for i in ids if i.upper() != nct),
         acronym=_acronym(title),
         title=title,
         brief_summary=join_text(first_section(sections, "About")),

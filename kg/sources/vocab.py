@@ -285,6 +285,19 @@ def unescape_markdown(text: str) -> str:
     return re.sub(r"\\([<>*_#\[\]()`\\~|-])", r"\1", text)
 
 
+def count(value: object) -> int | None:
+    """A count as a source states it: a whole number >= 0, or ASCII digits (``"1,200"`` allowed in text);
+    ``None`` for no value. Anything else (``true``, ``3.7``, ``-5``, ``1e309``, ``"many"``) is a ``ValueError``
+    naming it: a wrong count is refused, never rounded or stored."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+", value.strip()):
+        return int(value.strip().replace(",", ""))
+    raise ValueError(f"not a count of participants: {value!r} (expected a whole number >= 0)")
+
+
 def clean(text: str | None) -> str | None:
     """Collapse white space (incl. no-break spaces); empty text becomes ``None``."""
     if text is None:
