@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
+from kg.export import NOT_XML, XmlSafe
 
 P = f"""PREFIX tkg: <{iris.ONTOLOGY}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -115,8 +116,15 @@ def headline(g: nx.Graph, top: int = 10) -> Headline:
     )
 
 
-def write_network(g: nx.Graph, path: str | Path, fmt: str) -> None:
-    """GraphML or GEXF, with node (label, type, degree) and edge (trials, relation) attributes."""
+def write_network(g: nx.Graph, path: str | Path, fmt: str) -> int:
+    """GraphML or GEXF, with node (label, type, degree) and edge (trials, relation) attributes; the number
+    of texts whose characters XML cannot hold were written with U+FFFD in their place."""
+    safe = XmlSafe()
+    g = nx.relabel_nodes(g, {n: safe.text(n) for n in g if isinstance(n, str) and NOT_XML.search(n)})
+    for _, data in [*g.nodes(data=True), *((None, d) for *_, d in g.edges(data=True))]:
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key] = safe.text(value)
     try:
         if fmt == "graphml":
             nx.write_graphml(g, path)
@@ -126,6 +134,7 @@ def write_network(g: nx.Graph, path: str | Path, fmt: str) -> None:
             raise KGError(f"unknown network format {fmt!r}")
     except OSError as exc:
         raise KGError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return safe.changed
 
 
 def plot(g: nx.Graph, path: str | Path, labels: int = 25) -> None:

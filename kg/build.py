@@ -16,6 +16,7 @@ from datetime import datetime
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg import iris
+from kg.privacy import scrub_record
 from kg.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
 from kg.resolve.conditions import mesh_ancestors, resolve_condition
@@ -112,6 +113,8 @@ T = iris.term
 def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tuple[Document, list[Quad]]:
     """The named graph of one record: its document and its distinct quads (provenance included)."""
     options = options or BuildOptions()
+    if not options.include_contacts:
+        record = scrub_record(record)
     doc = document(record)
     out = GraphQuads(doc.graph)
     if record.nct_id:

@@ -62,13 +62,17 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array with one object per record.")
-def extract(paths: tuple[str, ...], as_json: bool) -> None:
+@click.option("--include-contacts", is_flag=True,
+              help="Show contact phone numbers and e-mails, also those written in free text (personal data).")
+def extract(paths: tuple[str, ...], as_json: bool, include_contacts: bool) -> None:
     """Read pages and records under PATHS and print them (a table, or JSON with --json).
 
     Formats are detected by content: registry pages saved as text, ClinicalTrials.gov API v2
     JSON (single, array, JSON Lines, search page), classic-API JSON, legacy XML, gzip and zip.
     Bad files are reported on stderr; the others are still read; the exit code is 1 if any failed.
+    Phone numbers and e-mail addresses are left out (as from the graph) unless --include-contacts.
     """
+    from kg.privacy import scrub_record
     from kg.sources.reader import read_paths
 
     failures = 0
@@ -81,6 +85,8 @@ def extract(paths: tuple[str, ...], as_json: bool) -> None:
             failures += 1
             report_error(str(item))
             continue
+        if not include_contacts:
+            item = scrub_record(item)
         if as_json:
             sys.stdout.write(("\n" if first else ",\n") + orjson.dumps(item.to_dict(), option=orjson.OPT_INDENT_2).decode())
             first = False
@@ -131,7 +137,8 @@ def _counts_table(title: str, rows: dict) -> Table:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @store_option
-@click.option("--include-contacts", is_flag=True, help="Keep contact phone numbers and e-mails (personal data).")
+@click.option("--include-contacts", is_flag=True,
+              help="Keep contact phone numbers and e-mails, also those written in free text (personal data).")
 @click.option("--workers", type=int, default=None,
               help="Processes that resolve and build documents (default: one per core; 1 = this process only).")
 @click.option("--validate", "check", is_flag=True,
@@ -280,11 +287,14 @@ def export_cmd(store_dir: str | None, fmt: str, output: str, with_ontology: bool
             from kg.analyze import combined, project, write_network
 
             g = combined(store.oxigraph) if network == "all" else project(store.oxigraph, network)
-            write_network(g, output, fmt)
+            changed = write_network(g, output, fmt)
         else:
             from kg.export import export
 
-            export(store.oxigraph, output, fmt, with_ontology)
+            changed = export(store.oxigraph, output, fmt, with_ontology)
+    if changed:
+        err.print(f"warning: {changed} value(s) held control characters that {fmt} (XML) cannot hold; each was "
+                  "written as U+FFFD (N-Triples, Turtle, N-Quads, TriG and JSON-LD keep them exactly)", style="yellow")
     err.print(f"wrote {output} ({fmt})")
 
 

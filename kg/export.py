@@ -10,7 +10,8 @@ writes them by default.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -26,6 +27,8 @@ FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
 QUAD_FORMATS = frozenset({"nquads", "trig"})
+# characters XML 1.0 cannot hold, even escaped: C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 PREFIXES = {
     "tkg": iris.ONTOLOGY,
     "trial": iris.ID + "trial/",
@@ -59,13 +62,50 @@ def _quads(store: ox.Store, with_ontology: bool) -> Iterator[ox.Quad]:
             yield q
 
 
-def export(store: ox.Store, output: str | os.PathLike, fmt: str, with_ontology: bool = False) -> None:
-    """Write the graph to ``output`` in ``fmt`` (a key of ``FORMATS``)."""
+_NOT_XML_UTF8 = re.compile(b"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]|\\xef\\xbf[\\xbe\\xbf]")
+
+
+def xml_bytes(body: bytes) -> bytes:
+    """Serialized UTF-8 XML with each character XML cannot hold as U+FFFD (in UTF-8 those bytes never
+    occur inside another character, so this is exact)."""
+    return _NOT_XML_UTF8.sub("\ufffd".encode(), body)
+
+
+class XmlSafe:
+    """Text made fit for XML 1.0: each character it cannot hold becomes U+FFFD; ``changed`` counts the
+    values that had one (the other formats escape them and keep them exactly)."""
+
+    def __init__(self) -> None:
+        self.changed = 0
+
+    def text(self, value: str) -> str:
+        if not NOT_XML.search(value):
+            return value
+        self.changed += 1
+        return NOT_XML.sub("\ufffd", value)
+
+    def triples(self, items: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+        for t in items:
+            o = t.object
+            if isinstance(o, ox.Literal) and NOT_XML.search(o.value):
+                fixed = self.text(o.value)
+                o = ox.Literal(fixed, language=o.language) if o.language else ox.Literal(fixed, datatype=o.datatype)
+                t = ox.Triple(t.subject, t.predicate, o)
+            yield t
+
+
+def export(store: ox.Store, output: str | os.PathLike, fmt: str, with_ontology: bool = False) -> int:
+    """Write the graph to ``output`` in ``fmt`` (a key of ``FORMATS``); the number of values whose
+    characters the format cannot hold were written with U+FFFD in their place (RDF/XML only)."""
     if fmt not in FORMATS:
         raise KGError(f"unknown export format {fmt!r} (choose from {', '.join(sorted(FORMATS))})")
     items = _quads(store, with_ontology) if fmt in QUAD_FORMATS else _merged_triples(store, with_ontology)
+    safe = XmlSafe()
+    if fmt == "rdfxml":
+        items = safe.triples(items)  # type: ignore[arg-type]
     prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
     try:
         ox.serialize(items, output=str(output), format=FORMATS[fmt], prefixes=prefixes)
     except OSError as exc:
         raise KGError(f"cannot write {output}: {exc.strerror or exc}") from None
+    return safe.changed

@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
+from kg.export import xml_bytes
 from kg.snapshot import Snapshot
 from kg.sparql_text import refusal
 
@@ -107,6 +108,8 @@ def _worker(store_path: str, conn) -> None:
             else:
                 media = next((m for m in accept if m in RESULT_TYPES), "application/sparql-results+json")
                 body = result.serialize(format=RESULT_TYPES[media])
+            if "xml" in media:
+                body = xml_bytes(body)  # pyoxigraph writes control characters raw: ill-formed XML
             if len(body) > max_bytes:
                 conn.send((413, "text/plain", f"result too large: {len(body)} bytes, limit {max_bytes}".encode()))
             else:

@@ -227,3 +227,20 @@ def orjson_id(line: bytes) -> str:
     import json
 
     return json.loads(line)["protocolSection"]["identificationModule"]["nctId"]
+
+
+def test_a_page_writing_its_id_in_lower_case_is_read_whole(tmp_path: Path, seeds_dir: Path) -> None:
+    page = (seeds_dir / "000_7b35a79bb7172886.txt").read_text(encoding="utf-8")
+    path = tmp_path / "lower.txt"
+    path.write_text(page.replace("NCT06505837", "nct06505837"), encoding="utf-8")
+    (record,) = list(read_paths([path]))
+    (original,) = list(read_paths([seeds_dir / "000_7b35a79bb7172886.txt"]))
+    assert record.nct_id == "NCT06505837"
+    assert record.title == original.title and record.interventions == original.interventions
+
+
+def test_a_lone_surrogate_becomes_the_replacement_character(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_bytes(MINIMAL_STUDY.replace(b'"T"', b'"a\\ud800b \\ud83d\\ude00"'))
+    (record,) = list(read_paths([path]))
+    assert record.title == "a\ufffdb \U0001F600"  # a lone half replaced, a whole pair kept
