@@ -16,10 +16,12 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import os
 import shutil
 import time
+import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +52,19 @@ from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 BATCH_DOCUMENTS = int(os.environ.get("KG_BATCH_DOCUMENTS", "4000"))
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 _LOCK = "writer.lock"
+_PENDING = "restore-pending"  # the checkpoint of a failed ingest that its process could not put back itself
+
+
+def _store_fault(exc: BaseException) -> bool:
+    """An error of the disk or of the database's files (pyoxigraph raises RocksDB's corruption as RuntimeError)."""
+    return isinstance(exc, OSError) or (isinstance(exc, RuntimeError) and
+                                        any(w in str(exc) for w in ("Corruption", "IO error")))
+
+
+def damaged(path: Path, exc: Exception) -> KGError:
+    """The one-line error for a store RocksDB cannot read (a missing or truncated file)."""
+    return KGError(f"the store at {path} is damaged ({' '.join(str(exc).split())[:300]}): rebuild it "
+                   f"(remove {path} and run kg build again) or restore it from a copy")
 
 
 def default_store_dir() -> Path:
@@ -90,18 +105,30 @@ class TrialStore:
         self._snapshot: Snapshot | None = None
         if read_only:
             self._snapshot = Snapshot(self.path)
-            self._store = self._snapshot.open()
+            try:
+                self._store = self._snapshot.open()
+            except (OSError, RuntimeError) as exc:
+                self._snapshot.release()
+                raise damaged(self.path, exc) from None
         else:
             if self.path.is_dir() and any(self.path.iterdir()) and not (self.path / "db").is_dir():
                 raise KGError(f"{self.path} is not a trialkg store (no db/ in it): choose an empty or new directory")
+            if (self.path / _PENDING).is_dir():
+                self._swap_in(self.path / _PENDING)
             (self.path / "db").mkdir(parents=True, exist_ok=True)
-            try:
-                self._store = ox.Store(str(self.path / "db"))
-            except OSError as exc:
-                if "lock" in str(exc).lower():
-                    raise KGError(f"the store at {self.path} is being written by another process (an ingest); "
-                                  "wait for it to finish") from None
-                raise KGError(f"cannot open the store at {self.path}: {exc}") from None
+            self._store = self._open_db()
+
+    def _open_db(self) -> ox.Store:
+        try:
+            return ox.Store(str(self.path / "db"))
+        except (OSError, RuntimeError) as exc:
+            message = str(exc).lower()
+            if "lock" in message:
+                raise KGError(f"the store at {self.path} is being written by another process (an ingest); "
+                              "wait for it to finish") from None
+            if "corruption" in message or "no such file" in message:
+                raise damaged(self.path, exc) from None
+            raise KGError(f"cannot open the store at {self.path}: {' '.join(str(exc).split())}") from None
 
     @property
     def read_path(self) -> Path:
@@ -229,7 +256,11 @@ class TrialStore:
         report = IngestReport()
         start = time.perf_counter()
         with self._writer_lock():
-            checkpoint = self._checkpoint()
+            try:
+                checkpoint = self._checkpoint()
+            except OSError as exc:
+                raise KGError(f"cannot start the ingest into {self.path}: the checkpoint it needs failed "
+                              f"({' '.join(str(exc).split())}); nothing was written") from None
             try:
                 self.load_ontology()
                 self._drop_uncommitted()
@@ -251,8 +282,12 @@ class TrialStore:
                 self._store.flush()
                 shutil.rmtree(checkpoint, ignore_errors=True)
                 raise
-            except BaseException:
+            except BaseException as exc:
+                traceback.clear_frames(exc.__traceback__)  # frames that hold the database keep it open
                 self._restore(checkpoint)
+                if _store_fault(exc):  # a full disk, a file-size limit, a damaged file
+                    raise KGError(f"the ingest into {self.path} failed: {' '.join(str(exc).split())[:300]}; "
+                                  "the store is as it was before it (free the space, then run it again)") from None
                 raise
             shutil.rmtree(checkpoint, ignore_errors=True)
         report.warnings = list(options.warnings)
@@ -344,14 +379,33 @@ class TrialStore:
         return target
 
     def _restore(self, checkpoint: Path) -> None:
-        """Put the store back as it was at the checkpoint."""
+        """Put the store back as it was at the checkpoint. The failed database must be closed first: an
+        instance still open would go on writing and deleting files by name in ``db/``, inside the restored
+        one. If this process cannot close it, the checkpoint is left as ``restore-pending/`` and the next
+        writer swaps it in before it opens the database."""
         self._store = None  # type: ignore[assignment]
+        gc.collect()
+        os.replace(checkpoint, self.path / _PENDING)
+        try:
+            probe = ox.Store(str(self.path / "db"))
+        except (OSError, RuntimeError) as exc:
+            if "lock" in str(exc).lower():
+                raise KGError(f"the ingest into {self.path} failed and its database is still open in this process: "
+                              "the next kg build puts the store back as it was before the ingest") from None
+        else:
+            del probe
+            gc.collect()
+        self._swap_in(self.path / _PENDING)
+        self._store = self._open_db()
+
+    def _swap_in(self, saved: Path) -> None:
+        """Make the closed checkpoint ``saved`` the database (renames: no space needed), the failed one deleted."""
         failed = self.path / "failed"
         shutil.rmtree(failed, ignore_errors=True)
-        os.replace(self.path / "db", failed)
-        os.replace(checkpoint, self.path / "db")
+        if (self.path / "db").exists():
+            os.replace(self.path / "db", failed)
+        os.replace(saved, self.path / "db")
         shutil.rmtree(failed, ignore_errors=True)
-        self._store = ox.Store(str(self.path / "db"))
 
 
 _INFERRED = ox.NamedNode(iris.INFERRED_GRAPH)
