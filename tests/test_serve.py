@@ -21,7 +21,7 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from kg.serve import Limits, start_in_thread
 from kg.store import TrialStore
 
-from conftest import NAMED_PARAMS
+from conftest import NAMED_PARAMS, count
 
 TRIALS = "SELECT ?n WHERE { ?t a <https://w3id.org/trialkg/ontology#Trial> ; <https://w3id.org/trialkg/ontology#nctId> ?n } ORDER BY ?n"
 
@@ -244,6 +244,7 @@ def test_service_in_every_spelling_is_refused_and_no_connection_is_made(endpoint
     finally:
         target.close()
     assert target.connections == 0
+    count("hostile endpoint requests refused (SERVICE spellings, GET and POST)", 2 * len(spellings))
     # the word in a string or an IRI is no SERVICE call: answered
     words = urllib.parse.urlencode({"query": 'ASK { ?s ?p "SERVICE <http://x/>" }'})
     status, _, _ = _http(f"{endpoint}?{words}")
@@ -256,6 +257,7 @@ def test_a_query_made_to_backtrack_is_answered_at_once(endpoint: str) -> None:
     for query in ("PREFIX" + " " * 500 + "x", "PREFIX" + " \n" * 5000 + "x", "SELECT" + " ?a" * 20000 + " {"):
         status, _, body = _http(endpoint, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
         assert status == 400, body[:200]
+        count("hostile endpoint requests refused (backtracking bait, deep nesting, bad headers)")
     status, _, _ = _http(f"{endpoint}?{urllib.parse.urlencode({'query': 'ASK {}'})}")
     assert status == 200
 
@@ -275,6 +277,7 @@ def test_bad_content_length_is_answered_at_once(endpoint: str, length: bytes, st
     reply = _raw(endpoint, b"POST /sparql HTTP/1.1\r\nHost: " + host + b"\r\nContent-Type: application/sparql-query\r\n"
                  b"Content-Length: " + length + b"\r\n\r\nASK {}")
     assert reply.split(b"\r\n", 1)[0].split()[1] == status, reply[:200]
+    count("hostile endpoint requests refused (backtracking bait, deep nesting, bad headers)")
 
 
 @pytest.mark.parametrize("headers", [{"Host": "evil.example"}, {"Host": "evil.example:8000"},
@@ -282,6 +285,7 @@ def test_bad_content_length_is_answered_at_once(endpoint: str, length: bytes, st
 def test_requests_naming_another_host_are_refused_on_loopback(endpoint: str, headers: dict) -> None:
     status, _, _ = _http(f"{endpoint}?{urllib.parse.urlencode({'query': 'ASK {}'})}", headers=headers)
     assert status == 403
+    count("hostile endpoint requests refused (backtracking bait, deep nesting, bad headers)")
 
 
 def test_loopback_names_are_served(endpoint: str) -> None:
