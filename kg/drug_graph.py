@@ -100,8 +100,8 @@ def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, st
         text = _skeleton(" ".join((row["name"].value, *others)))
         if not any(k in text for k in keys):
             continue
-        kind = row["type"].value.rsplit("_", 1)[-1] if row["type"] else None
-        item = Intervention(name=row["name"].value, type=kind if kind in ("DRUG", "BIOLOGICAL") else None, other_names=others)
+        kind = row["type"].value.removeprefix(_TYPE_PREFIX) if row["type"] else None  # DIAGNOSTIC_TEST stays whole
+        item = Intervention(name=row["name"].value, type=kind, other_names=others)
         links, _ = linker(item)
         i = row["i"]
         for n, link in enumerate(links, start=1):
@@ -113,6 +113,9 @@ def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, st
             if evidence:
                 out.add(resolution, PROV + "wasDerivedFrom", ox.NamedNode(evidence))
     store.update(replace_graph_update(iris.RECORD_ALIAS_GRAPH, out.quads))
+
+
+_TYPE_PREFIX = iris.enum("interventionType", "")
 
 
 def _skeleton(text: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg import __version__, iris
+from kg import MAPPING_VERSION, __version__, iris
 from kg.model import Source, TrialRecord
 
 CTGOV_FORMATS = frozenset({"ctgov-api-v2-json", "ctgov-classic-json", "ctgov-xml"})
@@ -72,6 +72,7 @@ def provenance_quads(doc: Document, source: Source, ingested_at: datetime | None
         Quad(activity, RDF_TYPE, NamedNode(iris.term("Ingest")), g),
         Quad(activity, NamedNode(PROV + "wasAssociatedWith"), parser, g),
         Quad(activity, NamedNode(PROV + "endedAtTime"), Literal(when, datatype=NamedNode(XSD + "dateTime")), g),
+        Quad(activity, NamedNode(iris.term("mappingVersion")), Literal(MAPPING_VERSION), g),
         Quad(parser, RDF_TYPE, NamedNode(iris.term("Parser")), g),
         Quad(parser, NamedNode(iris.term("parserVersion")), Literal(__version__), g),
     ]

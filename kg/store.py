@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import __version__, iris
+from kg import MAPPING_VERSION, __version__, iris
 from kg.build import BuildOptions, PreparedDocument, replace_graph_update
 from kg.errors import KGError, SourceError
 from kg.model import TrialRecord
@@ -81,6 +81,8 @@ class IngestReport:
 
     added: int = 0
     replaced: int = 0
+    reprocessed: int = 0  # unchanged documents made again because another mapping version made them
+    stale: int = 0  # documents in the store made by another mapping version and not in this ingest's input
     unchanged: int = 0
     older: int = 0  # versions older than the one stored (by the record's last update): not written
     failed: list[SourceError] = field(default_factory=list)
@@ -93,7 +95,7 @@ class IngestReport:
 
     @property
     def documents(self) -> int:
-        return self.added + self.replaced + self.unchanged
+        return self.added + self.replaced + self.reprocessed + self.unchanged
 
 
 class TrialStore:
@@ -201,14 +203,17 @@ class TrialStore:
 
     def documents(self) -> dict[str, str]:
         """Named graph IRI -> sha256 of every source document in the store."""
-        return {g: sha for g, (sha, _) in self._versions().items() if g not in iris.SPECIAL_GRAPHS}
+        return {g: sha for g, (sha, *_) in self._versions().items() if g not in iris.SPECIAL_GRAPHS}
 
-    def _versions(self) -> dict[str, tuple[str, str | None]]:
-        """Named graph IRI -> (sha256, last update the record states) of every source document."""
+    def _versions(self) -> dict[str, tuple[str, str | None, str | None]]:
+        """Named graph IRI -> (sha256, last update the record states, mapping version that made it) of every
+        source document."""
         rows = self._store.query(
-            "SELECT ?g ?sha ?updated WHERE { GRAPH ?g { ?g <%s> ?sha OPTIONAL { ?g <%s> ?updated } } FILTER(?g != <%s>) }"
-            % (iris.term("sha256"), iris.term("recordsUpdated"), iris.ONTOLOGY_GRAPH))
-        return {row["g"].value: (row["sha"].value, row["updated"].value if row["updated"] else None) for row in rows}
+            "SELECT ?g ?sha ?updated ?mapping WHERE { GRAPH ?g { ?g <%s> ?sha OPTIONAL { ?g <%s> ?updated } "
+            "OPTIONAL { ?g <http://www.w3.org/ns/prov#wasGeneratedBy>/<%s> ?mapping } } FILTER(?g != <%s>) }"
+            % (iris.term("sha256"), iris.term("recordsUpdated"), iris.term("mappingVersion"), iris.ONTOLOGY_GRAPH))
+        return {row["g"].value: (row["sha"].value, row["updated"].value if row["updated"] else None,
+                                 row["mapping"].value if row["mapping"] else None) for row in rows}
 
     def disk_bytes(self) -> int:
         """Bytes on disk of the store directory (files shared by the database and a snapshot counted once)."""
@@ -277,6 +282,7 @@ class TrialStore:
                     if on_document:
                         on_document(item)
                 self._write(batch, known, report)
+                report.stale = sum(m != MAPPING_VERSION for g, (_, _, m) in known.items() if g not in iris.SPECIAL_GRAPHS)
                 self._finish(report, options.resolve)
             except KeyboardInterrupt:  # stopped by the user: keep what is written, for the next run to resume
                 self._store.flush()
@@ -300,7 +306,7 @@ class TrialStore:
         when the ingest wrote nothing and they were computed by this version of trialkg from the same
         rules, summaries and dictionary (a rerun of a finished ingest costs a few seconds at any size)."""
         marker = ox.Quad(_INFERRED, _SHA256, ox.Literal(derived_digest(resolve)), _INFERRED)
-        if not (report.added or report.replaced) and marker in self._store and current_name(self.path) is not None:
+        if not (report.added or report.replaced or report.reprocessed) and marker in self._store and current_name(self.path) is not None:
             prune(self.path)  # snapshots that readers held at the last ingest may be free now
             return
         steps = [("derived classes", lambda: apply_rules(self._store)),
@@ -319,25 +325,32 @@ class TrialStore:
         self._store.extend([marker])
         publish(self._store, self.path)
 
-    def _write(self, batch: list[PreparedDocument], known: dict[str, tuple[str, str | None]],
+    def _write(self, batch: list[PreparedDocument], known: dict[str, tuple[str, str | None, str | None]],
                report: IngestReport) -> None:
         """Write one batch: new documents bulk-loaded, then their commit markers in one transaction;
         new versions of stored documents replaced in one transaction.
 
-        A version is not written when the stored one is the same (sha256) or states a later update
-        of the trial (an old download after a newer one); within a batch the last version wins.
+        A version is not written when the stored one is the same (sha256, made by this mapping version) or
+        states a later update of the trial (an old download after a newer one); within a batch the last
+        version wins. The same document made by another mapping version is made again (``reprocessed``).
         """
         chosen: dict[str, PreparedDocument] = {}
+        again: set[str] = set()
         for item in batch:
             doc = item.doc
             stored = chosen[doc.graph].doc if doc.graph in chosen else None
-            sha, updated = (stored.sha256, stored.updated) if stored else known.get(doc.graph, (None, None))
-            if sha == doc.sha256:
+            sha, updated, mapping = ((stored.sha256, stored.updated, MAPPING_VERSION) if stored
+                                     else known.get(doc.graph, (None, None, None)))
+            if sha == doc.sha256 and mapping == MAPPING_VERSION:
                 report.unchanged += 1
+            elif sha == doc.sha256:  # the same document, made by another mapping version: made again
+                chosen[doc.graph] = item
+                again.add(doc.graph)
             elif sha is not None and updated and doc.updated and updated > doc.updated:
                 report.older += 1
             else:
                 chosen[doc.graph] = item
+                again.discard(doc.graph)
         if not chosen:
             return
         if not report.written:  # this ingest's first write: the derived graphs stop being current until it finishes
@@ -345,7 +358,8 @@ class TrialStore:
         new = [item for g, item in chosen.items() if g not in known]
         replaced = [item for g, item in chosen.items() if g in known]
         report.added += len(new)
-        report.replaced += len(replaced)
+        report.reprocessed += len(again)
+        report.replaced += len(replaced) - len(again)
         report.quads_written += sum(item.quads for item in chosen.values())
         report.written.extend(chosen)
         report.findings.update((g, item.findings) for g, item in chosen.items() if item.findings)
@@ -355,7 +369,7 @@ class TrialStore:
             self._store.extend([commit_marker(item.doc) for item in new])
         if replaced:
             self._store.update(_replace_update(replaced))
-        known.update({g: (item.doc.sha256, item.doc.updated) for g, item in chosen.items()})
+        known.update({g: (item.doc.sha256, item.doc.updated, MAPPING_VERSION) for g, item in chosen.items()})
 
     def _invalidate_derived(self) -> None:
         """Remove the marker saying the derived graphs were computed from the stored documents: an ingest
@@ -415,7 +429,7 @@ _SHA256 = ox.NamedNode(iris.term("sha256"))  # <graph/inferred> tkg:sha256 "dige
 def derived_digest(resolve: bool) -> str:
     """What the derived graphs are computed from, besides the documents: trialkg's version, the rules, the
     summary queries and, when the ingest resolves drugs, the drug dictionary (not loaded otherwise)."""
-    texts = [__version__, str(resolve), load().version if resolve else "", *rules().values(), *summaries().values()]
+    texts = [__version__, MAPPING_VERSION, str(resolve), load().version if resolve else "", *rules().values(), *summaries().values()]
     return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
 import re
 import sys
 from datetime import date
@@ -27,7 +26,8 @@ MAX_NAME = 40
 QUALIFIER = re.compile(r"\s*\[[^\]]*\]\s*$")
 # Salt, ester and hydrate words: "X MESYLATE" is a form of X.
 SALT_WORDS = (
-    "mesylate", "mesilate", "dimesylate", "methanesulfonate", "dimethanesulfonate", "hydrochloride", "dihydrochloride", "monohydrochloride", "trihydrochloride", "hcl", "hydrobromide", "sulfate",
+    "mesylate", "mesilate", "dimesylate", "methanesulfonate", "dimethanesulfonate", "hydrochloride", "dihydrochloride",
+    "monohydrochloride", "trihydrochloride", "hcl", "hydrobromide", "sulfate",
     "sulphate", "bisulfate", "sodium", "disodium", "trisodium", "potassium", "dipotassium", "calcium", "magnesium",
     "maleate", "dimaleate", "tartrate", "bitartrate", "citrate", "acetate", "diacetate", "phosphate", "diphosphate",
     "besylate", "besilate", "tosylate", "tosilate", "fumarate", "hemifumarate", "succinate", "malate", "l-malate",

@@ -53,6 +53,23 @@ NAMED_PARAMS = {"trials-by-drug": {"drug": "JS-001"}, "sponsors-by-drug": {"drug
                 "aliases-of": {"drug": "pianpulimab"}}
 
 
+# Tests that take more than a few seconds each (whole real-record sets, killed or concurrent ingests, servers):
+# `python -m pytest -m "not slow"` leaves them out (under 3 minutes here); CI runs everything.
+SLOW = ("test_crash.py", "test_bulk.py", "test_concurrency.py", "test_store_faults.py", "test_virtuoso.py",
+        "test_benchmarks.py", "test_seed_pages_and_every_real_record_validate_without_violation",
+        "test_build_validates_exactly_the_documents_it_wrote", "multiworker_build", "200 MB", "1 GB", "50 MB",
+        "from_any_real_record", "test_summaries_follow_every_ingest", "test_export_never_writes_contact",
+        "test_export_round_trips", "test_sigkill", "test_waiting_for_a_worker", "test_a_file_size_limit",
+        "test_export_syntax.py", "made_again", "test_cli_aliases_unresolved", "test_cli_list_file_and_errors",
+        "test_sparql_rules_agree_with_hermit", "test_cli_analyze_export_plot", "test_cli_build_prints_summary")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if any(part in item.nodeid for part in SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 # Reliability report (issue: hostile input and crashes): tests add to these counts; printed after the run.
 RELIABILITY: dict[str, int] = {}
 

@@ -205,7 +205,7 @@ def test_catalogue_through_multiworker_build_in_one_json_lines_file(tmp_path: Pa
             cases.append((case, data, expected))
     assert len(cases) >= 15
     lines = []
-    for k, (case, data, expected) in enumerate(cases):
+    for k, (_, data, _) in enumerate(cases):
         lines.append(good[k % len(good)])
         lines.append(data)
     lines += good

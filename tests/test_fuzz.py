@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,8 @@ def test_random_unicode_in_every_encoding(tmp_path_factory, text: str) -> None:
 @FUZZ
 @given(st.sampled_from(range(len(SEED_TEXTS))), st.data())
 def test_mutated_seed_pages(seed: int, data) -> None:
+    if not SEEDS.exists():
+        pytest.skip(f"seed pages not found at {SEEDS}")
     text = SEED_TEXTS[seed]
     for _ in range(data.draw(st.integers(1, 6))):
         if not text:
@@ -82,6 +85,8 @@ def test_mutated_seed_pages(seed: int, data) -> None:
 @FUZZ
 @given(st.integers(0, len(STUDY_TEXT)))
 def test_truncated_real_record(tmp_path_factory, cut: int) -> None:
+    if not DATA.exists():
+        pytest.skip(f"real records not found at {DATA}")
     path = tmp_path_factory.mktemp("f") / "x.json"
     path.write_text(STUDY_TEXT[:cut], encoding="utf-8")
     results = _outcomes(path)

@@ -173,7 +173,8 @@ def test_hostile_names_round_trip_through_turtle_and_jsonld(tmp_path: Path) -> N
                          title=names[0] + " " + names[2], sponsors=tuple(Sponsor(name=n, role="COLLABORATOR") for n in names))
     with TrialStore(tmp_path / "s") as store:
         store.ingest([record])
-        labels = {r["l"].value for r in store.query("SELECT ?l WHERE { ?o a <%sOrganization> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }" % TKG)}
+        labels = {r["l"].value for r in store.query(
+            "SELECT ?l WHERE { ?o a <%sOrganization> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }" % TKG)}
         assert labels == set(names)
         for fmt, rdflib_format in (("turtle", "turtle"), ("jsonld", "json-ld"), ("ntriples", "nt")):
             out = tmp_path / f"x.{fmt}"

@@ -136,7 +136,8 @@ def test_seed_004_links_penpulimab_via_misspelling_as_hidden_label(seed_store: T
 
 
 def test_junshi_is_one_organization_and_placeholder_is_not_merged(seed_store: TrialStore) -> None:
-    junshi = _values(seed_store, "SELECT DISTINCT ?x WHERE { ?t tkg:sponsor|tkg:leadSponsor ?x . ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(CONTAINS(?l, 'Junshi')) }")
+    junshi = _values(seed_store, "SELECT DISTINCT ?x WHERE { ?t tkg:sponsor|tkg:leadSponsor ?x . "
+                                 "?x <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(CONTAINS(?l, 'Junshi')) }")
     assert junshi == {iris.organization("Junshi Biosciences")}
     placeholders = _values(seed_store, "SELECT ?x WHERE { ?x tkg:isPlaceholder true }")
     assert len(placeholders) == 1 and "/trial/NCT06505837/" in next(iter(placeholders))
@@ -160,8 +161,10 @@ def test_record_other_names_are_learned_with_the_store(tmp_path: Path, data_dir:
     store_dir = tmp_path / "s"
     with TrialStore(store_dir) as store:
         store.ingest(records)
-    run = lambda *extra: json.loads(subprocess.run([sys.executable, "-m", "kg", "resolve", "WCD118", "--json", *extra],
-                                                   capture_output=True, text=True, check=True).stdout)[0]
+    def run(*extra: str) -> dict:
+        return json.loads(subprocess.run([sys.executable, "-m", "kg", "resolve", "WCD118", "--json", *extra],
+                                         capture_output=True, text=True, check=True).stdout)[0]
+
     assert run()["status"] == "unresolved"
     learned = run("--store", str(store_dir))
     assert learned["status"] == "resolved"
@@ -216,3 +219,21 @@ def test_links_through_learned_aliases_live_in_their_own_graph_with_evidence(tmp
     assert {(n, m) for n, m, _ in found} == {("NCT01599637", "IGE025"), ("NCT05413161", "ADL-018")}
     evidence = {"IGE025": {iris.GRAPH + "ctgov/NCT03280537"}, "ADL-018": {iris.GRAPH + "ctgov/NCT05564611"}}
     assert all(ev in evidence[m] for _, m, ev in found)
+
+
+def test_a_learned_name_never_links_an_intervention_of_a_non_drug_type(tmp_path: Path, data_dir: Path) -> None:
+    """Regression: the record-alias step read the intervention type from its IRI's last "_" part, so
+    DIAGNOSTIC_TEST became TEST and a diagnostic test named like a drug was linked; the ingest refuses that."""
+    import dataclasses
+
+    source = next(r for r in read_paths([data_dir / "ctgov-tigit-watch"]) if getattr(r, "nct_id", None) == "NCT01599637")
+    ige = next(i for i in source.interventions if i.name == "IGE025")
+    test_typed = dataclasses.replace(source, nct_id="NCT09900001", source=dataclasses.replace(source.source, path="t#1", sha256="1" * 64),
+                                     interventions=(dataclasses.replace(ige, type="DIAGNOSTIC_TEST"),))
+    teacher = next(r for r in read_paths([data_dir / "ctgov-tigit-watch"]) if getattr(r, "nct_id", None) == "NCT03280537")
+    with TrialStore(tmp_path / "s") as store:
+        store.ingest([teacher, source, test_typed])
+        linked = {r["nct"].value for r in store.query(
+            "SELECT ?nct WHERE { GRAPH <%s> { ?i <%sdrug> ?d } ?t <%sintervention> ?i ; <%snctId> ?nct }"
+            % (iris.RECORD_ALIAS_GRAPH, iris.ONTOLOGY, iris.ONTOLOGY, iris.ONTOLOGY))}
+    assert "NCT01599637" in linked and "NCT09900001" not in linked

@@ -14,7 +14,7 @@ import os
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.normalize import code_key, fold, is_code_like
@@ -94,8 +94,8 @@ def _version() -> str:
     return h.hexdigest()[:16]
 
 
-def build() -> DrugDictionary:
-    """Index the shipped files (a few seconds)."""
+def build(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
+    """Index the shipped files (about half a minute); ``progress(done, total)`` in bytes of the names file."""
     names, substances, curated = _files()
     d = DrugDictionary()
     index: dict[str, int] = {}
@@ -123,11 +123,16 @@ def build() -> DrugDictionary:
         elif kind in ("of", "curated") and len(key) >= 7 and key.isalpha():  # INN-like names only
             fuzzy[key[0], len(key)].add(key)
 
-    with gzip.open(names, "rt", encoding="utf-8") as fh:
+    total = names.stat().st_size
+    with open(names, "rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
         next(fh)
-        for line in fh:
+        for n, line in enumerate(fh):
             unii, kind, name = line.rstrip("\n").split("\t")
             add(unii, kind, name)
+            if progress and not n % 20000:
+                progress(raw.tell(), total)
+    if progress:
+        progress(total, total)
     with open(curated, encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             add(row["unii"], "curated", row["alias"])
@@ -144,9 +149,24 @@ def _cache_path(version: str) -> Path:
     return base / "trialkg" / f"drug-dictionary-{version}.pickle"
 
 
-@lru_cache(maxsize=1)
-def load() -> DrugDictionary:
-    """The dictionary, from the cache when it matches the shipped files, else built and cached."""
+def is_cached() -> bool:
+    """Whether ``load()`` will read the index from the cache (else it builds it: the one-time work)."""
+    return _LOADED is not None or _cache_path(_version()).is_file()
+
+
+_LOADED: DrugDictionary | None = None
+
+
+def load(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
+    """The dictionary, from the cache when it matches the shipped files, else built (``progress`` told how
+    far) and cached; loaded once per process."""
+    global _LOADED
+    if _LOADED is None:
+        _LOADED = _load(progress)
+    return _LOADED
+
+
+def _load(progress: Callable[[int, int], None] | None) -> DrugDictionary:
     version = _version()
     path = _cache_path(version)
     try:
@@ -156,7 +176,7 @@ def load() -> DrugDictionary:
             return d
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
         pass
-    d = build()
+    d = build(progress)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")

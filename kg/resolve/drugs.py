@@ -40,9 +40,12 @@ _PREFIX = re.compile(r"^(drug|biological|combination product|other|genetic|dieta
 _DESCRIPTOR = re.compile(  # "PD-1 inhibitor JS-001", "Anti-IgE antibody omalizumab", "recombinant humanized anti-PD-1 mAb X"
     r"^(?:(?:recombinant|humani[sz]ed|fully human|chimeric)\s+)*(?:anti[- ]?)?[a-z0-9]{1,6}(?:-[a-z0-9]{1,4})?(?:\s*/\s*\S+)?"
     r"\s+(?:monoclonal\s+)?(?:antibody|antibodies|inhibitors?|mab|blockers?|agonists?|antagonists?)\s+", re.I)
-_DOSE = re.compile(r"\bauc\s*=?\s*\d+(?:\.\d+)?|\b\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|mg/kg|mg/m2|mg/m²|auc|milligrams?|micrograms?|grams?)(?:\s*/\s*(?:kg|m2|m²|day|d|week))?\b", re.I)
+_DOSE = re.compile(r"\bauc\s*=?\s*\d+(?:\.\d+)?"
+                   r"|\b\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|mg/kg|mg/m2|mg/m²|auc|milligrams?|micrograms?|grams?)"
+                   r"(?:\s*/\s*(?:kg|m2|m²|day|d|week))?\b", re.I)
 _FORM_WORDS = re.compile(
-    r"\b(?:for (?:injection|infusion|(?:oral )?(?:solution|suspension))|injection|injectable|infusion|intravenous(?:ly)?|subcutaneous(?:ly)?|intramuscular|oral(?:ly)?|"
+    r"\b(?:for (?:injection|infusion|(?:oral )?(?:solution|suspension))|injection|injectable|infusion|"
+    r"intravenous(?:ly)?|subcutaneous(?:ly)?|intramuscular|oral(?:ly)?|"
     r"tablets?|capsules?|solution|suspension|concentrate|powder|lyophili[sz]ed|film[- ]coated|extended[- ]release|"
     r"sustained[- ]release|dispersible|(?:q\dw)|qd|bid|once daily|twice daily|daily|weekly|iv|sc|po|im|"
     r"(?:nanoparticle )?(?:albumin|protein)[- ](?:bound|stabili[sz]ed)|nanoparticle|liposomal|pegylated|"

@@ -1,0 +1,1 @@
+"""Data only (no code): this folder ships as the package kg.data, read with importlib.resources (see kg/resources.py)."""
