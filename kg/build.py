@@ -45,9 +45,18 @@ class DrugLink:
     aliases: tuple[tuple[str, bool], ...] = ()  # spellings this record gives the drug: (text, is a misspelling)
 
 
-# A resolver maps one intervention to its drug links and, when it is not a drug, a kind
-# (``"Comparator"``, ``"Procedure"``, ``"DrugClass"``); ``kg.resolve`` provides one.
-Resolver = Callable[[Intervention], tuple[list[DrugLink], str | None]]
+@dataclass(frozen=True, slots=True)
+class ClassLink:
+    """An intervention that names a drug class and no drug ("PD-1 inhibitor of investigator's choice")."""
+
+    class_iri: str
+    label: str
+    matched: str
+
+
+# A resolver maps one intervention to its drug links, when it is not a drug a kind (``"Comparator"``,
+# ``"Procedure"``, ``"DrugClass"``), and the class it names when it names no drug; ``kg.resolve`` provides one.
+Resolver = Callable[[Intervention], tuple[list[DrugLink], str | None, ClassLink | None]]
 
 
 @dataclass
@@ -194,14 +203,17 @@ def _design(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
 
 
 def _conditions(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
+    context = " ".join([r.title or "", r.official_title or "", *r.conditions, *(m.term for m in r.condition_mesh)])
     for name in r.conditions:
         c = NamedNode(iris.condition(name))
         out.add(t, T("condition"), c)
         out.a(c, "Condition")
         out.add(c, RDFS_LABEL.value, name)
         out.add(c, T("nameKey"), fold(name))
-        found = resolve_condition(name)
-        for m in found["matches"]:  # acronyms and variants to one MeSH condition (resolved by us)
+        found = resolve_condition(name, context)  # the record's context decides an ambiguous abbreviation
+        for q in found["qualifiers"]:  # stage, setting, severity: kept as facts of the stated condition
+            out.add(c, T("conditionQualifier"), q)
+        for m in found["matches"] if found["status"] == "resolved" else ():  # to MeSH conditions (resolved by us)
             mesh_id = m["id"].removeprefix("mesh:")
             out.add(c, T("meshConcept"), _mesh_node(out, mesh_id, m["label"]))
             for anc_id, anc_term in mesh_ancestors(mesh_id):
@@ -266,9 +278,15 @@ def _interventions_and_arms(out: GraphQuads, t: NamedNode, r: TrialRecord, optio
 def _resolution(out: GraphQuads, i: NamedNode, item: Intervention, resolver: Resolver) -> None:
     """Links of an intervention to its drugs, each with how it was resolved; the record's own spellings
     become labels of the drug in this record's graph (the record is their evidence)."""
-    links, kind = resolver(item)
+    links, kind, named_class = resolver(item)
     if kind:
         out.a(i, kind)
+    if named_class:  # found by class queries although it names no drug (flagged: class only)
+        c = NamedNode(named_class.class_iri)
+        out.add(i, T("drugClass"), c)
+        out.add(i, T("classOnly"), True)
+        out.a(c, "PharmacologicClass")
+        out.add(c, SKOS + "prefLabel", named_class.label)
     for n, link in enumerate(links, start=1):
         d = link_drug(out, i, NamedNode(f"{i.value}/resolution/{n}"), link)
         for spelling, misspelt in link.aliases:

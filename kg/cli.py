@@ -366,16 +366,17 @@ def plot(network: str, output: str, store_dir: str | None, labels: int) -> None:
 
 @main.command()
 @click.argument("texts", nargs=-1, required=True)
-@click.option("--kind", type=click.Choice(["drug", "sponsor", "condition"]), default="drug", show_default=True)
+@click.option("--kind", type=click.Choice(["drug", "sponsor", "condition", "target"]), default="drug", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per text).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Also use aliases learned from the records in this store.")
 def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | None) -> None:
-    """Resolve drug, sponsor or condition names to canonical entities, saying how (method, score).
+    """Resolve drug, sponsor, condition or target names to canonical entities, saying how (method, score).
 
     Works without a store (the shipped dictionaries); with --store it also uses the aliases that
     ingested records gave (interventions' other names). A combination gives one match per drug;
-    an ambiguous name lists every candidate and links none.
+    an ambiguous name lists every candidate and links none; a drug class ("PD-1 inhibitor", "EGFR-TKI")
+    has status class, with the class and its members; a target (PD-1, PDCD1, CD279) resolves to its HGNC gene.
     """
     results = []
     if kind == "drug":
@@ -387,6 +388,10 @@ def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | N
                 learned = store.learned_aliases()
         resolver = DrugResolver(learned=learned)
         results = [resolver.resolve(t).to_dict() for t in texts]
+    elif kind == "target":
+        from kg.resolve.targets import target_result
+
+        results = [target_result(t) for t in texts]
     elif kind == "sponsor":
         from kg.resolve.sponsors import resolve_sponsor
 
@@ -403,6 +408,8 @@ def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | N
         table.add_column(column)
     for r in results:
         matches = r["matches"] or [{}]
+        if "class" in r:  # a drug class: the class, then its members
+            matches = [{"id": r["class"]["id"], "label": r["class"]["label"], "method": "class"}] + matches
         for k, m in enumerate(matches):
             table.add_row(r["text"] if k == 0 else "", r["status"] if k == 0 else "", m.get("id", ""), m.get("label", ""),
                           m.get("method", ""), f"{m['score']:.2f}" if "score" in m else "")

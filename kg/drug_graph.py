@@ -23,8 +23,11 @@ from kg.provenance import RDF_TYPE, XSD
 from kg.resolve.dictionary import load, names_of
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
+from kg.resolve.targets import actions_of, classes, key, targets, version as knowledge_version
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 
@@ -36,7 +39,7 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
         "SELECT DISTINCT ?u WHERE { GRAPH ?g { ?d a <%s> ; <%s> ?u } FILTER(?g != <%s>) }"
         % (iris.term("Drug"), iris.term("unii"), iris.DICTIONARY_GRAPH))})
     dictionary = load()
-    digest = hashlib.sha256((dictionary.version + "|" + ",".join(uniis)).encode()).hexdigest()
+    digest = hashlib.sha256((dictionary.version + "|" + knowledge_version() + "|" + ",".join(uniis)).encode()).hexdigest()
     sha = ox.NamedNode(iris.term("sha256"))
     if ox.Quad(g, sha, ox.Literal(digest), g) in store:
         return
@@ -75,7 +78,44 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
             prop = "hiddenLabel" if kind == "misspelling" else "altLabel"
             quads.append(ox.Quad(d, ox.NamedNode(SKOS + prop), ox.Literal(name), g))
             quads.append(ox.Quad(d, ox.NamedNode(iris.term("aliasKey")), ox.Literal(fold(name)), g))
+    quads += knowledge_quads(set(uniis), g)
     store.update(replace_graph_update(iris.DICTIONARY_GRAPH, quads))
+
+
+def knowledge_quads(uniis: set[str], g: ox.NamedNode) -> list[ox.Quad]:
+    """Every target and drug class, the curated target actions of the drugs ``uniis``, and their class
+    memberships; each class also an OWL class of drugs (its members typed with it)."""
+    T = lambda local: ox.NamedNode(iris.term(local))  # noqa: E731
+    label, alt = ox.NamedNode(SKOS + "prefLabel"), ox.NamedNode(SKOS + "altLabel")
+    out: list[ox.Quad] = []
+    for t in targets().values():
+        node = ox.NamedNode(iris.target(t.symbol))
+        out += [ox.Quad(node, RDF_TYPE, T("Target"), g), ox.Quad(node, label, ox.Literal(t.symbol), g),
+                ox.Quad(node, ox.NamedNode(RDFS + "label"), ox.Literal(t.name), g),
+                ox.Quad(node, T("hgncId"), ox.Literal(t.hgnc_id), g)]
+        out += [ox.Quad(node, alt, ox.Literal(n), g) for n in t.names]
+        out += [ox.Quad(node, T("aliasKey"), ox.Literal(k), g) for k in {key(n) for n in (t.symbol, t.name, *t.names)}]
+    for unii in sorted(uniis):
+        d = ox.NamedNode(iris.drug(unii=unii))
+        for a in actions_of(unii):
+            fact = ox.NamedNode(f"{d.value}/target/{a.target}")
+            target = ox.NamedNode(iris.target(a.target))
+            out += [ox.Quad(d, T("target"), target, g), ox.Quad(d, T("targetAction"), fact, g),
+                    ox.Quad(fact, RDF_TYPE, T("TargetAction"), g), ox.Quad(fact, T("target"), target, g),
+                    ox.Quad(fact, T("action"), ox.Literal(a.action), g), ox.Quad(fact, T("modality"), ox.Literal(a.modality), g),
+                    ox.Quad(fact, ox.NamedNode(DCT + "source"), ox.Literal(a.evidence), g)]
+    for c in classes().values():
+        node = ox.NamedNode(iris.drug_class(c.id))
+        out += [ox.Quad(node, RDF_TYPE, T("PharmacologicClass"), g), ox.Quad(node, RDF_TYPE, ox.NamedNode(OWL + "Class"), g),
+                ox.Quad(node, ox.NamedNode(RDFS + "subClassOf"), T("Drug"), g),
+                ox.Quad(node, label, ox.Literal(c.label), g), ox.Quad(node, ox.NamedNode(DCT + "source"), ox.Literal(c.source), g),
+                ox.Quad(node, T("memberRule"), ox.Literal(c.rule), g)]
+        out += [ox.Quad(node, alt, ox.Literal(n), g) for n in c.names if n != c.label]
+        out += [ox.Quad(node, T("aliasKey"), ox.Literal(k), g) for k in {key(n) for n in (c.label, *c.names)}]
+        for unii in sorted(c.members & uniis):
+            d = ox.NamedNode(iris.drug(unii=unii))
+            out += [ox.Quad(d, T("inClass"), node, g), ox.Quad(d, RDF_TYPE, node, g)]
+    return out
 
 
 def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, str]]) -> None:
@@ -102,7 +142,7 @@ def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, st
             continue
         kind = row["type"].value.removeprefix(_TYPE_PREFIX) if row["type"] else None  # DIAGNOSTIC_TEST stays whole
         item = Intervention(name=row["name"].value, type=kind, other_names=others)
-        links, _ = linker(item)
+        links, *_ = linker(item)
         i = row["i"]
         for n, link in enumerate(links, start=1):
             if link.method != "record-alias":

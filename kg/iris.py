@@ -62,6 +62,16 @@ def drug(unii: str | None = None, name: str | None = None) -> str:
     return f"{ID}drug/name/{_seg(name)}"
 
 
+def target(symbol: str) -> str:
+    """A molecular target, by its HGNC symbol: ``id/target/PDCD1``."""
+    return f"{ID}target/{quote(symbol, safe='')}"
+
+
+def drug_class(class_id: str) -> str:
+    """A drug class of ``data/drugs/classes.tsv``: ``id/class/pd-1-inhibitor``."""
+    return f"{ID}class/{quote(class_id, safe='')}"
+
+
 def organization(name: str) -> str:
     """An organization by its sponsor key (legal forms, and a company's place prefix, ignored)."""
     return f"{ID}org/{_seg(sponsor_key(name) or name)}"

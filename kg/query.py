@@ -18,11 +18,13 @@ from kg import iris
 from kg.errors import KGError
 from kg.resolve.conditions import resolve_condition
 from kg.resolve.drugs import DrugResolver
+from kg.resolve.targets import resolve_class, resolve_target
 from kg.resources import data_dir
 from kg.sources import vocab
 from kg.sparql_text import refusal
 
-PARAM_TYPES = ("drug", "sponsor", "condition", "country", "trial", "phase", "status", "hops", "count", "string")
+PARAM_TYPES = ("drug", "sponsor", "condition", "country", "trial", "phase", "status", "hops", "count", "string", "target",
+               "drug_class")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +97,27 @@ class Binder:
                 return ox.NamedNode(iris.drug(unii=r.matches[0].unii))
             self.notes.append(f"{param.name}={value!r} names no single drug ({r.status}): nothing matches")
             return ox.NamedNode(iris.drug(name=value))
+        if kind == "target":
+            if found := resolve_target(value):
+                return ox.NamedNode(iris.target(found.symbol))
+            self.notes.append(f"{param.name}={value!r} names no known target (HGNC symbol, id or common name): nothing matches")
+            return ox.NamedNode(iris.target("unknown-" + value))
+        if kind == "drug_class":
+            if found := resolve_class(value):
+                return ox.NamedNode(iris.drug_class(found.id))
+            self.notes.append(f"{param.name}={value!r} names no known drug class: nothing matches")
+            return ox.NamedNode(iris.drug_class("unknown-" + value))
         if kind == "sponsor":
             return ox.NamedNode(iris.organization(value))
         if kind == "condition":
-            found = resolve_condition(value)["matches"]
-            if found:
-                return ox.NamedNode(iris.mesh(found[0]["id"].removeprefix("mesh:")))
-            self.notes.append(f"{param.name}={value!r} names no known condition: nothing matches")
+            result = resolve_condition(value)
+            if result["status"] == "resolved" and len(result["matches"]) == 1:
+                return ox.NamedNode(iris.mesh(result["matches"][0]["id"].removeprefix("mesh:")))
+            if result["matches"]:
+                names = "; ".join(m["label"] for m in result["matches"])
+                self.notes.append(f"{param.name}={value!r} names several conditions ({names}): give one of them; nothing matches")
+            else:
+                self.notes.append(f"{param.name}={value!r} names no known condition: nothing matches")
             return ox.NamedNode(iris.condition(value))
         if kind == "country":
             code = value.upper() if re.fullmatch(r"[A-Za-z]{2}", value) else vocab.country_code(value)

@@ -42,6 +42,7 @@ from kg.normalize import fold
 from kg.resolve.dictionary import load
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
+from kg.resolve.targets import version as knowledge_version
 from kg.rules import apply_rules, refresh_summaries, rules, summaries
 from kg.snapshot import Snapshot, current_name, prune, publish
 from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
@@ -429,7 +430,8 @@ _SHA256 = ox.NamedNode(iris.term("sha256"))  # <graph/inferred> tkg:sha256 "dige
 def derived_digest(resolve: bool) -> str:
     """What the derived graphs are computed from, besides the documents: trialkg's version, the rules, the
     summary queries and, when the ingest resolves drugs, the drug dictionary (not loaded otherwise)."""
-    texts = [__version__, MAPPING_VERSION, str(resolve), load().version if resolve else "", *rules().values(), *summaries().values()]
+    texts = [__version__, MAPPING_VERSION, str(resolve), load().version if resolve else "", knowledge_version(),
+             *rules().values(), *summaries().values()]
     return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
 
 

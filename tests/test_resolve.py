@@ -78,12 +78,27 @@ def test_ambiguous_returns_all_candidates_and_links_none(resolver: DrugResolver)
 
 
 @pytest.mark.parametrize(("text", "kind"), [("Placebo", "Comparator"), ("Standard of care", "Comparator"),
-                                            ("Radiotherapy", "Procedure"), ("PD-1 inhibitor", "DrugClass"),
-                                            ("platinum-containing chemotherapy", "DrugClass"),
+                                            ("Radiotherapy", "Procedure"), ("chemotherapy", "DrugClass"),
                                             ("Tiragolumab Matching Placebo", "Comparator")])
 def test_not_drugs_are_typed_never_linked(resolver: DrugResolver, text: str, kind: str) -> None:
     result = resolver.resolve(text)
     assert result.status == "not_a_drug" and result.matches == () and result.kinds == (kind,)
+
+
+@pytest.mark.parametrize(("text", "class_id"), [("PD-1 inhibitor", "pd-1-inhibitor"), ("anti-PD-1 antibody", "pd-1-inhibitor"),
+                                                ("PD-L1 inhibitor", "pd-l1-inhibitor"), ("Anti-PD-L1 monoclonal antibody", "pd-l1-inhibitor"),
+                                                ("immune checkpoint inhibitor", "immune-checkpoint-inhibitor"),
+                                                ("EGFR-TKI", "egfr-tki"), ("EGFR TKIs", "egfr-tki"),
+                                                ("platinum-based chemotherapy", "platinum-based-chemotherapy"),
+                                                ("platinum-containing chemotherapy", "platinum-based-chemotherapy")])
+def test_class_words_resolve_to_the_class_and_its_members_never_linked(resolver: DrugResolver, text: str, class_id: str) -> None:
+    from kg.resolve.linker import links
+    from kg.resolve.targets import classes
+
+    result = resolver.resolve(text)
+    assert result.status == "class" and result.drug_class.id == class_id and result.kinds == ("DrugClass",)
+    assert {m.unii for m in result.matches} == classes()[class_id].members and result.matches
+    assert links(result) == []  # a class is never a drug link
 
 
 def test_combination_gives_one_match_per_drug(resolver: DrugResolver) -> None:

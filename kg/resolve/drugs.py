@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 
 from kg.normalize import code_key, digits, fold, is_code_like
 from kg.resolve.dictionary import DrugDictionary, Entry, load
+from kg.resolve.targets import DrugClass, resolve_class
 from kg.resources import data_dir
 
 SCORES = {"curated": 1.0, "regimen": 1.0, "exact": 1.0, "normalized": 0.99, "code-key": 0.98, "formulation": 0.95,
@@ -83,13 +84,17 @@ class Resolution:
     """The answer for one mention."""
 
     text: str
-    status: str  # resolved | ambiguous | unresolved | not_a_drug
-    matches: tuple[Match, ...] = ()
+    status: str  # resolved | ambiguous | unresolved | not_a_drug | class
+    matches: tuple[Match, ...] = ()  # for a class: its members
     kinds: tuple[str, ...] = ()  # Comparator / Procedure / DrugClass parts that are not drugs
+    drug_class: DrugClass | None = None  # the class a mention names as a whole ("PD-1 inhibitor")
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "status": self.status, "matches": [m.to_dict() for m in self.matches],
-                "not_drug_parts": list(self.kinds)}
+        out = {"text": self.text, "status": self.status, "matches": [m.to_dict() for m in self.matches],
+               "not_drug_parts": list(self.kinds)}
+        if self.drug_class:
+            out["class"] = {"id": f"class:{self.drug_class.id}", "label": self.drug_class.label, "rule": self.drug_class.rule}
+        return out
 
 
 def split_names(text: str) -> list[str]:
@@ -217,13 +222,20 @@ class DrugResolver:
         or its matches. A list of (matches, kind), one per drug the part names."""
         if kind := not_a_drug(_PREFIX.sub("", part)):
             return [([], kind)]
-        if drugs := regimens().get(fold(self._clean(part))):
+        clean = self._clean(part)
+        bare = " ".join(_FORM_WORDS.sub(" ", _DOSE.sub(" ", clean)).split()).strip(" ,.-")  # "S-1 capsules 40 mg"
+        if drugs := regimens().get(fold(clean)) or regimens().get(fold(bare)):
             return [([replace(m, method="regimen", score=SCORES["regimen"], matched=part) for m in self._name(d)], None)
                     for d in drugs]
         return [(self._names(part), None)]
 
     def resolve(self, text: str) -> Resolution:
-        """Resolve one mention (an intervention name, an alias, a phrase naming a combination)."""
+        """Resolve one mention (an intervention name, an alias, a phrase naming a combination); a mention that
+        names a drug class as a whole ("anti-PD-1 antibody", "EGFR-TKI") has status ``class``, with its members."""
+        if (found := resolve_class(_PREFIX.sub("", text.strip()))) and not self._name(text):
+            members = sorted((m for unii in found.members for m in self._matches([Entry(unii, "of", 0)], "class", found.label, 1.0)),
+                             key=lambda m: m.label)
+            return Resolution(text, "class", tuple(members), ("DrugClass",), found)
         bare = _PAREN.sub(lambda m: " " if _DOSE.search(m[1]) or _FORM_WORDS.search(m[1]) else m[0], text)
         parts = [p for p in _SPLIT.split(_PREFIX.sub("", bare)) if p and p.strip(" .")]
         if len(parts) > 1 and not self._name(self._clean(text)):

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 from kg import iris
-from kg.build import DrugLink
+from kg.build import ClassLink, DrugLink
 from kg.model import Intervention
 from kg.normalize import fold, is_code_like
+from kg.resolve.targets import class_in
 from kg.resolve.drugs import DrugResolver, Resolution, not_a_drug, split_names
 
 _NOT_DRUG_TYPES = {"PROCEDURE": "Procedure", "RADIATION": "Procedure", "DEVICE": None, "BEHAVIORAL": None,
@@ -21,6 +22,14 @@ _NOT_DRUG_TYPES = {"PROCEDURE": "Procedure", "RADIATION": "Procedure", "DEVICE":
 _KIND_ORDER = ("DrugClass", "Comparator", "Procedure")
 # tiers whose matched text is itself a name of the drug (a fuzzy match is a misspelling: a hidden label)
 _NAME_TIERS = frozenset({"curated", "exact", "normalized", "code-key", "formulation", "record-alias", "fuzzy"})
+
+
+def _named_class(item: Intervention) -> ClassLink | None:
+    """The drug class an intervention names (its name first, then its other names), when it names no drug."""
+    for text in (item.name, *item.other_names):
+        if found := class_in(text):
+            return ClassLink(class_iri=iris.drug_class(found.id), label=found.label, matched=text)
+    return None
 
 
 def links(result: Resolution, aliases: tuple[tuple[str, bool], ...] = ()) -> list[DrugLink]:
@@ -38,9 +47,9 @@ class InterventionLinker:
     def __init__(self, resolver: DrugResolver | None = None) -> None:
         self.resolver = resolver or DrugResolver()
 
-    def __call__(self, item: Intervention) -> tuple[list[DrugLink], str | None]:
+    def __call__(self, item: Intervention) -> tuple[list[DrugLink], str | None, ClassLink | None]:
         if item.type in _NOT_DRUG_TYPES:
-            return [], _NOT_DRUG_TYPES[item.type]
+            return [], _NOT_DRUG_TYPES[item.type], None
         result = self.resolver.resolve(item.name)
         if result.status == "unresolved" and item.other_names:
             by_others = [self.resolver.resolve(o) for o in item.other_names]
@@ -51,7 +60,7 @@ class InterventionLinker:
         kind = None
         if not found and result.kinds:
             kind = next(k for k in _KIND_ORDER if k in result.kinds)
-        return found, kind
+        return found, kind, None if found else _named_class(item)
 
     def _aliases(self, item: Intervention, result: Resolution) -> tuple[tuple[str, bool], ...]:
         """Spellings the record gives one drug: the part of its name and other names (lists split) that

@@ -1,0 +1,100 @@
+"""Conditions on the whole MeSH disease tree: each class of name, the qualifiers kept, abbreviations decided by
+the record's context, and the data tables checked against MeSH."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+
+import pytest
+
+from kg.resolve.conditions import abbreviations, mesh_ancestors, resolve_condition
+
+from conftest import REPO
+
+MESH = {r["mesh_id"]: r for r in csv.DictReader(gzip.open(REPO / "data" / "conditions" / "mesh-diseases.tsv.gz", "rt",
+                                                           encoding="utf-8"), delimiter="\t")}
+
+
+def _id(text: str, context: str = "") -> str | None:
+    r = resolve_condition(text, context)
+    return r["matches"][0]["id"].removeprefix("mesh:") if r["status"] == "resolved" and len(r["matches"]) == 1 else None
+
+
+@pytest.mark.parametrize(("text", "mesh_id"), [
+    ("Nasopharyngeal Carcinoma", "D000077274"),  # a descriptor name
+    ("Non-Small Cell Lung Cancer", "D002289"),  # an entry term
+    ("Triple-negative breast cancer", "D064726"),  # punctuation
+    ("Lung Cancer, Small Cell", "D055752"),  # word order
+    ("Oesophageal tumours", "D004938"),  # British spelling, plural, tumour = neoplasm
+    ("Cancer of the Stomach", "D013274"),
+    ("Type2 Diabetes", "D003924"),  # digits glued to words
+    ("Glioblastoma Multiforme", "D005909"),
+])
+def test_names_variants_and_word_order_resolve(text: str, mesh_id: str) -> None:
+    assert _id(text) == mesh_id
+
+
+@pytest.mark.parametrize(("text", "mesh_id", "qualifiers"), [
+    ("Advanced Hepatocellular Carcinoma", "D006528", {"advanced"}),
+    ("Extensive-stage Small Cell Lung Cancer", "D055752", {"extensive-stage"}),
+    ("Locally Advanced or Metastatic Non-small Cell Lung Cancer", "D002289", {"locally", "advanced", "metastatic"}),
+    ("Stage IIIB-IV NSCLC", "D002289", {"stage iiib-iv"}),
+    ("Previously Treated Recurrent Glioblastoma", "D005909", {"previously treated", "recurrent"}),
+    ("Microsatellite Stable Colorectal Cancer", "D015179", {"microsatellite stable"}),
+])
+def test_qualifiers_are_stripped_with_care_and_kept(text: str, mesh_id: str, qualifiers: set[str]) -> None:
+    r = resolve_condition(text)
+    assert _id(text) == mesh_id
+    assert set(r["qualifiers"]) == qualifiers
+
+
+@pytest.mark.parametrize(("text", "mesh_id"), [("NSCLC", "D002289"), ("ES-SCLC", "D055752"), ("HCC", "D006528"),
+                                               ("TNBC", "D064726"), ("HNSCC", "D000077195"), ("ESCC", "D000077277"),
+                                               ("Advanced NSCLC", "D002289"), ("Hepatocellular Carcinoma (HCC)", "D006528")])
+def test_abbreviations_of_one_disease_resolve(text: str, mesh_id: str) -> None:
+    assert _id(text) == mesh_id
+
+
+@pytest.mark.parametrize(("text", "context", "mesh_id"), [
+    ("UC", "A Study of Toripalimab in Urothelial Carcinoma of the Bladder", "D002295"),
+    ("UC", "Mesalamine in Moderately Active Ulcerative Colitis; inflammatory bowel disease", "D003093"),
+    ("MM", "Daratumumab in relapsed multiple myeloma", "D009101"),
+    ("MM", "Nivolumab in advanced cutaneous melanoma", "D008545"),
+    ("BC", "HER2-positive breast cancer after trastuzumab", "D001943"),
+])
+def test_an_ambiguous_abbreviation_follows_the_record_context(text: str, context: str, mesh_id: str) -> None:
+    assert _id(text, context) == mesh_id
+
+
+@pytest.mark.parametrize("text", ["UC", "MM", "BC", "GC", "PC"])
+def test_an_ambiguous_abbreviation_without_context_is_ambiguous_with_candidates(text: str) -> None:
+    r = resolve_condition(text, "A phase 2 study")
+    assert r["status"] == "ambiguous" and len(r["matches"]) >= 2
+
+
+@pytest.mark.parametrize("text", ["Healthy Volunteers", "Children", "Validation Study", "Chewing Gum", "Recurrent"])
+def test_what_is_no_disease_stays_unresolved(text: str) -> None:
+    assert resolve_condition(text)["status"] == "unresolved"
+
+
+def test_ancestors_come_from_the_tree() -> None:
+    ancestors = dict(mesh_ancestors("D002289"))
+    assert {"D008175", "D009369", "D008171"} <= set(ancestors)  # lung neoplasms, neoplasms, lung diseases
+    assert "D002289" not in ancestors
+
+
+def test_the_condition_tables_name_mesh_descriptors() -> None:
+    for abbreviation, rows in abbreviations().items():
+        for mesh_id, words in rows:
+            assert mesh_id in MESH, (abbreviation, mesh_id)
+            assert len(rows) == 1 or words, f"{abbreviation}: an abbreviation of several diseases needs context words"
+    with open(REPO / "data" / "conditions" / "abbreviations.tsv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            assert MESH[row["mesh_id"]]["name"] == row["mesh_name"], row
+    with open(REPO / "data" / "aliases" / "condition-aliases.tsv", encoding="utf-8") as fh:
+        known = set(MESH) | {r["mesh_id"] for r in csv.DictReader(open(REPO / "data" / "conditions" / "mesh-conditions.tsv",
+                                                                          encoding="utf-8"), delimiter="\t")}
+        for row in csv.DictReader(fh, delimiter="\t"):
+            assert row["mesh_id"] in known, row
+    assert len(MESH) > 5000
