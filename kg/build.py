@@ -15,19 +15,17 @@ from datetime import datetime
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
+from kg.namespaces import DCT, SCHEMA, SKOS, XSD
 from kg import iris
 from kg.privacy import scrub_record
 from kg.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
 from kg.resolve.conditions import mesh_ancestors, resolve_condition
-from kg.resolve.sponsors import is_placeholder
-from kg.provenance import RDF_TYPE, XSD, Document, commit_marker, document, provenance_quads
+from kg.resolve.sponsors import is_placeholder, sponsor_key
+from kg.provenance import RDF_TYPE, Document, commit_marker, document, provenance_quads
 from kg.sources import vocab
 
-DCT = "http://purl.org/dc/terms/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SCHEMA = "https://schema.org/"
 _DATE_TYPES = {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
 
 
@@ -237,7 +235,8 @@ def _mesh_node(out: GraphQuads, mesh_id: str, term: str) -> NamedNode:
 def _sponsors(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for s in r.sponsors:
         placeholder = is_placeholder(s.name)
-        o = NamedNode(iris.placeholder_organization(t.value, s.name) if placeholder else iris.organization(s.name))
+        o = NamedNode(iris.placeholder_organization(t.value, s.name) if placeholder
+                      else iris.organization(sponsor_key(s.name) or s.name))
         out.add(t, T("leadSponsor") if s.role == "LEAD" else T("collaborator") if s.role == "COLLABORATOR" else T("sponsor"), o)
         out.a(o, "Organization")
         out.add(o, RDFS_LABEL.value, s.name)

@@ -15,21 +15,17 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
+from kg.namespaces import DCT, OWL, PROV, RDFS, SKOS, XSD
 from kg import __version__, iris
 from kg.build import GraphQuads, link_drug, replace_graph_update
 from kg.model import Intervention
 from kg.normalize import fold, slug
-from kg.provenance import RDF_TYPE, XSD
+from kg.provenance import RDF_TYPE
 from kg.resolve.dictionary import load, names_of
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
 from kg.resolve.targets import actions_of, classes, key, targets, version as knowledge_version
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
 
 
 def refresh_dictionary_graph(store: ox.Store) -> None:

@@ -13,7 +13,6 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from kg.normalize import slug
-from kg.resolve.sponsors import sponsor_key
 
 BASE = "https://w3id.org/trialkg/"
 ID = BASE + "id/"
@@ -72,9 +71,10 @@ def drug_class(class_id: str) -> str:
     return f"{ID}class/{quote(class_id, safe='')}"
 
 
-def organization(name: str) -> str:
-    """An organization by its sponsor key (legal forms, and a company's place prefix, ignored)."""
-    return f"{ID}org/{_seg(sponsor_key(name) or name)}"
+def organization(key: str) -> str:
+    """An organization by its key (``kg.resolve.sponsors.sponsor_key``: legal forms and a company's place prefix
+    ignored, so "Shanghai Junshi Bioscience Co., Ltd." and "Junshi Biosciences" are one)."""
+    return f"{ID}org/{_seg(key)}"
 
 
 def placeholder_organization(trial_iri: str, name: str) -> str:

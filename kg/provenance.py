@@ -13,14 +13,12 @@ from datetime import datetime, timezone
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg.namespaces import DCT, PROV, XSD
 from kg import MAPPING_VERSION, __version__, iris
 from kg.model import Source, TrialRecord
 
 CTGOV_FORMATS = frozenset({"ctgov-api-v2-json", "ctgov-classic-json", "ctgov-xml"})
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.namespaces import SKOS
 from kg import MAPPING_VERSION, __version__, iris
 from kg.build import BuildOptions, PreparedDocument, replace_graph_update
 from kg.errors import KGError, SourceError
@@ -51,7 +52,6 @@ from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 # compaction fall behind until RocksDB stalled the writes; 4,000 (about 1.3M quads, 250 MB of N-Quads) makes
 # eight times fewer files
 BATCH_DOCUMENTS = int(os.environ.get("KG_BATCH_DOCUMENTS", "4000"))
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 _LOCK = "writer.lock"
 _PENDING = "restore-pending"  # the checkpoint of a failed ingest that its process could not put back itself
 
@@ -178,13 +178,6 @@ class TrialStore:
     def query(self, sparql: str, **kwargs):
         """A SPARQL query over the union of all named graphs."""
         return self._store.query(sparql, use_default_graph_as_union=True, **kwargs)
-
-    def rdflib_dataset(self):
-        """The same store seen through rdflib's API (``rdflib.Dataset`` on oxrdflib), union default graph."""
-        import rdflib
-        from oxrdflib import OxigraphStore
-
-        return rdflib.Dataset(store=OxigraphStore(store=self._store), default_union=True)
 
     def learned_aliases(self) -> dict[str, tuple[str, str]]:
         """Drug names that ingested records gave (skos:altLabel/hiddenLabel in their graphs), by folded
