@@ -157,6 +157,7 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
     report is a JSON object for scripts: the same rows, labels as keys, numbers as numbers.
     """
     from kg.build import BuildOptions
+    from kg.ingest import ingest
     from kg.pipeline import default_workers
     from kg.sources.reader import count_studies, read_paths
     from kg.summary import summary, warning_kinds
@@ -165,7 +166,7 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
     index_seconds = _drug_dictionary()
     try:
         with _open(store_dir, read_only=False) as store, progress_bar("build", "documents", total) as advance:
-            report = store.ingest(read_paths(paths, deferred=True), BuildOptions(include_contacts=include_contacts),
+            report = ingest(store, read_paths(paths, deferred=True), BuildOptions(include_contacts=include_contacts),
                                   on_document=lambda _: advance(1), workers=workers or default_workers(),
                                   validate=check)
     except KeyboardInterrupt:

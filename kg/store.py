@@ -1,4 +1,5 @@
-"""The embedded, persistent store (Oxigraph on disk) and the ingest of records into it.
+"""The embedded, persistent store (Oxigraph on disk): opening, the writer's lock, all-or-nothing writing with a
+checkpoint, read views. The ingest that writes records into it is ``kg.ingest``.
 
 - One named graph per source document; the default graph of queries is the union of them all.
 - Re-ingesting a document with the same sha256 changes nothing; a new version of a document
@@ -20,38 +21,21 @@ import gc
 import hashlib
 import os
 import shutil
-import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.namespaces import SKOS
-from kg import MAPPING_VERSION, __version__, iris
-from kg.build import BuildOptions, PreparedDocument, replace_graph_update
-from kg.errors import KGError, SourceError
-from kg.model import TrialRecord
-from kg.pipeline import prepared
-from kg.sources.reader import PendingStudy
-from kg.provenance import commit_marker
+from kg import iris
+from kg.build import replace_graph_update
+from kg.errors import KGError
 from kg.resources import data_dir
 from kg.normalize import fold
-from kg.resolve.dictionary import load
-from kg.resolve.drugs import DrugResolver
-from kg.resolve.linker import InterventionLinker
-from kg.resolve.targets import version as knowledge_version
-from kg.rules import apply_rules, refresh_summaries, rules, summaries
-from kg.snapshot import Snapshot, current_name, prune, publish
-from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
+from kg.snapshot import Snapshot
 
-# documents per write: each bulk load adds files to RocksDB's level 0, and at 550k studies batches of 500 made
-# compaction fall behind until RocksDB stalled the writes; 4,000 (about 1.3M quads, 250 MB of N-Quads) makes
-# eight times fewer files
-BATCH_DOCUMENTS = int(os.environ.get("KG_BATCH_DOCUMENTS", "4000"))
 _LOCK = "writer.lock"
 _PENDING = "restore-pending"  # the checkpoint of a failed ingest that its process could not put back itself
 
@@ -74,29 +58,6 @@ def default_store_dir() -> Path:
         return Path(env)
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "trialkg" / "store"
-
-
-@dataclass
-class IngestReport:
-    """What one ingest did."""
-
-    added: int = 0
-    replaced: int = 0
-    reprocessed: int = 0  # unchanged documents made again because another mapping version made them
-    stale: int = 0  # documents in the store made by another mapping version and not in this ingest's input
-    unchanged: int = 0
-    older: int = 0  # versions older than the one stored (by the record's last update): not written
-    failed: list[SourceError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    quads_written: int = 0
-    written: list[str] = field(default_factory=list)  # named graphs of the documents added or replaced
-    findings: dict[str, tuple] = field(default_factory=dict)  # SHACL findings by written graph (ingest(validate=True))
-    seconds: float = 0.0
-    finishing: dict[str, float] = field(default_factory=dict)  # seconds of each step after the documents are written
-
-    @property
-    def documents(self) -> int:
-        return self.added + self.replaced + self.reprocessed + self.unchanged
 
 
 class TrialStore:
@@ -197,9 +158,9 @@ class TrialStore:
 
     def documents(self) -> dict[str, str]:
         """Named graph IRI -> sha256 of every source document in the store."""
-        return {g: sha for g, (sha, *_) in self._versions().items() if g not in iris.SPECIAL_GRAPHS}
+        return {g: sha for g, (sha, *_) in self.versions().items() if g not in iris.SPECIAL_GRAPHS}
 
-    def _versions(self) -> dict[str, tuple[str, str | None, str | None]]:
+    def versions(self) -> dict[str, tuple[str, str | None, str | None]]:
         """Named graph IRI -> (sha256, last update the record states, mapping version that made it) of every
         source document."""
         rows = self._store.query(
@@ -239,21 +200,14 @@ class TrialStore:
                       for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
         self._store.update(replace_graph_update(iris.ONTOLOGY_GRAPH, quads))
 
-    def ingest(self, items: Iterable[TrialRecord | PendingStudy | SourceError], options: BuildOptions | None = None,
-               on_document=None, workers: int = 1, validate: bool = False) -> IngestReport:
-        """Ingest records (errors in ``items`` are collected, not raised) all-or-nothing; ``workers``
-        processes resolve and build the documents (``kg.pipeline``), and with ``validate`` check each
-        against the SHACL shapes as they build it (the findings of the documents written: ``report.findings``)."""
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Write under the store's lock, all or nothing: a checkpoint (hard links, cheap) is taken first; an error
+        puts the store back as it was (a full disk or a damaged file becomes one ``KGError`` line); Ctrl-C keeps
+        what was written, whole, for the next run to resume. Callers reach the database through ``oxigraph`` and
+        keep no name for it: one held in a frame would keep a failed database open."""
         if self.read_only:
             raise KGError("the store is open read-only")
-        options = options or BuildOptions()
-        options.ingested_at = options.ingested_at or datetime.now(timezone.utc)
-        if options.resolver is None and options.resolve:
-            # a document's graph depends only on it and the shipped dictionary (reproducible, order-free);
-            # links through aliases learned from other records go to graph/record-aliases after the ingest
-            options.resolver = InterventionLinker(DrugResolver())
-        report = IngestReport()
-        start = time.perf_counter()
         with self._writer_lock():
             try:
                 checkpoint = self._checkpoint()
@@ -261,23 +215,7 @@ class TrialStore:
                 raise KGError(f"cannot start the ingest into {self.path}: the checkpoint it needs failed "
                               f"({' '.join(str(exc).split())}); nothing was written") from None
             try:
-                self.load_ontology()
-                self._drop_uncommitted()
-                known = self._versions()
-                batch: list[PreparedDocument] = []
-                for item in prepared(items, options, workers, validate):
-                    if isinstance(item, SourceError):
-                        report.failed.append(item)
-                    else:
-                        batch.append(item)
-                        if len(batch) >= BATCH_DOCUMENTS:
-                            self._write(batch, known, report)
-                            batch = []
-                    if on_document:
-                        on_document(item)
-                self._write(batch, known, report)
-                report.stale = sum(m != MAPPING_VERSION for g, (_, _, m) in known.items() if g not in iris.SPECIAL_GRAPHS)
-                self._finish(report, options.resolve)
+                yield
             except KeyboardInterrupt:  # stopped by the user: keep what is written, for the next run to resume
                 self._store.flush()
                 shutil.rmtree(checkpoint, ignore_errors=True)
@@ -290,90 +228,10 @@ class TrialStore:
                                   "the store is as it was before it (free the space, then run it again)") from None
                 raise
             shutil.rmtree(checkpoint, ignore_errors=True)
-        report.warnings = list(options.warnings)
-        report.written = list(dict.fromkeys(report.written))  # a document written in two batches, once
-        report.seconds = time.perf_counter() - start
-        return report
 
-    def _finish(self, report: IngestReport, resolve: bool) -> None:
-        """Recompute the derived graphs from the whole store and publish a snapshot for readers; skipped
-        when the ingest wrote nothing and they were computed by this version of trialkg from the same
-        rules, summaries and dictionary (a rerun of a finished ingest costs a few seconds at any size)."""
-        marker = ox.Quad(_INFERRED, _SHA256, ox.Literal(derived_digest(resolve)), _INFERRED)
-        if not (report.added or report.replaced or report.reprocessed) and marker in self._store and current_name(self.path) is not None:
-            prune(self.path)  # snapshots that readers held at the last ingest may be free now
-            return
-        steps = [("derived classes", lambda: apply_rules(self._store)),
-                 ("summary counts", lambda: refresh_summaries(self._store)),
-                 ("snapshot", lambda: self._publish(marker))]
-        if resolve:
-            steps[:0] = [("record-alias links", lambda: refresh_record_alias_graph(self._store, self.learned_aliases())),
-                         ("dictionary graph", lambda: refresh_dictionary_graph(self._store))]
-        for name, step in steps:
-            t = time.perf_counter()
-            step()
-            report.finishing[name] = time.perf_counter() - t
-
-    def _publish(self, marker: ox.Quad) -> None:
-        """Mark the derived graphs as computed (``marker``, in ``graph/inferred``) and publish the snapshot."""
-        self._store.extend([marker])
-        publish(self._store, self.path)
-
-    def _write(self, batch: list[PreparedDocument], known: dict[str, tuple[str, str | None, str | None]],
-               report: IngestReport) -> None:
-        """Write one batch: new documents bulk-loaded, then their commit markers in one transaction;
-        new versions of stored documents replaced in one transaction.
-
-        A version is not written when the stored one is the same (sha256, made by this mapping version) or
-        states a later update of the trial (an old download after a newer one); within a batch the last
-        version wins. The same document made by another mapping version is made again (``reprocessed``).
-        """
-        chosen: dict[str, PreparedDocument] = {}
-        again: set[str] = set()
-        for item in batch:
-            doc = item.doc
-            stored = chosen[doc.graph].doc if doc.graph in chosen else None
-            sha, updated, mapping = ((stored.sha256, stored.updated, MAPPING_VERSION) if stored
-                                     else known.get(doc.graph, (None, None, None)))
-            if sha == doc.sha256 and mapping == MAPPING_VERSION:
-                report.unchanged += 1
-            elif sha == doc.sha256:  # the same document, made by another mapping version: made again
-                chosen[doc.graph] = item
-                again.add(doc.graph)
-            elif sha is not None and updated and doc.updated and updated > doc.updated:
-                report.older += 1
-            else:
-                chosen[doc.graph] = item
-                again.discard(doc.graph)
-        if not chosen:
-            return
-        if not report.written:  # this ingest's first write: the derived graphs stop being current until it finishes
-            self._invalidate_derived()
-        new = [item for g, item in chosen.items() if g not in known]
-        replaced = [item for g, item in chosen.items() if g in known]
-        report.added += len(new)
-        report.reprocessed += len(again)
-        report.replaced += len(replaced) - len(again)
-        report.quads_written += sum(item.quads for item in chosen.values())
-        report.written.extend(chosen)
-        report.findings.update((g, item.findings) for g, item in chosen.items() if item.findings)
-        if new:  # bulk-loaded (fast, not transactional); a document counts as stored once its marker is
-            self._store.bulk_load(b"".join(item.nquads for item in new), format=ox.RdfFormat.N_QUADS,
-                                  lenient=True)  # serialized by pyoxigraph from valid terms: no need to check again
-            self._store.extend([commit_marker(item.doc) for item in new])
-        if replaced:
-            self._store.update(_replace_update(replaced))
-        known.update({g: (item.doc.sha256, item.doc.updated, MAPPING_VERSION) for g, item in chosen.items()})
-
-    def _invalidate_derived(self) -> None:
-        """Remove the marker saying the derived graphs were computed from the stored documents: an ingest
-        stopped before its finishing steps leaves it absent, so the rerun computes them even if it writes nothing."""
-        for quad in list(self._store.quads_for_pattern(_INFERRED, _SHA256, None, _INFERRED)):
-            self._store.remove(quad)
-
-    def _drop_uncommitted(self) -> None:
+    def drop_uncommitted(self) -> None:
         """Drop the graphs an interrupted ingest left without their commit marker (never published)."""
-        committed = set(self._versions()) | iris.SPECIAL_GRAPHS
+        committed = set(self.versions()) | iris.SPECIAL_GRAPHS
         leftovers = [g.value for g in self._store.named_graphs()
                      if isinstance(g, ox.NamedNode) and g.value not in committed]
         if leftovers:
@@ -416,26 +274,3 @@ class TrialStore:
         shutil.rmtree(failed, ignore_errors=True)
 
 
-_INFERRED = ox.NamedNode(iris.INFERRED_GRAPH)
-_SHA256 = ox.NamedNode(iris.term("sha256"))  # <graph/inferred> tkg:sha256 "digest": what the derived graphs were computed from
-
-
-def derived_digest(resolve: bool) -> str:
-    """What the derived graphs are computed from, besides the documents: trialkg's version, the rules, the
-    summary queries and, when the ingest resolves drugs, the drug dictionary (not loaded otherwise)."""
-    texts = [__version__, MAPPING_VERSION, str(resolve), load().version if resolve else "", knowledge_version(),
-             *rules().values(), *summaries().values()]
-    return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
-
-
-def _replace_update(replaced: list[PreparedDocument]) -> str:
-    """One SPARQL update: drop the old graphs, insert the new versions with their commit markers."""
-    parts = [f"DROP SILENT GRAPH <{item.doc.graph}>" for item in replaced]
-    graphs = []
-    for item in replaced:
-        triples = [q.triple for q in ox.parse(item.nquads, format=ox.RdfFormat.N_QUADS)]
-        triples.append(commit_marker(item.doc).triple)
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        graphs.append(f"GRAPH <{item.doc.graph}> {{ {body} }}")
-    parts.append(f"INSERT DATA {{ {' '.join(graphs)} }}")
-    return " ;\n".join(parts)

@@ -37,11 +37,12 @@ def data_dir() -> Path:
 def seed_store(tmp_path_factory, seeds_dir: Path) -> Path:
     """A store built from the seed pages, for tests that only read it."""
     from kg.sources.reader import read_paths
+    from kg.ingest import ingest
     from kg.store import TrialStore
 
     path = tmp_path_factory.mktemp("seedstore") / "store"
     with TrialStore(path) as store:
-        store.ingest(read_paths([seeds_dir]))
+        ingest(store, read_paths([seeds_dir]))
     return path
 
 

@@ -21,7 +21,7 @@ from kg.resolve.linker import InterventionLinker
 from kg.resources import data_dir
 from kg.sources.reader import read_paths
 
-from conftest import DATA, REPO, SEEDS
+from conftest import DATA, REPO, SEEDS, SHARED
 
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
@@ -33,10 +33,12 @@ def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
     lines: list[bytes] = []
     for item in read_paths(sorted(map(str, paths))):
         if hasattr(item, "reason"):
-            lines.append(f"error {item.reason}".encode())
+            lines.append(f"error {item}".encode())
             continue
         _, quads = record_quads(item, options)
         lines.extend(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines())
+    for root in (REPO, SHARED):  # where the checkout and shared/ are is no part of the mapping
+        lines = [line.replace(str(root).encode(), b"<root>") for line in lines]
     for line in sorted(lines):
         h.update(line + b"\n")
     return h.hexdigest()[:16]

@@ -9,6 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from kg.ingest import ingest
 from kg import iris
 from kg.analyze import NETWORKS, combined, headline, plot, project, write_network
 from kg.sources.reader import read_paths
@@ -21,7 +22,7 @@ from conftest import REPO
 def store_dir(tmp_path_factory, seeds_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("an") / "store"
     with TrialStore(path) as store:
-        store.ingest(read_paths([seeds_dir, REPO / "examples"]))
+        ingest(store, read_paths([seeds_dir, REPO / "examples"]))
     return path
 
 

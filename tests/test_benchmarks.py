@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 
+from kg.ingest import ingest
 from kg.sources.reader import read_paths
 from kg.store import TrialStore
 
@@ -37,8 +38,8 @@ def test_update_batch_replaces_stored_documents(tmp_path: Path, data_dir: Path) 
         assert all(orjson.loads(line)["protocolSection"]["identificationModule"]["briefTitle"].endswith("(updated)")
                    for line in fh)
     with TrialStore(tmp_path / "store") as store:
-        assert store.ingest(read_paths([shard])).added == 200
-        report = store.ingest(read_paths([update]))
+        assert ingest(store, read_paths([shard])).added == 200
+        report = ingest(store, read_paths([update]))
     assert (report.added, report.replaced, report.unchanged) == (0, 50, 0)
     assert set(report.finishing) == {"record-alias links", "dictionary graph", "derived classes", "summary counts",
                                      "snapshot"}

@@ -12,6 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+import kg.ingest as ingest_module
+from kg.ingest import ingest
 from kg.errors import SourceError
 from kg.sources.reader import PendingStudy, count_studies, read_paths, resolved
 from kg.store import TrialStore
@@ -34,7 +36,7 @@ def test_parallel_build_gives_the_same_graph_as_one_process(tmp_path: Path, reco
     reports = {}
     for workers in (1, 3):  # three workers map the studies themselves (deferred), as kg build does
         with TrialStore(tmp_path / str(workers)) as store:
-            reports[workers] = store.ingest(read_paths([records, seeds_dir], deferred=workers > 1), workers=workers)
+            reports[workers] = ingest(store, read_paths([records, seeds_dir], deferred=workers > 1), workers=workers)
     one, three = reports[1], reports[3]
     assert (one.added, one.quads_written, sorted(one.warnings)) == (three.added, three.quads_written, sorted(three.warnings))
     assert one.added == 1178 + 5
@@ -84,14 +86,14 @@ def test_bulk_archive_report_and_rerun(tmp_path: Path, records: Path) -> None:
 
 def test_a_rerun_recomputes_derived_graphs_only_when_their_inputs_changed(tmp_path: Path, seeds_dir: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import iris, store as store_module
+    from kg import iris
 
     with TrialStore(tmp_path) as store:
-        assert set(store.ingest(read_paths([seeds_dir])).finishing) >= {"summary counts", "derived classes", "snapshot"}
-        assert store.ingest(read_paths([seeds_dir])).finishing == {}  # same documents, same rules: nothing to do
+        assert set(ingest(store, read_paths([seeds_dir])).finishing) >= {"summary counts", "derived classes", "snapshot"}
+        assert ingest(store, read_paths([seeds_dir])).finishing == {}  # same documents, same rules: nothing to do
         store.oxigraph.remove_graph(ox.NamedNode(iris.SUMMARY_GRAPH))  # as a store built before summaries existed
-        monkeypatch.setattr(store_module, "derived_digest", lambda resolve: "a newer trialkg")
-        assert "summary counts" in store.ingest(read_paths([seeds_dir])).finishing
+        monkeypatch.setattr(ingest_module, "derived_digest", lambda resolve: "a newer trialkg")
+        assert "summary counts" in ingest(store, read_paths([seeds_dir])).finishing
         assert any(store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(iris.SUMMARY_GRAPH)))
 
 
@@ -107,16 +109,16 @@ def test_an_ingest_interrupted_after_its_last_document_is_finished_by_the_rerun(
     ingest), the rerun finds every document unchanged: it must still compute the derived graphs and publish
     them, not take the marker of the ingest before for theirs."""
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths([seeds_dir]))
+        ingest(store, read_paths([seeds_dir]))
 
         def stop(*args, **kwargs):
             raise KeyboardInterrupt
 
         with monkeypatch.context() as patched:
-            patched.setattr(TrialStore, "_finish", stop)
+            patched.setattr(ingest_module, "_finish", stop)
             with pytest.raises(KeyboardInterrupt):
-                store.ingest(read_paths([records]))
-        rerun = store.ingest(read_paths([records]))
+                ingest(store, read_paths([records]))
+        rerun = ingest(store, read_paths([records]))
         assert rerun.added == 0 and rerun.unchanged >= 1178
         assert {"summary counts", "snapshot"} <= set(rerun.finishing)
     with TrialStore(tmp_path / "s", read_only=True) as reader:  # readers see the documents of the stopped ingest

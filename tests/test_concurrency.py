@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.ingest import ingest
 from kg import iris
 from kg.serve import Limits, start_in_thread
 from kg.sources.reader import read_paths
@@ -66,7 +67,7 @@ def _endpoint_sizes(url: str) -> dict[str, int]:
 
 def _built(path: Path, source: Path) -> dict[str, int]:
     with TrialStore(path) as store:
-        store.ingest(read_paths([source]))
+        ingest(store, read_paths([source]))
     return _local_sizes(path)
 
 
@@ -111,16 +112,16 @@ def test_a_snapshot_in_use_outlives_later_ingests_and_is_pruned_after(tmp_path: 
     store = tmp_path / "store"
     pages = sorted(p for p in seeds_dir.iterdir() if p.is_file())
     with TrialStore(store) as writer:
-        writer.ingest(read_paths(pages[:2]))
+        ingest(writer, read_paths(pages[:2]))
     reader = TrialStore(store, read_only=True)
     before = len(reader)
     with TrialStore(store) as writer:
-        writer.ingest(read_paths(pages))
+        ingest(writer, read_paths(pages))
     assert reader.read_path.is_dir() and len(reader) == before  # still readable, still the old content
     with TrialStore(store, read_only=True) as fresh:
         assert len(fresh) > before and fresh.read_path != reader.read_path
     reader.close()
     with TrialStore(store) as writer:
-        writer.ingest(read_paths(pages))  # nothing new, but an ingest: prunes what no reader holds
+        ingest(writer, read_paths(pages))  # nothing new, but an ingest: prunes what no reader holds
     assert sorted(p.name for p in (store / "snapshots").iterdir() if p.is_dir()) == [
         (store / "snapshots" / "CURRENT").read_text()]

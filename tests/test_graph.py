@@ -14,6 +14,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from kg.ingest import ingest
 from kg import iris
 from kg.resolve.sponsors import sponsor_key
 from kg.build import BuildOptions, record_quads
@@ -21,7 +22,7 @@ from kg.errors import KGError
 from kg.export import export
 from kg.model import Source, Sponsor, TrialRecord
 from kg.sources.reader import read_file, read_paths
-from kg import store as store_module
+import kg.ingest as ingest_module
 from kg.store import TrialStore
 from kg.validate import to_rdflib
 
@@ -73,7 +74,7 @@ def test_same_trial_from_two_formats_shares_trial_and_site_iris(data_dir: Path) 
 
 def test_each_document_is_a_named_graph_with_provenance(tmp_path: Path, seeds_dir: Path) -> None:
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths([seeds_dir]))
+        ingest(store, read_paths([seeds_dir]))
         docs = store.documents()
         assert len(docs) == 5
         for graph, sha in docs.items():
@@ -91,13 +92,13 @@ def test_reingest_changes_nothing_and_new_version_replaces(tmp_path: Path, seeds
     page = tmp_path / "page.txt"
     page.write_bytes((seeds_dir / SEED["002"]).read_bytes())
     with TrialStore(tmp_path / "s") as store:
-        first = store.ingest(read_paths([page]))
+        first = ingest(store, read_paths([page]))
         before = _quads(store)
-        again = store.ingest(read_paths([page]))
+        again = ingest(store, read_paths([page]))
         assert (first.added, again.unchanged, again.added, again.replaced) == (1, 1, 0, 0)
         assert _quads(store) == before
         page.write_text(page.read_text(encoding="utf-8").replace("ACTIVE_NOT_RECRUITING", "COMPLETED", 1), encoding="utf-8")
-        third = store.ingest(read_paths([page]))
+        third = ingest(store, read_paths([page]))
         assert third.replaced == 1
         trial = iris.trial("NCT04523493")
         assert _values(store, trial, TKG + "status") == {iris.enum("status", "COMPLETED")}
@@ -110,11 +111,11 @@ def test_related_trial_stub_is_completed_not_duplicated(tmp_path: Path, seeds_di
     record = tmp_path / "NCT03581786.json"
     record.write_text(json.dumps(study), encoding="utf-8")
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths([seeds_dir / SEED["000"]]))
+        ingest(store, read_paths([seeds_dir / SEED["000"]]))
         trial = iris.trial("NCT03581786")
         assert _values(store, trial, TKG + "mentionedTitle")
         assert not _values(store, trial, "http://purl.org/dc/terms/title")
-        store.ingest(read_paths([record]))
+        ingest(store, read_paths([record]))
         rows = list(store.query(f'SELECT DISTINCT ?t WHERE {{ ?t <{TKG}nctId> "NCT03581786" }}'))
         assert [r["t"].value for r in rows] == [trial]
         assert _values(store, trial, "http://purl.org/dc/terms/title")  # completed by the full record
@@ -132,9 +133,9 @@ def test_contact_phone_and_email_kept_out_unless_asked(tmp_path: Path, seeds_dir
 
 
 def test_failed_ingest_leaves_the_store_as_it_was(tmp_path: Path, seeds_dir: Path, monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BATCH_DOCUMENTS", 1)  # so writes happen before the failure
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 1)  # so writes happen before the failure
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths([seeds_dir / SEED["000"]]))
+        ingest(store, read_paths([seeds_dir / SEED["000"]]))
         before = _quads(store)
 
         def records_then_crash():
@@ -142,14 +143,14 @@ def test_failed_ingest_leaves_the_store_as_it_was(tmp_path: Path, seeds_dir: Pat
             raise RuntimeError("disk on fire")
 
         with pytest.raises(RuntimeError, match="disk on fire"):
-            store.ingest(records_then_crash())
+            ingest(store, records_then_crash())
         assert _quads(store) == before
     with TrialStore(tmp_path / "s", read_only=True) as reopened:
         assert _quads(reopened) == before
 
 
 def test_interrupted_ingest_keeps_its_documents_and_a_rerun_resumes(tmp_path: Path, seeds_dir: Path, monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BATCH_DOCUMENTS", 1)
+    monkeypatch.setattr(ingest_module, "BATCH_DOCUMENTS", 1)
     pages = [seeds_dir / SEED[k] for k in ("000", "002", "004")]
 
     def two_then_ctrl_c():
@@ -157,14 +158,14 @@ def test_interrupted_ingest_keeps_its_documents_and_a_rerun_resumes(tmp_path: Pa
         raise KeyboardInterrupt
 
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths(pages[:1]))
+        ingest(store, read_paths(pages[:1]))
         with pytest.raises(KeyboardInterrupt):
-            store.ingest(two_then_ctrl_c())
+            ingest(store, two_then_ctrl_c())
         assert len(store.documents()) == 2  # kept, for the rerun
     with TrialStore(tmp_path / "s", read_only=True) as reader:
         assert len(reader.documents()) == 1  # readers still see the last finished ingest
     with TrialStore(tmp_path / "s") as store:
-        report = store.ingest(read_paths(pages))
+        report = ingest(store, read_paths(pages))
         assert (report.unchanged, report.added) == (2, 1)
 
 
@@ -173,7 +174,7 @@ def test_hostile_names_round_trip_through_turtle_and_jsonld(tmp_path: Path) -> N
     record = TrialRecord(source=Source(path="mem", sha256="0" * 64, format="ctgov-api-v2-json"), nct_id="NCT00000042",
                          title=names[0] + " " + names[2], sponsors=tuple(Sponsor(name=n, role="COLLABORATOR") for n in names))
     with TrialStore(tmp_path / "s") as store:
-        store.ingest([record])
+        ingest(store, [record])
         labels = {r["l"].value for r in store.query(
             "SELECT ?l WHERE { ?o a <%sOrganization> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }" % TKG)}
         assert labels == set(names)
@@ -187,7 +188,7 @@ def test_hostile_names_round_trip_through_turtle_and_jsonld(tmp_path: Path) -> N
 
 def test_export_round_trips(tmp_path: Path, seeds_dir: Path) -> None:
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths([seeds_dir, REPO / "examples"]))
+        ingest(store, read_paths([seeds_dir, REPO / "examples"]))
         quads = _quads(store)
         union = {(s, p, o) for s, p, o, g in quads if g != f"<{iris.ONTOLOGY_GRAPH}>"}
         documents = {q for q in quads if q[3] != f"<{iris.ONTOLOGY_GRAPH}>"}
@@ -255,7 +256,7 @@ def test_sources_that_disagree_keep_both_facts_and_show_says_which_is_current(tm
     from kg.show import show
 
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths([seeds_dir / SEED["002"], record]))
+        ingest(store, read_paths([seeds_dir / SEED["002"], record]))
         statuses = {(s.value, s.source_format, s.current) for s in show(store.oxigraph, "NCT04523493") if s.field == "status"}
     assert statuses == {("ACTIVE_NOT_RECRUITING", "page-trial-digest", False), ("COMPLETED", "ctgov-api-v2-json", True)}
     proc = subprocess.run([sys.executable, "-m", "kg", "show", "NCT04523493", "--store", str(tmp_path / "s")],

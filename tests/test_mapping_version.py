@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.ingest import ingest
 from kg import MAPPING_VERSION
 
 
@@ -47,26 +48,26 @@ def test_documents_made_by_another_mapping_version_are_made_again(tmp_path: Path
     """A fix of the mapping reaches an existing store: a rebuild of the same sources remakes their documents
     (reported as reprocessed), and a document not rebuilt is counted as stale."""
     import kg.provenance
-    import kg.store
+    import kg.ingest
     from kg.sources.reader import read_paths
     from kg.store import TrialStore
 
     examples = Path(__file__).resolve().parents[1] / "examples" / "pd1-trials.json"
     with TrialStore(tmp_path / "s") as store:
         monkeypatch.setattr(kg.provenance, "MAPPING_VERSION", "old")
-        monkeypatch.setattr(kg.store, "MAPPING_VERSION", "old")
-        first = store.ingest(read_paths([examples]), workers=1)
+        monkeypatch.setattr(kg.ingest, "MAPPING_VERSION", "old")
+        first = ingest(store, read_paths([examples]), workers=1)
         monkeypatch.undo()
-        again = store.ingest(read_paths([examples]), workers=1)
+        again = ingest(store, read_paths([examples]), workers=1)
         assert (again.added, again.replaced, again.reprocessed, again.unchanged) == (0, 0, first.added, 0)
         versions = {r["v"].value for r in store.query(
             "SELECT DISTINCT ?v WHERE { ?a <https://w3id.org/trialkg/ontology#mappingVersion> ?v }")}
         assert versions == {MAPPING_VERSION}
-        third = store.ingest(read_paths([examples]), workers=1)
+        third = ingest(store, read_paths([examples]), workers=1)
         assert (third.reprocessed, third.unchanged, third.stale) == (0, first.added, 0)
         monkeypatch.setattr(kg.provenance, "MAPPING_VERSION", "old")
-        monkeypatch.setattr(kg.store, "MAPPING_VERSION", "old")
+        monkeypatch.setattr(kg.ingest, "MAPPING_VERSION", "old")
         seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
         if seeds.is_dir():
-            fourth = store.ingest(read_paths([seeds]), workers=1)
+            fourth = ingest(store, read_paths([seeds]), workers=1)
             assert fourth.stale == first.added  # the examples were made by the mapping now called "another"

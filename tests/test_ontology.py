@@ -10,6 +10,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, SKOS
 
+from kg.ingest import ingest
 from kg import iris
 from kg.errors import KGError
 from kg.reason import hermit, ontology_graph
@@ -53,7 +54,7 @@ def test_every_term_the_builder_uses_is_declared(tmp_path: Path, seeds_dir: Path
     g = ontology_graph()
     declared = {str(s) for s in g.subjects(RDF.type, None)}
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths([seeds_dir, REPO / "examples"]))
+        ingest(store, read_paths([seeds_dir, REPO / "examples"]))
         used = {row["p"].value for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")}
         used |= {row["c"].value for row in store.query("SELECT DISTINCT ?c WHERE { ?s a ?c }")}
     ours = {u for u in used if u.startswith(iris.ONTOLOGY)}
@@ -91,7 +92,7 @@ def _sample(store: TrialStore, n: int) -> rdflib.Graph:
 
 def test_sparql_rules_agree_with_hermit(tmp_path: Path, seeds_dir: Path) -> None:
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(read_paths([seeds_dir, REPO / "examples"]))
+        ingest(store, read_paths([seeds_dir, REPO / "examples"]))
         sample = _sample(store, 25)
         trials = {str(t) for t in sample.subjects(RDF.type, TKG.Trial)}
         by_rules = {cls: {r["t"].value for r in store.query(f"SELECT ?t WHERE {{ ?t a <{iris.term(cls)}> }}")} & trials

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import pyoxigraph as ox
 
+from kg.ingest import ingest
 from kg import query as q
 from kg.errors import KGError
 from kg.sources.reader import read_paths
@@ -31,7 +32,7 @@ SEED_TORIPALIMAB = {"NCT06505837", "NCT03971214", "NCT04523493"}
 def store_dir(tmp_path_factory, seeds_dir: Path, data_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("q") / "store"
     with TrialStore(path) as store:
-        report = store.ingest(read_paths([seeds_dir, data_dir / "ctgov-tigit-watch", data_dir / "ctgov-nsclcbench",
+        report = ingest(store, read_paths([seeds_dir, data_dir / "ctgov-tigit-watch", data_dir / "ctgov-nsclcbench",
                                           data_dir / "ctgov-dgg32-samples"]))
         assert report.failed == []
     return path
@@ -161,10 +162,10 @@ def test_summaries_follow_every_ingest(tmp_path: Path, seeds_dir: Path, data_dir
     def network() -> dict:
         return {(r["sponsor"], r["drug"]): r["trials"] for r in run(tmp_path, "sponsor-drug-network")}
     with TrialStore(tmp_path) as store:
-        store.ingest(read_paths([seeds_dir]))
+        ingest(store, read_paths([seeds_dir]))
     first = network()
     with TrialStore(tmp_path) as store:
-        store.ingest(read_paths([data_dir / "ctgov-tigit-watch"]))
+        ingest(store, read_paths([data_dir / "ctgov-tigit-watch"]))
     with TrialStore(tmp_path, read_only=True) as store:
         direct = len(list(store.query(DIRECT_NETWORK)))
     assert len(first) < len(network()) == direct

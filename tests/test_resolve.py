@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.ingest import ingest
 from kg import iris
 from kg.resolve.conditions import resolve_condition
 from kg.resolve.drugs import DrugResolver
@@ -131,7 +132,7 @@ def _values(store: TrialStore, q: str) -> set[str]:
 @pytest.fixture(scope="module")
 def seed_store(tmp_path_factory, seeds_dir: Path) -> TrialStore:
     store = TrialStore(tmp_path_factory.mktemp("s") / "store")
-    store.ingest(read_paths([seeds_dir]))
+    ingest(store, read_paths([seeds_dir]))
     yield store
     store.close()
 
@@ -175,7 +176,7 @@ def test_record_other_names_are_learned_with_the_store(tmp_path: Path, data_dir:
     records = [r for r in read_paths([data_dir / "ctgov-tigit-watch"]) if getattr(r, "nct_id", None) == "NCT05809895"]
     store_dir = tmp_path / "s"
     with TrialStore(store_dir) as store:
-        store.ingest(records)
+        ingest(store, records)
     def run(*extra: str) -> dict:
         return json.loads(subprocess.run([sys.executable, "-m", "kg", "resolve", "WCD118", "--json", *extra],
                                          capture_output=True, text=True, check=True).stdout)[0]
@@ -189,7 +190,7 @@ def test_record_other_names_are_learned_with_the_store(tmp_path: Path, data_dir:
 def test_cli_aliases_unresolved_lists_most_frequent_first(seed_store: TrialStore, tmp_path: Path, data_dir: Path) -> None:
     store_dir = tmp_path / "s"
     with TrialStore(store_dir) as store:
-        store.ingest(read_paths([data_dir / "ctgov-nsclcbench"]))
+        ingest(store, read_paths([data_dir / "ctgov-nsclcbench"]))
     proc = subprocess.run([sys.executable, "-m", "kg", "aliases", "--unresolved", "--store", str(store_dir), "--limit", "5"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -224,7 +225,7 @@ def test_links_through_learned_aliases_live_in_their_own_graph_with_evidence(tmp
     records = [r for r in read_paths([data_dir / "ctgov-tigit-watch"])
                if getattr(r, "nct_id", None) in {"NCT03280537", "NCT05564611", "NCT01599637", "NCT05413161"}]  # not NCT03280550
     with TrialStore(tmp_path / "s") as store:
-        store.ingest(records)
+        ingest(store, records)
         rows = list(store.query(
             "SELECT ?nct ?m ?ev WHERE { GRAPH <%s> { ?i <%sdrug> <%s> ; <%sresolution> ?r . ?r <%smatchedText> ?m ; "
             "<http://www.w3.org/ns/prov#wasDerivedFrom> ?ev } ?t <%sintervention> ?i ; <%snctId> ?nct }"
@@ -247,7 +248,7 @@ def test_a_learned_name_never_links_an_intervention_of_a_non_drug_type(tmp_path:
                                      interventions=(dataclasses.replace(ige, type="DIAGNOSTIC_TEST"),))
     teacher = next(r for r in read_paths([data_dir / "ctgov-tigit-watch"]) if getattr(r, "nct_id", None) == "NCT03280537")
     with TrialStore(tmp_path / "s") as store:
-        store.ingest([teacher, source, test_typed])
+        ingest(store, [teacher, source, test_typed])
         linked = {r["nct"].value for r in store.query(
             "SELECT ?nct WHERE { GRAPH <%s> { ?i <%sdrug> ?d } ?t <%sintervention> ?i ; <%snctId> ?nct }"
             % (iris.RECORD_ALIAS_GRAPH, iris.ONTOLOGY, iris.ONTOLOGY, iris.ONTOLOGY))}

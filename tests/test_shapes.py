@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from kg.ingest import ingest
 from kg.sources.reader import read_paths
 from kg.store import TrialStore
 from kg import validate as validate_module
@@ -85,7 +86,7 @@ def test_seed_pages_and_every_real_record_validate_without_violation(tmp_path: P
                                                    "ctgov-aact-fixtures/api_v2_json", "ctgov-aact-fixtures/legacy_xml",
                                                    "ctgov-aact-fixtures/classic_api_json")]
     with TrialStore(tmp_path / "s") as store:
-        report = store.ingest(read_paths(paths), validate=True)
+        report = ingest(store, read_paths(paths), validate=True)
         assert report.failed == []
         graphs = document_graphs(store.oxigraph)
     assert len(graphs) >= 1700
