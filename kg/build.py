@@ -21,7 +21,7 @@ from kg.privacy import scrub_record
 from kg.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
 from kg.resolve.conditions import mesh_ancestors, resolve_condition
-from kg.resolve.sponsors import is_placeholder, sponsor_key
+from kg.resolve.sponsors import is_placeholder, organization_iri
 from kg.provenance import RDF_TYPE, Document, commit_marker, document, provenance_quads
 from kg.sources import vocab
 
@@ -236,7 +236,7 @@ def _sponsors(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for s in r.sponsors:
         placeholder = is_placeholder(s.name)
         o = NamedNode(iris.placeholder_organization(t.value, s.name) if placeholder
-                      else iris.organization(sponsor_key(s.name) or s.name))
+                      else organization_iri(s.name))
         out.add(t, T("leadSponsor") if s.role == "LEAD" else T("collaborator") if s.role == "COLLABORATOR" else T("sponsor"), o)
         out.a(o, "Organization")
         out.add(o, RDFS_LABEL.value, s.name)

@@ -18,7 +18,7 @@ from kg import iris
 from kg.errors import KGError
 from kg.resolve.conditions import resolve_condition
 from kg.resolve.drugs import DrugResolver
-from kg.resolve.sponsors import sponsor_key
+from kg.resolve.sponsors import organization_iri
 from kg.resolve.targets import resolve_class, resolve_target
 from kg.resources import data_dir
 from kg.sources import vocab
@@ -109,7 +109,7 @@ class Binder:
             self.notes.append(f"{param.name}={value!r} names no known drug class: nothing matches")
             return ox.NamedNode(iris.drug_class("unknown-" + value))
         if kind == "sponsor":
-            return ox.NamedNode(iris.organization(sponsor_key(value) or value))
+            return ox.NamedNode(organization_iri(value))
         if kind == "condition":
             result = resolve_condition(value)
             if result["status"] == "resolved" and len(result["matches"]) == 1:

@@ -9,6 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from kg.resolve.sponsors import organization_iri
 from kg.ingest import ingest
 from kg import iris
 from kg.analyze import NETWORKS, combined, headline, plot, project, write_network
@@ -39,8 +40,8 @@ def test_projections_hold_real_links(oxi) -> None:
     assert dd.has_edge(tori, lenva)  # seed 002: "Toripalimab combined with Lenvatinib"
     assert dd.nodes[tori]["label"] == "toripalimab" and dd.nodes[tori]["type"] == "drug"
     sd = project(oxi, "sponsor-drug")
-    assert sd.has_edge(iris.organization("Junshi Biosciences"), tori)
-    assert sd[iris.organization("Junshi Biosciences")][tori]["trials"] >= 2
+    assert sd.has_edge(organization_iri("Junshi Biosciences"), tori)
+    assert sd[organization_iri("Junshi Biosciences")][tori]["trials"] >= 2
     tt = project(oxi, "trial-trial")
     assert tt.degree(iris.trial("NCT06505837")) == 5
     ss = project(oxi, "sponsor-site")

@@ -14,9 +14,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from kg.resolve.sponsors import organization_iri
 from kg.ingest import ingest
 from kg import iris
-from kg.resolve.sponsors import sponsor_key
 from kg.build import BuildOptions, record_quads
 from kg.errors import KGError
 from kg.export import export
@@ -47,7 +47,7 @@ HOSTILE = ['Quote " and \'apostrophe\'', "Angle <brackets> & amp", "new\nline\tt
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_iris_are_valid_for_any_name(name: str) -> None:
-    for iri in (iris.organization(sponsor_key(name) or name), iris.condition(name), iris.site(name, name, "CN"),
+    for iri in (organization_iri(name), iris.condition(name), iris.site(name, name, "CN"),
                 iris.drug(name=name), iris.city("CN", name), iris.unknown_country(name)):
         ox.NamedNode(iri)  # raises on an invalid IRI
         assert rdflib.URIRef(iri).n3()  # and rdflib accepts it
@@ -55,12 +55,12 @@ def test_iris_are_valid_for_any_name(name: str) -> None:
 
 
 def test_iris_are_deterministic_and_shared_across_sources() -> None:
-    assert iris.organization("Shanghai Junshi Bioscience Co., Ltd.") == iris.organization("SHANGHAI JUNSHI BIOSCIENCE CO LTD")
-    assert iris.organization("Sponsor GmbH") != iris.organization("Shanghai Junshi Bioscience Co., Ltd.")
+    assert organization_iri("Shanghai Junshi Bioscience Co., Ltd.") == organization_iri("SHANGHAI JUNSHI BIOSCIENCE CO LTD")
+    assert organization_iri("Sponsor GmbH") != organization_iri("Shanghai Junshi Bioscience Co., Ltd.")
     assert iris.drug(unii="8JXN261VVA") == iris.ID + "drug/unii/8JXN261VVA"
     assert iris.trial("NCT04523493") == iris.ID + "trial/NCT04523493"
     long_a, long_b = "Hospital " + "x" * 200 + "a", "Hospital " + "x" * 200 + "b"
-    assert iris.organization(long_a) != iris.organization(long_b)
+    assert organization_iri(long_a) != organization_iri(long_b)
 
 
 def test_same_trial_from_two_formats_shares_trial_and_site_iris(data_dir: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.resolve.sponsors import organization_iri
 from kg.ingest import ingest
 from kg import iris
 from kg.resolve.conditions import resolve_condition
@@ -154,7 +155,7 @@ def test_seed_004_links_penpulimab_via_misspelling_as_hidden_label(seed_store: T
 def test_junshi_is_one_organization_and_placeholder_is_not_merged(seed_store: TrialStore) -> None:
     junshi = _values(seed_store, "SELECT DISTINCT ?x WHERE { ?t tkg:sponsor|tkg:leadSponsor ?x . "
                                  "?x <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(CONTAINS(?l, 'Junshi')) }")
-    assert junshi == {iris.organization("Junshi Biosciences")}
+    assert junshi == {organization_iri("Junshi Biosciences")}
     placeholders = _values(seed_store, "SELECT ?x WHERE { ?x tkg:isPlaceholder true }")
     assert len(placeholders) == 1 and "/trial/NCT06505837/" in next(iter(placeholders))
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg import iris
 from kg.normalize import fold, org_key
 from kg.resources import data_dir
 
@@ -45,6 +46,11 @@ def sponsor_key(name: str) -> str:
             words = words[1:]
         key = " ".join(words)
     return key
+
+
+def organization_iri(name: str) -> str:
+    """The IRI of the organisation a sponsor name names (its key: legal form and a company's place prefix ignored)."""
+    return iris.organization(sponsor_key(name) or name)
 
 
 @dataclass(frozen=True, slots=True)
