@@ -69,14 +69,17 @@ def _bag(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _disease_rows() -> tuple[dict[str, str], ...]:
+    """The rows of ``data/conditions/mesh-diseases.tsv.gz``, read once."""
+    with gzip.open(data_dir("data") / "conditions" / "mesh-diseases.tsv.gz", "rt", encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh, delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
 def _descriptors() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """mesh id -> name, and mesh id -> tree numbers (the disease tree, plus the descriptors records carry)."""
-    names: dict[str, str] = {}
-    trees: dict[str, tuple[str, ...]] = {}
-    with gzip.open(data_dir("data") / "conditions" / "mesh-diseases.tsv.gz", "rt", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            names[row["mesh_id"]] = row["name"]
-            trees[row["mesh_id"]] = tuple(t for t in row["tree_numbers"].split("|") if t)
+    names = {row["mesh_id"]: row["name"] for row in _disease_rows()}
+    trees = {row["mesh_id"]: tuple(t for t in row["tree_numbers"].split("|") if t) for row in _disease_rows()}
     with open(data_dir("data") / "conditions" / "mesh-conditions.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             names.setdefault(row["mesh_id"], row["term"])
@@ -94,13 +97,11 @@ def _index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
         bags.setdefault(_bag(term), set()).add(mesh_id)
 
     names, _ = _descriptors()
-    with gzip.open(data_dir("data") / "conditions" / "mesh-diseases.tsv.gz", "rt", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            add(row["name"], row["mesh_id"])
-    with gzip.open(data_dir("data") / "conditions" / "mesh-diseases.tsv.gz", "rt", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):  # entry terms after every preferred name
-            for term in filter(None, row["terms"].split("|")):
-                add(term, row["mesh_id"])
+    for row in _disease_rows():
+        add(row["name"], row["mesh_id"])
+    for row in _disease_rows():  # entry terms after every preferred name
+        for term in filter(None, row["terms"].split("|")):
+            add(term, row["mesh_id"])
     for mesh_id, name in names.items():
         add(name, mesh_id)
     with open(data_dir("data") / "aliases" / "condition-aliases.tsv", encoding="utf-8") as fh:
