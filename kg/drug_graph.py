@@ -78,39 +78,42 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
     store.update(replace_graph_update(iris.DICTIONARY_GRAPH, quads))
 
 
+def _term(local: str) -> ox.NamedNode:
+    return ox.NamedNode(iris.term(local))
+
+
 def knowledge_quads(uniis: set[str], g: ox.NamedNode) -> list[ox.Quad]:
     """Every target and drug class, the curated target actions of the drugs ``uniis``, and their class
     memberships; each class also an OWL class of drugs (its members typed with it)."""
-    T = lambda local: ox.NamedNode(iris.term(local))  # noqa: E731
     label, alt = ox.NamedNode(SKOS + "prefLabel"), ox.NamedNode(SKOS + "altLabel")
     out: list[ox.Quad] = []
     for t in targets().values():
         node = ox.NamedNode(iris.target(t.symbol))
-        out += [ox.Quad(node, RDF_TYPE, T("Target"), g), ox.Quad(node, label, ox.Literal(t.symbol), g),
+        out += [ox.Quad(node, RDF_TYPE, _term("Target"), g), ox.Quad(node, label, ox.Literal(t.symbol), g),
                 ox.Quad(node, ox.NamedNode(RDFS + "label"), ox.Literal(t.name), g),
-                ox.Quad(node, T("hgncId"), ox.Literal(t.hgnc_id), g)]
+                ox.Quad(node, _term("hgncId"), ox.Literal(t.hgnc_id), g)]
         out += [ox.Quad(node, alt, ox.Literal(n), g) for n in t.names]
-        out += [ox.Quad(node, T("aliasKey"), ox.Literal(k), g) for k in {key(n) for n in (t.symbol, t.name, *t.names)}]
+        out += [ox.Quad(node, _term("aliasKey"), ox.Literal(k), g) for k in {key(n) for n in (t.symbol, t.name, *t.names)}]
     for unii in sorted(uniis):
         d = ox.NamedNode(iris.drug(unii=unii))
         for a in actions_of(unii):
             fact = ox.NamedNode(f"{d.value}/target/{a.target}")
             target = ox.NamedNode(iris.target(a.target))
-            out += [ox.Quad(d, T("target"), target, g), ox.Quad(d, T("targetAction"), fact, g),
-                    ox.Quad(fact, RDF_TYPE, T("TargetAction"), g), ox.Quad(fact, T("target"), target, g),
-                    ox.Quad(fact, T("action"), ox.Literal(a.action), g), ox.Quad(fact, T("modality"), ox.Literal(a.modality), g),
+            out += [ox.Quad(d, _term("target"), target, g), ox.Quad(d, _term("targetAction"), fact, g),
+                    ox.Quad(fact, RDF_TYPE, _term("TargetAction"), g), ox.Quad(fact, _term("target"), target, g),
+                    ox.Quad(fact, _term("action"), ox.Literal(a.action), g), ox.Quad(fact, _term("modality"), ox.Literal(a.modality), g),
                     ox.Quad(fact, ox.NamedNode(DCT + "source"), ox.Literal(a.evidence), g)]
     for c in classes().values():
         node = ox.NamedNode(iris.drug_class(c.id))
-        out += [ox.Quad(node, RDF_TYPE, T("PharmacologicClass"), g), ox.Quad(node, RDF_TYPE, ox.NamedNode(OWL + "Class"), g),
-                ox.Quad(node, ox.NamedNode(RDFS + "subClassOf"), T("Drug"), g),
+        out += [ox.Quad(node, RDF_TYPE, _term("PharmacologicClass"), g), ox.Quad(node, RDF_TYPE, ox.NamedNode(OWL + "Class"), g),
+                ox.Quad(node, ox.NamedNode(RDFS + "subClassOf"), _term("Drug"), g),
                 ox.Quad(node, label, ox.Literal(c.label), g), ox.Quad(node, ox.NamedNode(DCT + "source"), ox.Literal(c.source), g),
-                ox.Quad(node, T("memberRule"), ox.Literal(c.rule), g)]
+                ox.Quad(node, _term("memberRule"), ox.Literal(c.rule), g)]
         out += [ox.Quad(node, alt, ox.Literal(n), g) for n in c.names if n != c.label]
-        out += [ox.Quad(node, T("aliasKey"), ox.Literal(k), g) for k in {key(n) for n in (c.label, *c.names)}]
+        out += [ox.Quad(node, _term("aliasKey"), ox.Literal(k), g) for k in {key(n) for n in (c.label, *c.names)}]
         for unii in sorted(c.members & uniis):
             d = ox.NamedNode(iris.drug(unii=unii))
-            out += [ox.Quad(d, T("inClass"), node, g), ox.Quad(d, RDF_TYPE, node, g)]
+            out += [ox.Quad(d, _term("inClass"), node, g), ox.Quad(d, RDF_TYPE, node, g)]
     return out
 
 

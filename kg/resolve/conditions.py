@@ -65,7 +65,12 @@ def _key(text: str) -> str:
 
 
 def _bag(text: str) -> str:
-    return " ".join(sorted(w for w in _words(text) if w not in _STOP))
+    return _bag_of(_words(text))
+
+
+def _bag_of(words: list[str]) -> str:
+    """Normalized words in any order, without stop words: the key of the word-order tier."""
+    return " ".join(sorted(w for w in words if w not in _STOP))
 
 
 @lru_cache(maxsize=1)
@@ -149,10 +154,10 @@ def _lookup(candidate: str, method: str | None) -> dict | None:
     for k, w in enumerate(words):  # cancer = carcinoma = neoplasm = tumour
         if w in _SYNONYMS:
             for other in _SYNONYMS:
-                swapped = " ".join(words[:k] + [other] + words[k + 1:])
-                if found := keys.get(swapped):
+                swapped = words[:k] + [other] + words[k + 1:]
+                if found := keys.get(" ".join(swapped)):
                     return _match(found[0], method or "synonym")
-                if mesh_id := bags.get(" ".join(sorted(x for x in swapped.split() if x not in _STOP))):
+                if mesh_id := bags.get(_bag_of(swapped)):
                     return _match(mesh_id, method or "synonym")
     return None
 
