@@ -15,13 +15,15 @@ from datetime import datetime
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
-from kg.namespaces import DCT, SCHEMA, SKOS, XSD
+from kg.namespaces import DCT, ROR, SCHEMA, SKOS, XSD
 from kg import iris
 from kg.privacy import scrub_record
 from kg.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
 from kg.resolve.conditions import mesh_ancestors, resolve_condition
-from kg.resolve.sponsors import is_placeholder, organization_iri
+from kg.resolve.places import city_key, is_region_not_city, match_site, region_of
+from kg.resolve.sponsors import SponsorLink, is_placeholder, split_names
+from kg.resolve.sponsors import link as sponsor_link
 from kg.provenance import RDF_TYPE, Document, commit_marker, document, provenance_quads
 from kg.sources import vocab
 
@@ -234,16 +236,51 @@ def _mesh_node(out: GraphQuads, mesh_id: str, term: str) -> NamedNode:
 
 def _sponsors(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for s in r.sponsors:
-        placeholder = is_placeholder(s.name)
-        o = NamedNode(iris.placeholder_organization(t.value, s.name) if placeholder
-                      else organization_iri(s.name))
-        out.add(t, T("leadSponsor") if s.role == "LEAD" else T("collaborator") if s.role == "COLLABORATOR" else T("sponsor"), o)
-        out.a(o, "Organization")
-        out.add(o, RDFS_LABEL.value, s.name)
-        if s.sponsor_class:
-            out.add(o, T("sponsorClass"), NamedNode(iris.enum("sponsorClass", s.sponsor_class)))
-        if placeholder:
-            out.add(o, T("isPlaceholder"), True)
+        role = T("leadSponsor") if s.role == "LEAD" else T("collaborator") if s.role == "COLLABORATOR" else T("sponsor")
+        for name in split_names(s.name):
+            if is_placeholder(name):
+                o = NamedNode(iris.placeholder_organization(t.value, name))
+                out.add(o, T("isPlaceholder"), True)
+            else:
+                o = _organization(out, t, sponsor_link(name))
+            out.add(t, role, o)
+            out.a(o, "Organization")
+            out.add(o, RDFS_LABEL.value, name)
+            if s.sponsor_class:
+                out.add(o, T("sponsorClass"), NamedNode(iris.enum("sponsorClass", s.sponsor_class)))
+
+
+def _organization(out: GraphQuads, t: NamedNode, found: SponsorLink) -> NamedNode:
+    """The organisation a sponsor name resolved to, its ROR id and parents, and how the name resolved."""
+    o = NamedNode(found.iri)
+    if found.status == "resolved":
+        out.add(o, SKOS + "prefLabel", found.label)
+    _ror(out, o, found.ror)
+    for child, parent, label in found.parents:
+        p = NamedNode(parent)
+        out.add(NamedNode(child), T("parentOrganization"), p)
+        out.a(p, "Organization")
+        out.add(p, RDFS_LABEL.value, label)
+        out.add(p, SKOS + "prefLabel", label)
+    res = NamedNode(iris.organization_resolution(found.name))
+    out.add(t, T("sponsorResolution"), res)
+    out.a(res, "OrganizationResolution")
+    out.add(res, T("resolvedOrganization"), o)
+    _how(out, res, found.name, found.method, found.score, found.source)
+    return o
+
+
+def _ror(out: GraphQuads, node: NamedNode, ror: str) -> None:
+    if ror:
+        out.add(node, T("rorId"), ror)
+        out.add(node, SKOS + "exactMatch", NamedNode(ROR + ror))
+
+
+def _how(out: GraphQuads, res: NamedNode, text: str, method: str, score: float, source: str) -> None:
+    out.add(res, T("matchedText"), text)
+    out.add(res, T("resolutionMethod"), method)
+    out.add(res, T("resolutionScore"), float(score))
+    out.add(res, T("resolutionSource"), source)
 
 
 def _interventions_and_arms(out: GraphQuads, t: NamedNode, r: TrialRecord, options: BuildOptions) -> None:
@@ -336,7 +373,12 @@ def _sites(out: GraphQuads, t: NamedNode, r: TrialRecord, warnings: list[str]) -
         if not site.facility and not site.city:
             continue
         c, key = _place(out, site, warnings)
-        s = NamedNode(iris.site(site.facility or site.city or "", site.city, key))
+        code = key if c is not None and len(key) == 2 and key.isupper() else None
+        in_region = is_region_not_city(code, site.city)
+        city_name = None if in_region else site.city
+        ckey = city_key(city_name) if city_name else None
+        found = match_site(site.facility or site.city or "", city_name, code)
+        s = NamedNode(iris.site(found.key, ckey, key))
         loc = NamedNode(iris.part(t.value, "location", k))
         out.add(t, T("site"), s)
         out.add(t, T("location"), loc)
@@ -346,6 +388,15 @@ def _sites(out: GraphQuads, t: NamedNode, r: TrialRecord, warnings: list[str]) -
             out.add(loc, T("recruitmentStatus"), NamedNode(iris.enum("status", site.status)))
         out.a(s, "Site")
         out.add(s, RDFS_LABEL.value, site.facility or site.city)
+        if found.ror:
+            out.add(s, SKOS + "prefLabel", found.label)
+            _ror(out, s, found.ror)
+        res = NamedNode(iris.site_resolution(key, ckey, site.facility or site.city or ""))
+        out.add(loc, T("siteResolution"), res)
+        out.a(res, "SiteResolution")
+        out.add(res, T("resolvedSite"), s)
+        _how(out, res, site.facility or site.city or "", found.method, found.score,
+             "ROR v2.9" if found.ror else "facility name key within its city")
         out.add(s, T("state"), site.state)
         out.add(s, T("postalCode"), site.zip)
         if site.geo:
@@ -354,13 +405,24 @@ def _sites(out: GraphQuads, t: NamedNode, r: TrialRecord, warnings: list[str]) -
         if c is not None:
             out.add(s, T("country"), c)
             out.add(t, T("country"), c)
-        if site.city:
-            city = NamedNode(iris.city(key, site.city))
+        region = region_of(code, site.state) or (region_of(code, site.city) if in_region else None)
+        if region is not None:
+            g = NamedNode(iris.region(region.code))
+            out.add(s, T("region"), g)
+            out.a(g, "Region")
+            out.add(g, RDFS_LABEL.value, region.name)
+            out.add(g, T("iso3166_2"), region.code)
+            if c is not None:
+                out.add(g, T("country"), c)
+        if city_name:
+            city = NamedNode(iris.city(key, ckey))
             out.add(s, T("city"), city)
             out.a(city, "City")
-            out.add(city, RDFS_LABEL.value, site.city)
+            out.add(city, RDFS_LABEL.value, city_name)
             if c is not None:
                 out.add(city, T("country"), c)
+            if region is not None:
+                out.add(city, T("region"), NamedNode(iris.region(region.code)))
     for name in r.countries:  # countries stated without a site
         c_iri, code = country_iri(name)
         if c_iri:

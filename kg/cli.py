@@ -405,15 +405,16 @@ def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | N
         sys.stdout.write(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     table = Table(title=f"kg resolve --kind {kind}")
-    for column in ("text", "status", "id", "label", "method", "score"):
-        table.add_column(column)
+    for column in ("text", "status", "id", "label", "method", "score", "parents / note"):
+        table.add_column(column, overflow="fold")
     for r in results:
         matches = r["matches"] or [{}]
         if "class" in r:  # a drug class: the class, then its members
             matches = [{"id": r["class"]["id"], "label": r["class"]["label"], "method": "class"}] + matches
         for k, m in enumerate(matches):
+            detail = " > ".join(p["label"] for p in m.get("parents") or ()) or (r.get("note") or "" if k == 0 else "")
             table.add_row(r["text"] if k == 0 else "", r["status"] if k == 0 else "", m.get("id", ""), m.get("label", ""),
-                          m.get("method", ""), f"{m['score']:.2f}" if "score" in m else "")
+                          m.get("method", ""), f"{m['score']:.2f}" if "score" in m else "", detail)
     out.print(table)
 
 
@@ -492,7 +493,7 @@ def query(name: str | None, params: tuple[str, ...], query_file: str | None, spa
         with _open(store_dir) as store:
             from kg.resolve.drugs import DrugResolver
 
-            binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()))
+            binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()), store=store.oxigraph)
             text, bindings = q.prepare(named, values, binder)
             columns, data = q.select(store.oxigraph, text, bindings)
     for note in binder.notes:

@@ -77,6 +77,26 @@ def organization(key: str) -> str:
     return f"{ID}org/{_seg(key)}"
 
 
+def ror_organization(ror_id: str) -> str:
+    """An organisation matched to a ROR record: ``id/org/ror/0057zjh84``."""
+    return f"{ID}org/ror/{quote(ror_id, safe='')}"
+
+
+def known_organization(org_id: str) -> str:
+    """An organisation of the curated table ``data/organizations/organizations.tsv`` that ROR lacks."""
+    return f"{ID}org/known/{quote(org_id, safe='')}"
+
+
+def organization_resolution(name: str) -> str:
+    """How one spelling of an organisation's name resolved (shared by every trial that spells it so)."""
+    return f"{ID}org-name/{_seg(name)}"
+
+
+def site_resolution(country_key: str, city_key: str | None, name: str) -> str:
+    """How one spelling of a facility in a city resolved to its site."""
+    return f"{ID}site-name/{quote(country_key, safe='')}/{_seg(city_key or '-')}/{_seg(name)}"
+
+
 def placeholder_organization(trial_iri: str, name: str) -> str:
     """A placeholder sponsor name ("Sponsor GmbH"): its own node per trial, never merged."""
     return f"{trial_iri}/placeholder-sponsor/{_seg(name)}"
@@ -98,6 +118,11 @@ def country(code: str) -> str:
 def unknown_country(name: str) -> str:
     """A country name that no ISO 3166 name or known variant matches (kept, flagged by SHACL)."""
     return f"{ID}country/unknown/{_seg(name)}"
+
+
+def region(code: str) -> str:
+    """A state, province or other top-level subdivision, by its ISO 3166-2 code: ``id/region/CN-GD``."""
+    return f"{ID}region/{quote(code.upper(), safe='')}"
 
 
 def city(country_key: str, name: str) -> str:

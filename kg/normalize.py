@@ -19,6 +19,8 @@ _MARKS = dict.fromkeys(map(ord, "®™©℠"), None)
 def fold(text: str) -> str:
     """Unicode NFKC (full-width forms become ASCII), accents stripped, dashes unified, ®/™ dropped,
     case folded, white space collapsed. ``'Péamplimab®'`` -> ``'peamplimab'``."""
+    if text.isascii():  # nothing to normalize but case and spaces (most names: a fast path)
+        return " ".join(text.casefold().split())
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_MARKS)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(text.casefold().split())

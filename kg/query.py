@@ -18,14 +18,16 @@ from kg import iris
 from kg.errors import KGError
 from kg.resolve.conditions import resolve_condition
 from kg.resolve.drugs import DrugResolver
-from kg.resolve.sponsors import organization_iri
+from kg.resolve.sponsors import link as sponsor_link
+from kg.resolve.sponsors import resolve_sponsor
 from kg.resolve.targets import resolve_class, resolve_target
 from kg.resources import data_dir
 from kg.sources import vocab
 from kg.sparql_text import refusal
 
 PARAM_TYPES = ("drug", "sponsor", "condition", "country", "trial", "phase", "status", "hops", "count", "string", "target",
-               "drug_class")
+               "drug_class", "flag")
+_YES, _NO = ("yes", "true", "1", "y", "on"), ("no", "false", "0", "n", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,7 @@ class Binder:
 
     resolver: DrugResolver = field(default_factory=DrugResolver)
     notes: list[str] = field(default_factory=list)
+    store: ox.Store | None = None  # the store asked whether a sponsor is in it (for "names nothing here" notes)
 
     def term(self, param: Param, value: str) -> ox.NamedNode | ox.Literal:
         kind = param.type
@@ -109,7 +112,7 @@ class Binder:
             self.notes.append(f"{param.name}={value!r} names no known drug class: nothing matches")
             return ox.NamedNode(iris.drug_class("unknown-" + value))
         if kind == "sponsor":
-            return ox.NamedNode(organization_iri(value))
+            return self._sponsor(param, value)
         if kind == "condition":
             result = resolve_condition(value)
             if result["status"] == "resolved" and len(result["matches"]) == 1:
@@ -138,6 +141,29 @@ class Binder:
         return ox.Literal(value)
 
 
+    def _sponsor(self, param: Param, value: str) -> ox.NamedNode:
+        found = sponsor_link(value)
+        if found.status == "ambiguous":
+            cands = "; ".join(m["label"] for m in resolve_sponsor(value)["matches"])
+            self.notes.append(f"{param.name}={value!r} names several organisations ({cands}): give the full name")
+        elif self.store is not None and not sponsors_trials(self.store, found.iri):
+            what = found.label if found.status == "resolved" else "no known organisation"
+            if sponsors_trials(self.store, found.iri, subsidiaries=True):
+                self.notes.append(f"{param.name}={value!r} names {what}, whose subsidiaries sponsor the trials in the store: "
+                                  "give subsidiaries=yes where the query takes it")
+            else:
+                self.notes.append(f"{param.name}={value!r} names {what}, which sponsors no trial in the store: nothing matches")
+        return ox.NamedNode(found.iri)
+
+
+def flag(param: Param, value: str) -> bool:
+    """A yes/no parameter's value."""
+    v = value.strip().lower()
+    if v not in _YES + _NO:
+        raise KGError(f"{param.name} takes yes or no (got {value!r})")
+    return v in _YES
+
+
 def _whole_number(value: str) -> bool:
     """ASCII digits only (``str.isdigit`` also accepts ``²`` and ``٣``, which ``int`` refuses or reads otherwise)."""
     value = value.strip()
@@ -158,6 +184,7 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
     for name, value in values.items():
         if not value.strip():
             raise KGError(f"--param {name}= is empty: give a value (or leave the parameter out)")
+    values = {k: v for k, v in values.items() if query.param(k).type != "flag" or flag(query.param(k), v)}
     missing = [p.name for p in query.params if not p.optional and p.name not in values]
     if missing:
         raise KGError(f"query {query.name!r} needs --param {missing[0]}=VALUE")
@@ -173,7 +200,7 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
     for p in query.params:
         if p.name not in values:
             continue
-        if p.type == "hops":
+        if p.type in ("hops", "flag"):
             continue
         bindings[p.name] = binder.term(p, values[p.name])
     if "%HOPS%" in text:
@@ -212,6 +239,14 @@ def select(store: ox.Store, text: str, bindings: dict | None = None) -> tuple[li
         raise KGError(f"SPARQL syntax error: {exc}") from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise KGError(f"query failed: {' '.join(str(exc).split())}") from None
+
+
+def sponsors_trials(store: ox.Store, iri: str, subsidiaries: bool = False) -> bool:
+    """Whether the organisation (or, with ``subsidiaries``, one below it) sponsors a trial of the store."""
+    node = ox.NamedNode(iri)
+    pattern = f"?t tkg:leadSponsor|tkg:collaborator|tkg:sponsor ?o . ?o tkg:parentOrganization+ {node}" if subsidiaries \
+        else f"?t tkg:leadSponsor|tkg:collaborator|tkg:sponsor {node}"
+    return bool(store.query(f"PREFIX tkg: <{iris.ONTOLOGY}> ASK {{ GRAPH ?g {{ {pattern} }} }}"))
 
 
 def rows(results) -> tuple[list[str], list[list[str | None]]]:

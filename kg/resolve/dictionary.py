@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
-import os
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from pathlib import Path
 
 from kg.normalize import code_key, fold, is_code_like
+from kg.resolve import cache
 from kg.resources import data_dir
 
 # Kinds of names, in the order that wins when a key names several substances:
@@ -88,10 +86,7 @@ def _files() -> list[Path]:
 
 
 def _version() -> str:
-    h = hashlib.sha256(str(CACHE_VERSION).encode())
-    for p in _files():
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+    return cache.digest(_files(), str(CACHE_VERSION))
 
 
 def build(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
@@ -144,14 +139,9 @@ def build(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
     return d
 
 
-def _cache_path(version: str) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "trialkg" / f"drug-dictionary-{version}.pickle"
-
-
 def is_cached() -> bool:
     """Whether ``load()`` will read the index from the cache (else it builds it: the one-time work)."""
-    return _LOADED is not None or _cache_path(_version()).is_file()
+    return _LOADED is not None or cache.path_of("drug-dictionary", _version()).is_file()
 
 
 _LOADED: DrugDictionary | None = None
@@ -167,28 +157,7 @@ def load(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
 
 
 def _load(progress: Callable[[int, int], None] | None) -> DrugDictionary:
-    version = _version()
-    path = _cache_path(version)
-    try:
-        with open(path, "rb") as fh:
-            d = pickle.load(fh)
-        if isinstance(d, DrugDictionary) and d.version == version:
-            return d
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    d = build(progress)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(d, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for stale in path.parent.glob("drug-dictionary-*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home: build each time
-    return d
+    return cache.load_or_build("drug-dictionary", _version(), lambda: build(progress), DrugDictionary)
 
 
 def names_of(dictionary: DrugDictionary, uniis: set[str]) -> dict[str, list[tuple[str, str]]]:

@@ -1,33 +1,27 @@
-"""Sponsor names: one key per organization however its legal form is written; placeholders flagged.
+"""Sponsor names to organisations: ROR and the curated table first (``kg.resolve.organizations``), else a key.
 
-``'Shanghai Junshi Bioscience Co., Ltd.'`` and ``'Junshi Biosciences'`` are one organization:
-legal forms and generic company words are ignored, and for a company (a name with a legal form or
-a company word) a leading Chinese province or city name is too. Hospitals and universities keep
-their place names (``'Shanghai Pulmonary Hospital'`` is not ``'Pulmonary Hospital'``).
-Placeholder names (``'Sponsor GmbH'``) are flagged and never merged.
+A name that resolves becomes that organisation ("MSD" and "Merck Sharp & Dohme LLC" are one, a subsidiary of Merck &
+Co., Inc.). A name that does not keeps a key of its own, the same for its legal-form and place variants
+(``'Shanghai Foo Bioscience Co., Ltd.'`` and ``'Foo Biosciences'``), never merged with another organisation's.
+Hospitals and universities keep their place names (``'Shanghai Pulmonary Hospital'`` is not ``'Pulmonary Hospital'``).
+Placeholder names (``'Sponsor GmbH'``) are flagged and never merged. A parent stated in the name ("Genzyme, a
+Sanofi Company") becomes the organisation's parent when it resolves.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from kg import iris
 from kg.normalize import fold, org_key
-from kg.resources import data_dir
+from kg.resolve.organizations import OrgResult, index, industry_key, legal_form_key, resolve_organization, without_place_tail
 
 _PLACEHOLDER_KEYS = frozenset({"", "sponsor", "company", "unknown", "n a", "na", "none", "test", "test sponsor",
                                "not applicable", "redacted", "sponsor name", "tbd", "xxx"})
-_COMPANY = re.compile(r"\b(co|company|corp|corporation|inc|ltd|limited|llc|plc|gmbh|ag|s\.?a|s\.?p\.?a|pharma\w*|"
-                      r"bio\w*|therapeutics|medicines?|laborator\w*|labs?|holdings?|group)\b", re.I)
-_INSTITUTION = re.compile(r"\b(hospital|university|college|institute|center|centre|clinic|academy|school|foundation)\b", re.I)
-
-
-@lru_cache(maxsize=1)
-def place_prefixes() -> frozenset[str]:
-    path = data_dir("data") / "aliases" / "sponsor-place-prefixes.txt"
-    return frozenset(l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#"))
+_STATED_PARENT = re.compile(r"^(?P<org>.+?)(?:,\s+an?\s+(?P<p1>.+?)\s+company"
+                            r"|\s+is\s+now\s+an?\s+(?:wholly[- ]owned\s+)?subsidiary\s+of\s+(?P<p2>.+?)"
+                            r"|\s*\(an?\s+(?:wholly[- ]owned\s+)?subsidiary\s+of\s+(?P<p3>.+?)\))\.?$", re.I)
 
 
 def is_placeholder(name: str) -> bool:
@@ -36,39 +30,75 @@ def is_placeholder(name: str) -> bool:
     return " ".join(key.split()) in _PLACEHOLDER_KEYS or not re.search(r"[a-z]", fold(name))
 
 
+def split_names(name: str) -> list[str]:
+    """One sponsor field naming several organisations ("Merck KGaA; Gilead Sciences"): each name."""
+    return [n.strip() for n in name.split(";") if n.strip()] or [name]
+
+
 def sponsor_key(name: str) -> str:
-    """The organization key of a sponsor name (see the module docstring)."""
-    key = org_key(name) or fold(name)
-    if _COMPANY.search(name) and not _INSTITUTION.search(name):
-        words = key.split()
-        places = place_prefixes()
-        while len(words) > 1 and words[0] in places:
-            words = words[1:]
-        key = " ".join(words)
-    return key
-
-
-def organization_iri(name: str) -> str:
-    """The IRI of the organisation a sponsor name names (its key: legal form and a company's place prefix ignored)."""
-    return iris.organization(sponsor_key(name) or name)
+    """The key of a name no organisation table knows: legal forms, parenthesised places and a company's place
+    prefix dropped; industry words too when what is left is distinctive ("Akeso Biopharma" -> "akeso", but
+    "United BioPharma" keeps "united biopharma")."""
+    name = without_place_tail(name)
+    key = legal_form_key(name) or fold(name)
+    short = industry_key(key)
+    return short if short and short != key and index().distinctive(short) else key
 
 
 @dataclass(frozen=True, slots=True)
-class SponsorMatch:
-    id: str
+class SponsorLink:
+    """What a sponsor name became: the organisation's IRI and labels, how (method, score, source), its parents."""
+
+    name: str
+    iri: str
     label: str
     method: str
     score: float
+    source: str
+    ror: str
+    parents: tuple[tuple[str, str, str], ...]  # (child IRI, parent IRI, parent label), nearest first
+    status: str
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "label": self.label, "method": self.method, "score": self.score}
+
+def link(name: str) -> SponsorLink:
+    """The organisation a (single, non-placeholder) sponsor name names."""
+    stated = _STATED_PARENT.match(name)
+    found = resolve_organization(name)
+    if found.status != "resolved" and stated:
+        found = resolve_organization(stated["org"])
+    if found.status == "resolved":
+        m = found.matches[0]
+        parents = tuple((c.iri, p.iri, p.name) for c, p in index().lineage(m.org))
+        return SponsorLink(name, m.org.iri, m.org.name, m.method, m.score, m.org.source, m.org.ror, parents, "resolved")
+    parents: tuple[tuple[str, str, str], ...] = ()
+    parent_name = stated and (stated["p1"] or stated["p2"] or stated["p3"])
+    if parent_name and (p := resolve_organization(parent_name)).status == "resolved":
+        top = p.matches[0].org
+        own = stated["org"]
+        own_iri = iris.organization(sponsor_key(own) or own)
+        parents = ((own_iri, top.iri, top.name), *((c.iri, q.iri, q.name) for c, q in index().lineage(top)))
+        return SponsorLink(name, own_iri, own, "key", 0.7, "name key; parent stated in the name", "", parents, "unresolved")
+    return SponsorLink(name, iris.organization(sponsor_key(name) or name), name, "key", 0.5 if found.status == "ambiguous" else 0.7,
+                       "name key (no organisation table matched)", "", (), found.status)
+
+
+def organization_iri(name: str) -> str:
+    """The IRI of the organisation a sponsor name names (resolved, else its key)."""
+    return link(name).iri
 
 
 def resolve_sponsor(name: str) -> dict:
-    """``kg resolve --kind sponsor``: the organization key, or a flag for a placeholder."""
+    """``kg resolve --kind sponsor``: the organisation (with method, score, source and parents), the candidates of
+    an ambiguous name, or a flag for a placeholder."""
     if is_placeholder(name):
-        return {"text": name, "status": "unresolved", "placeholder": True, "matches": []}
-    key = sponsor_key(name)
-    method = "legal-form-key" if key != fold(name) else "normalized"
-    return {"text": name, "status": "resolved", "placeholder": False,
-            "matches": [SponsorMatch(id=f"org:{key}", label=name, method=method, score=1.0).to_dict()]}
+        return {"text": name, "status": "unresolved", "placeholder": True, "matches": [], "note": "a placeholder name"}
+    found: OrgResult = resolve_organization(name)
+    if found.status == "resolved" or found.status == "ambiguous":
+        return {"text": name, "status": found.status, "placeholder": False, "note": found.note,
+                "matches": [m.to_dict(index()) for m in found.matches]}
+    s = link(name)
+    return {"text": name, "status": "unresolved", "placeholder": False,
+            "note": "no organisation table knows this name: it keeps a key of its own",
+            "matches": [{"id": f"org:{sponsor_key(s.label)}", "label": s.label, "method": "key", "score": s.score,
+                         "source": s.source, "ror": None, "country": None,
+                         "parents": [{"id": iri, "label": label} for _, iri, label in s.parents]}]}
