@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
+from kg import __version__
 from kg.build import BuildOptions, record_quads
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
@@ -39,6 +40,8 @@ def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
         lines.extend(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines())
     for root in (REPO, SHARED):  # where the checkout and shared/ are is no part of the mapping
         lines = [line.replace(str(root).encode(), b"<root>") for line in lines]
+    version = f'"{__version__}"'.encode()  # nor the package's version (provenance names it; MAPPING_VERSION is the mapping's)
+    lines = [line.replace(version, b'"<version>"') for line in lines]
     for line in sorted(lines):
         h.update(line + b"\n")
     return h.hexdigest()[:16]

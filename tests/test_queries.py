@@ -230,3 +230,69 @@ def test_cli_list_file_and_errors(store_dir: Path, tmp_path: Path) -> None:
     missing = subprocess.run([sys.executable, "-m", "kg", "query", "trials-by-drug", "--store", str(store_dir)],
                              capture_output=True, text=True)
     assert missing.returncode == 2 and "needs --param drug" in missing.stderr
+
+
+# -- organisations and sites in the graph of the real records ------------------------------------------------
+
+def _notes(store_dir: Path, name: str, **params: str) -> tuple[list[dict], list[str]]:
+    with TrialStore(store_dir, read_only=True) as store:
+        binder = q.Binder(store=store.oxigraph)
+        text, bindings = q.prepare(q.get(name), params, binder)
+        columns, data = q.select(store.oxigraph, text, bindings)
+    return [dict(zip(columns, r)) for r in data], binder.notes
+
+
+def test_a_parent_answers_for_its_subsidiaries_when_asked(store_dir: Path) -> None:
+    rows, notes = _notes(store_dir, "drugs-by-sponsor", sponsor="Merck & Co., Inc.")
+    assert rows == [] and "subsidiaries=yes" in notes[0]  # MSD sponsors; Merck & Co. itself does not
+    with_msd = {r["drug_label"] for r in run(store_dir, "drugs-by-sponsor", sponsor="Merck & Co., Inc.", subsidiaries="yes")}
+    assert "pembrolizumab" in with_msd
+    assert with_msd == {r["drug_label"] for r in run(store_dir, "drugs-by-sponsor", sponsor="MSD", subsidiaries="yes")}
+    assert {r["drug_label"] for r in run(store_dir, "drugs-by-sponsor", sponsor="Merck Sharp & Dohme LLC")} == with_msd
+    assert "pembrolizumab" not in {r["drug_label"] for r in run(store_dir, "drugs-by-sponsor", sponsor="Merck KGaA")}
+    with pytest.raises(KGError, match="yes or no"):
+        run(store_dir, "drugs-by-sponsor", sponsor="MSD", subsidiaries="maybe")
+
+
+def test_sponsors_by_drug_by_parent(store_dir: Path) -> None:
+    plain = {r["sponsor"] for r in run(store_dir, "sponsors-by-drug", drug="pembrolizumab")}
+    by_parent = {r["sponsor"] for r in run(store_dir, "sponsors-by-drug", drug="pembrolizumab", by_parent="yes")}
+    assert "Merck Sharp & Dohme LLC" in plain and "Merck & Co., Inc." not in plain
+    assert "Merck & Co., Inc." in by_parent and "Merck Sharp & Dohme LLC" not in by_parent
+
+
+def test_an_unknown_or_ambiguous_sponsor_gets_a_note(store_dir: Path) -> None:
+    rows, notes = _notes(store_dir, "drugs-by-sponsor", sponsor="Nobody Pharmaceuticals Co., Ltd.")
+    assert rows == [] and "sponsors no trial in the store" in notes[0]
+    rows, notes = _notes(store_dir, "drugs-by-sponsor", sponsor="Merck")
+    assert rows == [] and "several organisations" in notes[0] and "Merck KGaA" in notes[0]
+    rows, notes = _notes(store_dir, "drugs-by-sponsor", sponsor="Innovent Biologics")
+    assert notes == [] and "sintilimab" in {r["drug_label"] for r in rows}
+
+
+SITE_COUNTS = """PREFIX tkg: <https://w3id.org/trialkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?city (COUNT(DISTINCT ?s) AS ?sites) WHERE { GRAPH ?g { ?s a tkg:Site ; rdfs:label ?l ; tkg:city ?city }
+  FILTER(CONTAINS(LCASE(?l), LCASE(?name))) } GROUP BY ?city"""
+
+
+@pytest.mark.parametrize("name", ["Fudan University Shanghai Cancer Center", "Sun Yat-sen University Cancer Center"])
+def test_a_facility_is_one_site_in_its_city(store_dir: Path, name: str) -> None:
+    with TrialStore(store_dir, read_only=True) as store:
+        _, data = q.select(store.oxigraph, SITE_COUNTS, {"name": ox.Literal(name)})
+    assert data and all(int(n) == 1 for _, n in data), data
+
+
+def test_cities_are_one_node_and_provinces_are_regions(store_dir: Path) -> None:
+    query = """PREFIX tkg: <https://w3id.org/trialkg/ontology#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT DISTINCT ?c ?l WHERE { GRAPH ?g { ?c a tkg:City ; rdfs:label ?l ; tkg:country <https://w3id.org/trialkg/id/country/CN> } }"""
+    with TrialStore(store_dir, read_only=True) as store:
+        _, cities = q.select(store.oxigraph, query)
+        _, regions = q.select(store.oxigraph, "PREFIX tkg: <https://w3id.org/trialkg/ontology#> SELECT DISTINCT ?r "
+                                              "WHERE { GRAPH ?g { ?s tkg:region ?r } }")
+    labels = {label for _, label in cities}
+    assert not labels & {"Guangdong", "Zhejiang", "Shandong", "Henan"}, "a province typed as a city"
+    beijing = {c for c, label in cities if label.casefold().startswith("beijing")}
+    assert len(beijing) == 1
+    assert "https://w3id.org/trialkg/id/region/CN-GD" in {r for (r,) in regions}

@@ -36,7 +36,7 @@ ROR_VERSION = "ROR v2.9 (subset of 48,746 active records)"
 CURATED_SOURCE = "data/organizations/organizations.tsv"
 
 _LEGAL = re.compile(r"\b(co|company|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|ag|kgaa|sa|spa|srl|bv|nv|"
-                    r"kk|oy|oyj|ab|as|a s|pty|pte|sas|sarl|kg|lp|llp|ltda|lda|slu|sl|se|gk|bhd|sdn|pvt|private)\b")
+                    r"kk|k k|oy|oyj|ab|as|a s|pty|pte|sas|sarl|kg|lp|llp|ltda|lda|slu|sl|se|gk|bhd|sdn|pvt|private)\b")
 _INDUSTRY = re.compile(r"\b(group|holdings?|pharmaceuticals?|pharma|pharmaceutical|biosciences?|biotech|biotechnology|"
                        r"biopharma|biopharmaceuticals?|biologics?|bio|therapeutics|medicines?|medicine|laboratories|labs?|"
                        r"healthcare|life sciences|sciences|technology|technologies|research and development|r and d|r d)\b")
@@ -72,15 +72,20 @@ def legal_form_key(name: str) -> str:
     return " ".join(words)
 
 
-def without_place_tail(name: str, city: str | None = None) -> str:
-    """The name without trailing ", City, Country" parts ("Shanghai Pulmonary Hospital, Shanghai, China"): a part is
-    dropped when it is a country, a Chinese province or city of the place list, or the site's city."""
+def without_place_tail(name: str, city: str | None = None) -> tuple[str, str | None]:
+    """The name without trailing ", City, Country" parts ("Shanghai Pulmonary Hospital, Shanghai, China"), and the
+    country they name: a part is dropped when it is a country, a Chinese province or city of the place list, or the
+    site's city."""
     parts = [p.strip() for p in name.split(",")]
     places = _place_prefixes()
-    while len(parts) > 1 and (vocab.country_code(parts[-1]) or name_form(parts[-1]) in places
-                              or (city and name_form(parts[-1]) == name_form(city))):
+    country = None
+    while len(parts) > 1:
+        code = vocab.country_code(parts[-1])
+        if not (code or name_form(parts[-1]) in places or (city and name_form(parts[-1]) == name_form(city))):
+            break
+        country = country or code or ("CN" if name_form(parts[-1]) in places else None)
         parts.pop()
-    return ", ".join(parts)
+    return ", ".join(parts), country
 
 
 def industry_key(key: str) -> str:
@@ -220,18 +225,34 @@ class OrgIndex:
                     continue
                 chosen = self._narrow(ids, country, city if tier == "acronym" else None, _stated_acronyms(name))
                 if len(chosen) == 1:
-                    org = self.orgs[chosen[0]]
+                    org = self.orgs[chosen[0]] if country else self._head_office(self.orgs[chosen[0]], form)
                     return OrgResult(name, "resolved", (OrgMatch(org, tier, _TIER_SCORE[tier], key),))
-                cands = tuple(OrgMatch(self.orgs[i], tier, 0.0, key) for i in sorted(chosen or ids))
+                if not chosen:  # none in the given country or city: no answer from this table
+                    continue
+                cands = tuple(OrgMatch(self.orgs[i], tier, 0.0, key) for i in chosen)
                 return OrgResult(name, "ambiguous", cands, f"{len(cands)} organisations are called {name!r}")
-        shorter = without_place_tail(name, city)
+        shorter, stated_country = without_place_tail(name, city)
         if shorter != name:
-            found = self.resolve(shorter, country, city, acronyms)
+            found = self.resolve(shorter, country or stated_country, city, acronyms)
             if found.status == "resolved":
                 m = found.matches[0]
                 return OrgResult(name, "resolved", (OrgMatch(m.org, m.method + "-without-place", round(m.score - 0.05, 2), m.matched),))
             return OrgResult(name, found.status, found.matches, found.note)
         return OrgResult(name, "unresolved")
+
+    def _head_office(self, org: Organization, form: str) -> Organization:
+        """A national branch ("Santen (France)") named without its country is its company: the parent of the same
+        name ("Santen (Japan)"); "Genentech" is not lifted to Roche, "Novo Nordisk" not to Novo Holdings, nor
+        "Santen France" to Japan."""
+        while True:
+            suffix = re.search(r"\(([^)]*)\)\s*$", org.name)
+            if suffix is None or name_form(suffix[1]) in form:
+                return org
+            brand = _brand(org.name)
+            up = [self.orgs[p] for p in org.parents if p in self.orgs and _brand(self.orgs[p].name) == brand]
+            if len(up) != 1:
+                return org
+            org = up[0]
 
     def _narrow(self, ids: set[str], country: str | None, city: str | None, acronyms: set[str]) -> list[str]:
         """The candidates left once a branch whose head office is also a candidate, and (given a country, a city
@@ -246,6 +267,12 @@ class OrgIndex:
             wanted = name_form(city)
             roots = [i for i in roots if name_form(self.orgs[i].city) == wanted]
         return sorted(roots)
+
+
+def _brand(name: str) -> str:
+    """A ROR name without its "(Country)", legal forms and industry words: "Gebro Pharma (Spain)" -> "gebro"."""
+    key = legal_form_key(re.sub(r"\s*\([^)]*\)\s*$", "", name))
+    return industry_key(key) or key
 
 
 def _stated_acronyms(name: str) -> set[str]:

@@ -39,7 +39,7 @@ def sponsor_key(name: str) -> str:
     """The key of a name no organisation table knows: legal forms, parenthesised places and a company's place
     prefix dropped; industry words too when what is left is distinctive ("Akeso Biopharma" -> "akeso", but
     "United BioPharma" keeps "united biopharma")."""
-    name = without_place_tail(name)
+    name = without_place_tail(name)[0]
     key = legal_form_key(name) or fold(name)
     short = industry_key(key)
     return short if short and short != key and index().distinctive(short) else key
