@@ -418,25 +418,43 @@ def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | N
     out.print(table)
 
 
-@main.command()
-@click.argument("drug", required=False)
-@store_option
-@click.option("--unresolved", is_flag=True, help="List intervention names that resolved to no drug, most frequent first.")
-@click.option("--limit", type=int, default=100, show_default=True)
-def aliases(drug: str | None, store_dir: str | None, unresolved: bool, limit: int) -> None:
-    """Alias curation: every name of DRUG (any spelling) with its source, or --unresolved mentions.
+ALIAS_QUERIES = {"drug": ("aliases-of", "unresolved-interventions"), "sponsor": ("sponsor-aliases", "unresolved-sponsors"),
+                 "condition": ("condition-aliases", "unresolved-conditions")}
 
-    The same as ``kg query aliases-of --param drug=DRUG`` and ``kg query unresolved-interventions``.
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--kind", type=click.Choice(["drug", "sponsor", "condition", "target"]), default="drug", show_default=True)
+@store_option
+@click.option("--unresolved", is_flag=True, help="List the names of this kind that resolved to nothing, most frequent first.")
+@click.option("--limit", type=int, default=100, show_default=True)
+def aliases(name: str | None, kind: str, store_dir: str | None, unresolved: bool, limit: int) -> None:
+    """Alias curation: every name of NAME (any spelling) with its source, or the --unresolved names.
+
+    Drugs: the labels of the drug (the same as ``kg query aliases-of``); sponsors: each spelling that resolved to
+    the organisation, with method, score and source; conditions: each stated condition that resolved to the MeSH
+    condition; targets: the names of the target in the shipped HGNC table (no store needed).
     """
     from kg import query as q
     from kg.resolve.drugs import DrugResolver
 
-    if not unresolved and not drug:
-        raise click.UsageError("give a DRUG name, or --unresolved")
+    if not unresolved and not name:
+        raise click.UsageError("give a NAME, or --unresolved")
+    if kind == "target":
+        if unresolved:
+            raise click.UsageError("targets are a shipped table: there are no unresolved target names in the store")
+        from kg.resolve.targets import resolve_target
+
+        found = resolve_target(name or "")
+        if found is None:
+            raise KGError(f"{name!r} names no known target (HGNC symbol, id or common name)")
+        _print_rows(["name", "kind"], [[found.symbol, "HGNC symbol"], [found.hgnc_id, "HGNC id"], [found.name, "HGNC name"],
+                                       *([n, "other name"] for n in found.names)], "table")
+        return
+    named = q.get(ALIAS_QUERIES[kind][1 if unresolved else 0])
     with _open(store_dir) as store:
-        binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()))
-        named = q.get("unresolved-interventions" if unresolved else "aliases-of")
-        text, bindings = q.prepare(named, {} if unresolved else {"drug": drug}, binder)
+        binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()), store=store.oxigraph)
+        text, bindings = q.prepare(named, {} if unresolved else {named.params[0].name: name}, binder)
         columns, data = q.select(store.oxigraph, text + (f"\nLIMIT {int(limit)}" if unresolved else ""), bindings)
     for note in binder.notes:
         err.print(f"note: {note}", style="yellow")

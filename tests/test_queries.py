@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -296,3 +297,20 @@ def test_cities_are_one_node_and_provinces_are_regions(store_dir: Path) -> None:
     beijing = {c for c, label in cities if label.casefold().startswith("beijing")}
     assert len(beijing) == 1
     assert "https://w3id.org/trialkg/id/region/CN-GD" in {r for (r,) in regions}
+
+
+def _aliases(store_dir: Path, *args: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "kg", "aliases", *args, "--store", str(store_dir)],
+                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "250"})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_aliases_curates_every_kind(store_dir: Path) -> None:
+    sponsor = _aliases(store_dir, "--kind", "sponsor", "Innovent Biologics")
+    assert "Innovent Biologics (Suzhou) Co. Ltd." in sponsor and "exact" in sponsor
+    assert "Non-small Cell Lung Cancer" in _aliases(store_dir, "--kind", "condition", "NSCLC")
+    assert "PDCD1" in _aliases(store_dir, "--kind", "target", "CD279")
+    unresolved = _aliases(store_dir, "--kind", "sponsor", "--unresolved", "--limit", "500")
+    assert "Merck Sharp" not in unresolved and "row(s)" in unresolved
+    assert "row(s)" in _aliases(store_dir, "--kind", "condition", "--unresolved", "--limit", "5")

@@ -196,11 +196,12 @@ class OrgIndex:
         if key:
             table["legal-form"].setdefault(key, set()).add(org_id)
         ikey = industry_key(key)
-        if ikey and ikey != key:
+        if ikey:
             table["company-key"].setdefault(ikey, set()).add(org_id)
 
     def distinctive(self, key: str) -> bool:
-        """A key with a word found in at most a few ROR names (so not "united", "cancer", "general")."""
+        """A key with a word found in at most a few ROR names, a company's branches counted once (so "amgen" is,
+        and not "united", "cancer", "general")."""
         return any(self.df[w] <= _DISTINCTIVE_DF for w in key.split() if len(w) > 2)
 
     def resolve(self, name: str, country: str | None = None, city: str | None = None, acronyms: bool = False) -> OrgResult:
@@ -213,7 +214,7 @@ class OrgIndex:
         keys["company-key"] = industry_key(keys["legal-form"])
         keys["acronym"] = form if acronyms and city else ""
         for tier, key in keys.items():
-            if not key or (tier == "company-key" and (key == keys["legal-form"] or not self.distinctive(key))):
+            if not key or (tier == "company-key" and not self.distinctive(key)):
                 continue
             for table in (self.curated, self.ror):
                 if table is self.ror and tier == "exact" and (form in self.ambiguous or keys["legal-form"] in self.ambiguous):
@@ -306,6 +307,7 @@ def index() -> OrgIndex:
 
 def _build(version: str) -> OrgIndex:
     idx = OrgIndex(version=version)
+    brands: set[str] = set()  # a company's national branches count once
     with gzip.open(data_dir("data") / "organizations" / "ror.tsv.gz", "rt", encoding="utf-8") as fh:
         header = fh.readline().rstrip("\n").split("\t")
         for line in fh:
@@ -326,8 +328,9 @@ def _build(version: str) -> OrgIndex:
                     idx._add(idx.ror, rid, base)
             for a in _split(row["acronyms"]):
                 idx._add(idx.ror, rid, a, acronym=True)
-            for w in set(name_form(row["name"]).split()):
-                idx.df[w] += 1
+            brands.add(_brand(row["name"]))
+    for brand in brands:
+        idx.df.update(set(brand.split()))
     for row in _rows(("organizations", "organizations.tsv")):
         oid = "known:" + row["id"]
         ror = row["ror"]
