@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
-from kg.namespaces import DCT, OWL, PROV, RDFS, SKOS, XSD
+from kg.namespaces import DCT, OWL, PROV, RDF, RDFS, SKOS, XSD
 from kg import __version__, iris
 from kg.build import GraphQuads, link_drug, replace_graph_update
 from kg.model import Intervention
@@ -111,10 +111,59 @@ def knowledge_quads(uniis: set[str], g: ox.NamedNode) -> list[ox.Quad]:
                 ox.Quad(node, _term("memberRule"), ox.Literal(c.rule), g)]
         out += [ox.Quad(node, alt, ox.Literal(n), g) for n in c.names if n != c.label]
         out += [ox.Quad(node, _term("aliasKey"), ox.Literal(k), g) for k in {key(n) for n in (c.label, *c.names)}]
+        out += class_definition(node, c.rule, g)
         for unii in sorted(c.members & uniis):
             d = ox.NamedNode(iris.drug(unii=unii))
             out += [ox.Quad(d, _term("inClass"), node, g), ox.Quad(d, RDF_TYPE, node, g)]
     return out
+
+
+def class_definition(node: ox.NamedNode, rule: str, g: ox.NamedNode) -> list[ox.Quad]:
+    """The class's member rule as an OWL equivalence, so a reasoner classifies drugs by their target actions:
+    ``target=PDCD1;action=antagonist`` is Drug and (targetAction some (target value PDCD1 and action value
+    "antagonist")); ``members=`` an enumeration (oneOf); ``union=`` the union of the classes named."""
+    terms = dict(part.split("=", 1) for part in rule.split(";"))
+    out: list[ox.Quad] = []
+    if "members" in terms:
+        body = _owl_class(out, g, "oneOf", [ox.NamedNode(iris.drug(unii=u)) for u in terms["members"].split(",")])
+    elif "union" in terms:
+        body = _owl_class(out, g, "unionOf", [ox.NamedNode(iris.drug_class(c)) for c in terms["union"].split(",")])
+    else:
+        parts = [_has_value(out, g, _term("target"), ox.NamedNode(iris.target(terms["target"]))),
+                 _has_value(out, g, _term("action"), ox.Literal(terms["action"]))]
+        if "modality" in terms:
+            parts.append(_has_value(out, g, _term("modality"), ox.Literal(terms["modality"])))
+        fact = _owl_class(out, g, "intersectionOf", parts)
+        some = ox.BlankNode()
+        out += [ox.Quad(some, RDF_TYPE, ox.NamedNode(OWL + "Restriction"), g),
+                ox.Quad(some, ox.NamedNode(OWL + "onProperty"), _term("targetAction"), g),
+                ox.Quad(some, ox.NamedNode(OWL + "someValuesFrom"), fact, g)]
+        body = _owl_class(out, g, "intersectionOf", [_term("Drug"), some])
+    out.append(ox.Quad(node, ox.NamedNode(OWL + "equivalentClass"), body, g))
+    return out
+
+
+def _owl_class(out: list[ox.Quad], g: ox.NamedNode, constructor: str, items: list) -> ox.BlankNode:
+    """An anonymous OWL class built with ``constructor`` (intersectionOf, unionOf, oneOf) over ``items``."""
+    cls = ox.BlankNode()
+    out += [ox.Quad(cls, RDF_TYPE, ox.NamedNode(OWL + "Class"), g), ox.Quad(cls, ox.NamedNode(OWL + constructor), _rdf_list(out, g, items), g)]
+    return cls
+
+
+def _has_value(out: list[ox.Quad], g: ox.NamedNode, prop: ox.NamedNode, value) -> ox.BlankNode:
+    r = ox.BlankNode()
+    out += [ox.Quad(r, RDF_TYPE, ox.NamedNode(OWL + "Restriction"), g), ox.Quad(r, ox.NamedNode(OWL + "onProperty"), prop, g),
+            ox.Quad(r, ox.NamedNode(OWL + "hasValue"), value, g)]
+    return r
+
+
+def _rdf_list(out: list[ox.Quad], g: ox.NamedNode, items: list) -> ox.NamedNode | ox.BlankNode:
+    head: ox.NamedNode | ox.BlankNode = ox.NamedNode(RDF + "nil")
+    for item in reversed(items):
+        cell = ox.BlankNode()
+        out += [ox.Quad(cell, ox.NamedNode(RDF + "first"), item, g), ox.Quad(cell, ox.NamedNode(RDF + "rest"), head, g)]
+        head = cell
+    return head
 
 
 def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, str]]) -> None:

@@ -102,3 +102,37 @@ def test_sparql_rules_agree_with_hermit(tmp_path: Path, seeds_dir: Path) -> None
         assert by_hermit.get(iris.term(cls), set()) & trials == by_rules[cls], cls
     assert any(by_rules[c] for c in DERIVED), "the sample exercises no rule"
     assert by_rules["MultinationalTrial"], "the sample has no multinational trial"
+
+
+def test_drug_classes_are_owl_classes_hermit_agrees_with() -> None:
+    """Each class's member rule is an OWL equivalence (data/drugs/classes.tsv -> kg.drug_graph.class_definition):
+    given only the drugs' target actions (their class memberships removed), HermiT puts each drug of a sample in
+    exactly the classes the table gives — target and action on one fact, modality, enumerations and unions."""
+    import pyoxigraph as ox
+
+    from kg.drug_graph import knowledge_quads
+    from kg.namespaces import DCT, RDFS as RDFS_NS, SKOS as SKOS_NS
+    from kg.resolve.targets import classes, target_actions
+
+    table = classes()
+    sample: set[str] = set()
+    for c in table.values():  # two members of every class, a bispecific among them, and drugs of no class
+        sample |= set(sorted(c.members)[:2])
+    no_class = sorted({a.unii for a in target_actions()} - set().union(*(c.members for c in table.values())))
+    sample |= set(no_class[:2])
+    g = ox.NamedNode("http://example.org/sample")
+    class_nodes = {iris.drug_class(c) for c in table}
+    told = {iris.term("inClass"), iris.term("aliasKey"), iris.term("memberRule"), iris.term("hgncId"),
+            SKOS_NS + "prefLabel", SKOS_NS + "altLabel", RDFS_NS + "label", DCT + "source"}
+    facts = [q for q in knowledge_quads(sample, g) if q.predicate.value not in told
+             and not (q.predicate.value == str(RDF.type) and q.object.value in class_nodes)]
+    individuals = rdflib.Graph()
+    individuals.parse(data=ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in facts],
+                                        format=ox.RdfFormat.N_TRIPLES), format="nt")
+    members = hermit(individuals)
+    drug = iris.ID + "drug/unii/"
+    named = set().union(*(c.members for c in table.values() if c.rule.startswith("members=")))  # oneOf names them all
+    for cid, c in table.items():
+        inferred = {m.removeprefix(drug) for m in members.get(iris.drug_class(cid), set()) if m.startswith(drug)}
+        assert inferred == c.members & (sample | named), cid
+    assert no_class[0] in sample and all(no_class[0] not in c.members for c in table.values())
