@@ -224,3 +224,19 @@ def test_provinces_and_states_are_regions_not_cities() -> None:
         assert not is_region_not_city(country, name), name
     assert region_of("CN", "Shanghai Municipality").code == "CN-SH"
     assert region_of("CN", "Guangdong Sheng").code == region_of("CN", "guangdong").code == "CN-GD"
+
+
+@pytest.mark.parametrize("kind, text", [("drug", "JS-001"), ("sponsor", "MSD"), ("condition", "NSCLC"), ("target", "PD-1"),
+                                        ("sponsor", "Nobody Pharma"), ("drug", "PD-1 inhibitor")])
+def test_kg_resolve_gives_one_result_shape_for_every_kind(kind: str, text: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "kg", "resolve", "--kind", kind, "--json", text], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    [result] = json.loads(proc.stdout)
+    assert result["text"] == text and result["status"] in ("resolved", "ambiguous", "unresolved", "not_a_drug", "class")
+    assert result["matches"], result
+    for m in result["matches"]:
+        assert {"id", "label", "method", "score"} <= set(m) and isinstance(m["score"], float), m
