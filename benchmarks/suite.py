@@ -6,15 +6,14 @@ For each size (default 10,000 and 100,000 studies, made by ``generate.py`` from 
   cores) in its own process: studies/s, peak RSS of the process and its workers (sampled from /proc), store
   size on disk;
 - every named query on the store: median and p95 latency (parameters resolved as ``kg query`` does);
-- validation of every document in the store: the Python engine on all cores, the SPARQL engine up to
-  ``--sparql-max`` studies (pyshacl, the reference, on a sample);
+- validation of every document in the store: the shacl engine on all cores (pyshacl, the reference, on a sample);
 - the baseline, in a separate process capped at 12 GB of address space and a time limit: the same records
   parsed and built by trialkg, added to an in-memory ``rdflib.Dataset`` (named graphs), the same queries with rdflib's
   SPARQL engine, pyshacl on the whole graph. Where it does not finish, RESULTS.md says so.
 Also: resolution time per drug name, and a per-phase profile of the ingest (where the time goes).
 
     python benchmarks/suite.py [--sizes 10000 100000] [--work DIR] [--baseline-max N] [--validate-max N]
-                               [--sparql-max N] [--render-only]
+                               [--render-only]
 """
 
 from __future__ import annotations
@@ -124,25 +123,19 @@ def query_latencies(store_dir: Path, runs: int = 9, budget: float = 30.0) -> dic
     return out
 
 
-def validation(store_dir: Path, sparql: bool, sample: int = 500) -> dict:
-    """Seconds to validate every document of the store with the Python engine (and the SPARQL engine when
-    ``sparql``), and pyshacl's on the first ``sample`` documents."""
-    from kg.shacl_python import validate_named
-    from kg.shacl_sparql import validate_sparql_store
+def validation(store_dir: Path, sample: int = 500) -> dict:
+    """Seconds to validate every document of the store with the shacl engine (the default), and pyshacl's on the
+    first ``sample`` documents."""
     from kg.store import TrialStore
-    from kg.validate import document_graphs, validate_store
+    from kg.validation.documents import document_graphs, validate_store
 
     with TrialStore(store_dir, read_only=True) as store:
         graphs = document_graphs(store.oxigraph)
         t = time.perf_counter()
-        findings = validate_store(store.read_path, graphs, check=validate_named)
-        out = {"documents": len(graphs), "python_seconds": time.perf_counter() - t, "findings": len(findings)}
-        if sparql:
-            t = time.perf_counter()
-            validate_sparql_store(store.read_path)
-            out["sparql_seconds"] = time.perf_counter() - t
+        findings = validate_store(store.read_path, graphs)
+        out = {"documents": len(graphs), "shacl_seconds": time.perf_counter() - t, "findings": len(findings)}
         t = time.perf_counter()
-        validate_store(store.read_path, graphs[:sample])
+        validate_store(store.read_path, graphs[:sample], engine_name="pyshacl")
         out |= {"pyshacl_sample": min(sample, len(graphs)), "pyshacl_sample_seconds": time.perf_counter() - t}
     return out
 
@@ -171,8 +164,8 @@ def phase_profile(shard: Path, n: int = 2000) -> dict:
     from kg.build import BuildOptions, prepared_document, record_quads
     from kg.resolve.drugs import DrugResolver
     from kg.resolve.linker import InterventionLinker
-    from kg.shacl_python import Unit, validate_document
     from kg.sources.reader import read_paths
+    from kg.validation.documents import validate_quads
 
     t = time.perf_counter()
     records = list(itertools.islice(read_paths([shard]), n))
@@ -184,7 +177,7 @@ def phase_profile(shard: Path, n: int = 2000) -> dict:
     build = time.perf_counter() - t
     t = time.perf_counter()
     for doc, quads in built:
-        validate_document(Unit(doc.graph, quads))
+        validate_quads(doc.graph, quads)
     check = time.perf_counter() - t
     with tempfile.TemporaryDirectory() as tmp:
         store = ox.Store(tmp)
@@ -206,8 +199,17 @@ from kg.build import BuildOptions, record_quads
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
 from kg.sources.reader import read_paths
-from kg.validate import shapes_graph, subclass_axioms, to_rdflib
+from kg.validation.documents import shapes_graph, subclass_axioms
 sys.setrecursionlimit(10000)
+def to_rdflib(term):
+    if term.__class__.__name__ == "NamedNode":
+        return rdflib.URIRef(term.value)
+    if term.__class__.__name__ == "BlankNode":
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    dt = term.datatype.value
+    return rdflib.Literal(term.value) if dt.endswith("#string") else rdflib.Literal(term.value, datatype=rdflib.URIRef(dt))
 src, params, budget = sys.argv[1], json.loads(sys.argv[2]), float(sys.argv[3])
 out = {}
 def emit():
@@ -241,7 +243,7 @@ for name, nq in q.named_queries().items():
 from pyshacl import validate
 t = time.perf_counter()
 for ctx in list(g.graphs()):
-    ctx += subclass_axioms()
+    ctx.parse(data=subclass_axioms(), format="nt")
 validate(g, shacl_graph=shapes_graph(), inference="none", allow_warnings=True)  # pyshacl: each named graph
 out["validation_seconds"] = time.perf_counter() - t
 emit()
@@ -324,22 +326,22 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
                          f"{ratio(mine['median'], theirs)}")
         lines.append(f"| {name} | {kind} | " + " | ".join(cells) + " |")
     lines += ["", "## Validation (every document)", "",
-              "In the ingest: findings of `kg build --validate` (each document validated by the Python engine as it is "
+              "In the ingest: findings of `kg build --validate` (each document validated by the shacl engine as it is "
               "built; its time is part of the ingest's). In the store: every document validated again, read back out "
-              "of it (Python engine; SPARQL engine where run).", "",
-              "| studies | in the ingest: findings | documents in the store | Python engine s | SPARQL engine s | findings | "
-              "pyshacl per document (sample) | pyshacl whole-graph baseline s | ratio (baseline / Python engine) |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "of it (shacl engine).", "",
+              "| studies | in the ingest: findings | documents in the store | shacl engine s | findings | "
+              "pyshacl per document (sample) | pyshacl whole-graph baseline s | ratio (baseline / shacl engine) |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size in sizes:
         v, b = runs[size].get("validation"), runs[size].get("baseline") or {}
         in_ingest = _ingest_findings(runs[size]["ingest"].get("report", {}))
         if not v:
-            lines.append(f"| {size:,} | {in_ingest} | - | not run at this size | - | - | - | - | - |")
+            lines.append(f"| {size:,} | {in_ingest} | - | not run at this size | - | - | - | - |")
             continue
         rate = v["pyshacl_sample_seconds"] / v["pyshacl_sample"] * v["documents"]
-        base, mine, sparql = b.get("validation_seconds"), v.get("python_seconds"), v.get("sparql_seconds")
+        base, mine = b.get("validation_seconds"), v.get("shacl_seconds")
         lines.append(f"| {size:,} | {in_ingest} | {v['documents']:,} | {f'{mine:.0f}' if mine else 'not run'} | "
-                     f"{f'{sparql:.0f}' if sparql else 'not run'} | {v['findings']:,} | "
+                     f"{v['findings']:,} | "
                      f"{v['pyshacl_sample']:,} in {v['pyshacl_sample_seconds']:.0f} s (all: ~{rate:.0f} s) | "
                      f"{f'{base:.0f}' if base else 'did not finish' if b else 'not run'} | {ratio(mine, base)} |")
     res, prof = extra["resolution"], extra["profile"]
@@ -349,7 +351,7 @@ def write_results(path: Path, runs: dict[int, dict], extra: dict) -> None:
               "", "## Where the ingest time goes", "",
               f"One process, first {prof['studies']:,} generated studies ({prof['quads_per_study']:.0f} quads per study), "
               "seconds per 1,000 studies:", "",
-              "| parse (read, decode, map) | resolve and build quads | validate (Python engine) | store write (Oxigraph bulk load) |",
+              "| parse (read, decode, map) | resolve and build quads | validate (shacl engine) | store write (Oxigraph bulk load) |",
               "|---:|---:|---:|---:|",
               f"| {prof['parse']:.2f} | {prof['resolve_and_build']:.2f} | {prof.get('validate', float('nan')):.2f} | "
               f"{prof['store_write']:.2f} |", ""]
@@ -389,8 +391,6 @@ def main() -> None:
                         help="Run the rdflib baseline only up to this size (it runs out of memory before 100k).")
     parser.add_argument("--baseline-seconds", type=int, default=BASELINE_SECONDS)
     parser.add_argument("--validate-max", type=int, default=None, help="Validate the store only up to this size.")
-    parser.add_argument("--sparql-max", type=int, default=10_000,
-                        help="Run the SPARQL validation engine only up to this size (about 5 ms per document).")
     parser.add_argument("--fresh", action="store_true",
                         help="Forget the figures of earlier runs (by default a size not run now keeps them).")
     parser.add_argument("--render-only", action="store_true",
@@ -435,7 +435,7 @@ def main() -> None:
         run["update"] = {"studies": UPDATE, "seconds": got["seconds"], "report": json.loads(got["stdout"])}
         if args.validate_max is None or size <= args.validate_max:
             print(f"[{size:,}] validation", flush=True)
-            run["validation"] = validation(store, sparql=size <= args.sparql_max)
+            run["validation"] = validation(store)
         if size <= args.baseline_max:
             print(f"[{size:,}] baseline", flush=True)
             run["baseline"] = baseline(data, args.baseline_seconds)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
@@ -92,6 +93,15 @@ def _node(iri: str) -> NamedNode:
     return node
 
 
+def decimal_text(x: float) -> str:
+    """A number as the canonical ``xsd:decimal`` lexical form the store keeps ("-200", "31.2", "0.00001"; never an
+    exponent, which xsd:decimal does not allow): what a document states is then what the store holds."""
+    text = format(Decimal(repr(x)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 class GraphQuads:
     """Collects the quads of one named graph."""
 
@@ -109,7 +119,7 @@ class GraphQuads:
         elif isinstance(o, int):
             o = Literal(str(o), datatype=_INTEGER)
         elif isinstance(o, float):
-            o = Literal(repr(o), datatype=_DECIMAL)
+            o = Literal(decimal_text(o), datatype=_DECIMAL)
         self.quads.append(Quad(s, _node(p), o, self.g))
 
     def a(self, s: NamedNode | BlankNode, cls: str) -> None:

@@ -20,7 +20,7 @@ from kg import __version__, iris
 from kg.build import GraphQuads, link_drug, replace_graph_update
 from kg.model import Intervention
 from kg.normalize import fold, slug
-from kg.provenance import RDF_TYPE
+from kg.provenance import RDF_TYPE, xsd_datetime
 from kg.resolve.dictionary import load, names_of
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
@@ -48,7 +48,7 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
              ox.Quad(ox.NamedNode(f"{iris.DICTIONARY_GRAPH}#build"), ox.NamedNode(PROV + "wasAssociatedWith"),
                      ox.NamedNode(iris.parser("trialkg-drug-dictionary")), g),
              ox.Quad(ox.NamedNode(f"{iris.DICTIONARY_GRAPH}#build"), ox.NamedNode(PROV + "endedAtTime"),
-                     ox.Literal(datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     ox.Literal(xsd_datetime(datetime.now(timezone.utc)),
                                 datatype=ox.NamedNode(XSD + "dateTime")), g),
              ox.Quad(ox.NamedNode(iris.parser("trialkg-drug-dictionary")), RDF_TYPE, ox.NamedNode(iris.term("Parser")), g),
              ox.Quad(ox.NamedNode(iris.parser("trialkg-drug-dictionary")), ox.NamedNode(iris.term("parserVersion")),

@@ -4,9 +4,9 @@
 that map each (``PendingStudy``: JSON text in, record out), resolve its interventions and build its graph;
 the documents come back in input order, so the last version of a document in the input still wins. At most
 two blocks per worker are in flight: memory stays bounded however large the input. Workers are forked, so the
-drug dictionary loaded once is shared. When asked, each document is also validated where it is built, its
-quads still in memory (the SHACL shapes compiled to Python, ``kg.shacl_python``): reading them back out of
-the store costs more than the validation itself.
+drug dictionary loaded once is shared. Given a check (the ingest passes
+``kg.validation.documents.validate_quads``), each document is also validated where it is built, its quads still
+in memory: reading them back out of the store costs more than the validation itself.
 """
 
 from __future__ import annotations
@@ -18,20 +18,20 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
 from kg.build import BuildOptions, PreparedDocument, prepared_document, record_quads
 from kg.errors import SourceError
 from kg.model import TrialRecord
-from kg.shacl_python import Unit, validate_document
 from kg.sources.reader import PendingStudy
 
 BLOCK = 64  # records per task
 
 _options: BuildOptions | None = None  # in a worker: the ingest's options (inherited by fork)
-_validating = False  # in a worker: whether to validate each document
+Check = Callable[[str, list], list]  # a document's graph IRI and quads -> its SHACL findings
+_check: Check | None = None  # in a worker: how to validate each document, if at all
 
 
 def default_workers() -> int:
@@ -41,24 +41,24 @@ def default_workers() -> int:
 
 
 def prepared(items: Iterable[TrialRecord | PendingStudy | SourceError], options: BuildOptions,
-             workers: int = 1, validate: bool = False) -> Iterator[PreparedDocument | SourceError]:
-    """Each record (or pending study) as a prepared document, each error as it is, in input order;
-    ``validate``: with its SHACL findings."""
+             workers: int = 1, check: Check | None = None) -> Iterator[PreparedDocument | SourceError]:
+    """Each record (or pending study) as a prepared document, each error as it is, in input order; with
+    ``check`` (a module-level function, e.g. ``kg.validation.documents.validate_quads``), with its SHACL findings."""
     if workers <= 1:
         for item in items:
-            yield _guarded(item, options, validate)
+            yield _guarded(item, options, check)
         return
     gc.freeze()  # what is loaded so far (the dictionary): never scanned by the workers' collector, nor copied on write
     try:
-        yield from _in_workers(items, options, workers, validate)
+        yield from _in_workers(items, options, workers, check)
     finally:
         gc.unfreeze()
 
 
 def _in_workers(items: Iterable[TrialRecord | PendingStudy | SourceError], options: BuildOptions, workers: int,
-                validate: bool) -> Iterator[PreparedDocument | SourceError]:
+                check: Check | None) -> Iterator[PreparedDocument | SourceError]:
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start,
-                             initargs=(options, validate, os.getpid())) as pool:
+                             initargs=(options, check, os.getpid())) as pool:
         pending: deque[tuple[list, Future]] = deque()
         it = iter(items)
         while block := list(islice(it, BLOCK)):
@@ -70,15 +70,15 @@ def _in_workers(items: Iterable[TrialRecord | PendingStudy | SourceError], optio
             yield from _merge(*pending.popleft(), options)
 
 
-def prepare(record: TrialRecord, options: BuildOptions, validate: bool = False) -> PreparedDocument:
-    """One record as a prepared document (``validate``: with its SHACL findings)."""
+def prepare(record: TrialRecord, options: BuildOptions, check: Check | None = None) -> PreparedDocument:
+    """One record as a prepared document (with ``check``: with its SHACL findings)."""
     doc, quads = record_quads(record, options)
-    findings = tuple(validate_document(Unit(doc.graph, quads))) if validate else ()
+    findings = tuple(check(doc.graph, quads)) if check else ()
     return prepared_document(doc, quads, findings)
 
 
 def _guarded(item: TrialRecord | PendingStudy | SourceError, options: BuildOptions,
-             validate: bool) -> PreparedDocument | SourceError:
+             check: Check | None) -> PreparedDocument | SourceError:
     """The item mapped and prepared, or the one-line error of its study: nothing one study holds may cost
     the others their ingest (an unforeseen failure is reported with the study's file and id, not raised)."""
     if isinstance(item, SourceError):
@@ -89,16 +89,16 @@ def _guarded(item: TrialRecord | PendingStudy | SourceError, options: BuildOptio
         if isinstance(record, SourceError):
             return record
         where, nct = record.source.path, record.nct_id
-        return prepare(record, options, validate)
+        return prepare(record, options, check)
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - reported per study, the batch goes on
         return SourceError(where, f"could not be mapped or built ({type(exc).__name__}: {exc})"[:500], nct)
 
 
-def _start(options: BuildOptions, validate: bool, parent: int) -> None:
+def _start(options: BuildOptions, check: Check | None, parent: int) -> None:
     """In a new worker: die with the ingest (a killed ingest must not leave workers holding its
     inherited writer lock), and keep the options."""
-    global _options, _validating
-    _options, _validating = options, validate
+    global _options, _check
+    _options, _check = options, check
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the ingest died before the line above
@@ -109,7 +109,7 @@ def _prepare_block(items: list[TrialRecord | PendingStudy]) -> tuple[list[Prepar
     """In a worker: each item prepared, or the error its study gave when mapped."""
     assert _options is not None
     before = len(_options.warnings)
-    docs = [_guarded(item, _options, _validating) for item in items]
+    docs = [_guarded(item, _options, _check) for item in items]
     return docs, _options.warnings[before:]
 
 

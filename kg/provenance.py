@@ -51,12 +51,17 @@ def commit_marker(doc: Document) -> Quad:
     return Quad(g, NamedNode(iris.term("sha256")), Literal(doc.sha256), g)
 
 
+def xsd_datetime(when: datetime) -> str:
+    """An ``xsd:dateTime`` in the canonical form the store keeps: UTC, seconds, "Z" ("2026-12-02T02:25:38Z")."""
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def provenance_quads(doc: Document, source: Source, ingested_at: datetime | None = None) -> list[Quad]:
     """PROV-O description of a document, inside its own named graph (replaced with it)."""
     g = NamedNode(doc.graph)
     activity = NamedNode(f"{doc.graph}#ingest")
     parser = NamedNode(iris.parser(source.format))
-    when = (ingested_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    when = xsd_datetime(ingested_at or datetime.now(timezone.utc))
     s = g
     updated = [Quad(s, NamedNode(iris.term("recordsUpdated")), Literal(doc.updated), g)] if doc.updated else []
     return updated + [

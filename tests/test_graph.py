@@ -24,7 +24,6 @@ from kg.model import Source, Sponsor, TrialRecord
 from kg.sources.reader import read_file, read_paths
 import kg.ingest as ingest_module
 from kg.store import TrialStore
-from kg.validate import to_rdflib
 
 from conftest import REPO
 
@@ -198,7 +197,7 @@ def test_export_round_trips(tmp_path: Path, seeds_dir: Path) -> None:
         export(store.oxigraph, tmp_path / "onto.trig", "trig", with_ontology=True)
         ontology = rdflib.Graph()
         for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(iris.ONTOLOGY_GRAPH)):
-            ontology.add(tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object)))
+            ontology.parse(data=ox.serialize([ox.Triple(q.subject, q.predicate, q.object)], format=ox.RdfFormat.N_TRIPLES), format="nt")
     for name, fmt in (("all.nq", ox.RdfFormat.N_QUADS), ("all.trig", ox.RdfFormat.TRIG)):
         back = ox.Store()
         back.load(path=str(tmp_path / name), format=fmt)
