@@ -35,7 +35,7 @@ from kg.rules import apply_rules, refresh_summaries, rules, summaries
 from kg.snapshot import current_name, prune, publish
 from kg.sources.reader import PendingStudy
 from kg.store import TrialStore
-from kg.validation.documents import validate_quads
+from kg.validation.documents import validate_nquads
 
 # documents per write: each bulk load adds files to RocksDB's level 0, and at 550k studies batches of 500 made
 # compaction fall behind until RocksDB stalled the writes; 4,000 (about 1.3M quads, 250 MB of N-Quads) makes
@@ -85,7 +85,7 @@ def ingest(store: TrialStore, items: Iterable[TrialRecord | PendingStudy | Sourc
         store.drop_uncommitted()
         known = store.versions()
         batch: list[PreparedDocument] = []
-        for item in prepared(items, options, workers, validate_quads if validate else None):
+        for item in prepared(items, options, workers, validate_nquads if validate else None):
             if isinstance(item, SourceError):
                 report.failed.append(item)
             else:

@@ -5,7 +5,7 @@ that map each (``PendingStudy``: JSON text in, record out), resolve its interven
 the documents come back in input order, so the last version of a document in the input still wins. At most
 two blocks per worker are in flight: memory stays bounded however large the input. Workers are forked, so the
 drug dictionary loaded once is shared. Given a check (the ingest passes
-``kg.validation.documents.validate_quads``), each document is also validated where it is built, its quads still
+``kg.validation.documents.validate_nquads``), each document is also validated where it is built, its quads still
 in memory: reading them back out of the store costs more than the validation itself.
 """
 
@@ -20,17 +20,21 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from itertools import islice
+
+from pyoxigraph import RdfFormat, serialize
 
 from kg.build import BuildOptions, PreparedDocument, prepared_document, record_quads
 from kg.errors import SourceError
 from kg.model import TrialRecord
+from kg.provenance import commit_marker
 from kg.sources.reader import PendingStudy
 
 BLOCK = 64  # records per task
 
 _options: BuildOptions | None = None  # in a worker: the ingest's options (inherited by fork)
-Check = Callable[[str, list], list]  # a document's graph IRI and quads -> its SHACL findings
+Check = Callable[[str, bytes], list]  # a document's graph IRI and N-Quads -> its SHACL findings
 _check: Check | None = None  # in a worker: how to validate each document, if at all
 
 
@@ -43,7 +47,7 @@ def default_workers() -> int:
 def prepared(items: Iterable[TrialRecord | PendingStudy | SourceError], options: BuildOptions,
              workers: int = 1, check: Check | None = None) -> Iterator[PreparedDocument | SourceError]:
     """Each record (or pending study) as a prepared document, each error as it is, in input order; with
-    ``check`` (a module-level function, e.g. ``kg.validation.documents.validate_quads``), with its SHACL findings."""
+    ``check`` (a module-level function, e.g. ``kg.validation.documents.validate_nquads``), with its SHACL findings."""
     if workers <= 1:
         for item in items:
             yield _guarded(item, options, check)
@@ -73,8 +77,11 @@ def _in_workers(items: Iterable[TrialRecord | PendingStudy | SourceError], optio
 def prepare(record: TrialRecord, options: BuildOptions, check: Check | None = None) -> PreparedDocument:
     """One record as a prepared document (with ``check``: with its SHACL findings)."""
     doc, quads = record_quads(record, options)
-    findings = tuple(check(doc.graph, quads)) if check else ()
-    return prepared_document(doc, quads, findings)
+    document = prepared_document(doc, quads)
+    if check is None:
+        return document
+    marker = serialize([commit_marker(doc)], format=RdfFormat.N_QUADS)  # the one quad the N-Quads leave out
+    return replace(document, findings=tuple(check(doc.graph, document.nquads + marker)))
 
 
 def _guarded(item: TrialRecord | PendingStudy | SourceError, options: BuildOptions,

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
 
-import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
@@ -54,21 +52,22 @@ def problem(lexical: str, datatype: str) -> str | None:
     return None
 
 
-def date_results(triples: Iterable[ox.Triple | ox.Quad], constrained: dict[str, tuple[frozenset[str], str]]) -> list[Result]:
-    """A violation for each ill-formed date or time literal among ``triples`` at a predicate whose shapes constrain
+_NT_DATE = re.compile(r'^(\S+) <([^>]+)> "([^"\\]*)"\^\^<(http://www\.w3\.org/2001/XMLSchema#(?:date|gYearMonth|gYear|dateTime))> \.$',
+                      re.M)
+
+
+def date_results_text(ntriples: str, constrained: dict[str, tuple[frozenset[str], str]]) -> list[Result]:
+    """A violation for each ill-formed date or time literal in N-Triples text at a predicate whose shapes constrain
     its datatype (``constrained``: predicate IRI -> the date datatypes allowed there and the shape, from
-    ``constraints``)."""
+    ``constraints``). One regular expression over the text: no RDF terms are made."""
     out = []
-    for t in triples:
-        o = t.object
-        if type(o) is not ox.Literal or o.datatype.value not in constrained.get(t.predicate.value, ((), ""))[0]:
-            continue
-        why = problem(o.value, o.datatype.value)
-        if why:
-            shape = constrained[t.predicate.value][1]
-            out.append(Result(focus=str(t.subject), path=str(t.predicate), severity="Violation",
-                              component="DatatypeConstraintComponent", source_shape=shape, root_shape=shape,
-                              value=str(o), value_plain=o.value, message=f"ill-formed {o.value!r}: {why}"))
+    for m in _NT_DATE.finditer(ntriples):
+        subject, predicate, lexical, datatype = m.groups()
+        allowed, shape = constrained.get(predicate, ((), ""))
+        if datatype in allowed and (why := problem(lexical, datatype)):
+            out.append(Result(focus=subject, path=f"<{predicate}>", severity="Violation", component="DatatypeConstraintComponent",
+                              source_shape=shape, root_shape=shape, value=f'"{lexical}"^^<{datatype}>', value_plain=lexical,
+                              message=f"ill-formed {lexical!r}: {why}"))
     return out
 
 

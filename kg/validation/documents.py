@@ -23,7 +23,7 @@ from rdflib.namespace import RDFS
 
 from kg import iris
 from kg.resources import data_dir
-from kg.validation.datatypes import constraints, date_results, merged
+from kg.validation.datatypes import constraints, date_results_text, merged
 from kg.validation.engines import DEFAULT, Result, engine
 
 SHAPES_FILE = "trialkg.shacl.ttl"
@@ -73,9 +73,18 @@ def _dates() -> dict:
 def validate_quads(graph: str, quads: Iterable[ox.Quad | ox.Triple], engine_name: str = DEFAULT) -> list[Finding]:
     """The findings of the shipped shapes in one document's triples (``graph`` names it in the findings)."""
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") + subclass_axioms()
+    return validate_ntriples(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), engine_name)
+
+
+def validate_nquads(graph: str, nquads: bytes, engine_name: str = DEFAULT) -> list[Finding]:
+    """The same for a document's graph serialized as N-Quads (as the pipeline has it: no second serialization)."""
+    return validate_ntriples(graph, nquads.decode("utf-8").replace(f" <{graph}> .\n", " .\n"), engine_name)
+
+
+def validate_ntriples(graph: str, text: str, engine_name: str = DEFAULT) -> list[Finding]:
+    """The findings in one document's triples as N-Triples text (with the ontology's subclass axioms added)."""
     e, compiled = _compiled(engine_name)
-    results = merged(e.validate(compiled, text, "ntriples").results, date_results(triples, _dates()))
+    results = merged(e.validate(compiled, text + subclass_axioms(), "ntriples").results, date_results_text(text, _dates()))
     return sorted(finding(r, graph) for r in results)
 
 

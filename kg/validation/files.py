@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.errors import KGError
-from kg.validation.datatypes import constraints, date_results, merged
+from kg.validation.datatypes import constraints, date_results_text, merged
 from kg.validation.engines import DEFAULT, EngineRefusal, Report, Result, engine
 
 _SH = "http://www.w3.org/ns/shacl#"
@@ -41,9 +41,9 @@ def validate_files(data: Sequence[Path], shapes: Path, engine_name: str = DEFAUL
         raise EngineRefusal(f"{shapes}: declares no SHACL shapes (validating against none would say 'conforms' unread)")
     shapes_text = ox.serialize(shape_triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     compiled = e.compile(shapes_text, "ntriples", base=shapes.resolve().as_uri())
-    triples = [t for p in data for t in read_triples(p)]
-    report = e.validate(compiled, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), "ntriples")
-    extra = date_results(triples, constraints(rdflib.Graph().parse(data=shapes_text, format="nt")))
+    text = ox.serialize([t for p in data for t in read_triples(p)], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    report = e.validate(compiled, text, "ntriples")
+    extra = date_results_text(text, constraints(rdflib.Graph().parse(data=shapes_text, format="nt")))
     if not extra:
         return report
     results = merged(report.results, extra)
