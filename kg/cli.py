@@ -528,6 +528,69 @@ def query(name: str | None, params: tuple[str, ...], query_file: str | None, spa
     _print_rows(columns, data, fmt)
 
 
+@main.command()
+@click.option("--drug", help="A drug in any spelling (code, brand, INN).")
+@click.option("--target", help="A molecular target: HGNC symbol or id, or a common name (PD-1, CD279).")
+@click.option("--drug-class", "drug_class", help="A drug class (PD-1 inhibitor, EGFR-TKI, platinum-based chemotherapy).")
+@click.option("--condition", help="A condition: its trials and those of narrower MeSH conditions.")
+@click.option("--sponsor", help="A sponsor or collaborator in any spelling.")
+@click.option("--subsidiaries", is_flag=True, help="With --sponsor: also the trials of its subsidiaries.")
+@click.option("--lead-only", is_flag=True, help="With --sponsor: as lead sponsor only.")
+@click.option("--country", help="A country name or ISO code (a site there, or stated).")
+@click.option("--phase", help="PHASE1 ... PHASE4, EARLY_PHASE1, NA (or 'Phase 2').")
+@click.option("--status", help="RECRUITING, COMPLETED ... (or 'not yet recruiting').")
+@click.option("--study-type", "study_type", help="INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS.")
+@click.option("--start-from", help="Start date on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--start-to", help="Start date on or before.")
+@click.option("--completion-from", help="Primary completion on or after.")
+@click.option("--completion-to", help="Primary completion on or before.")
+@click.option("--enrollment-min", type=int)
+@click.option("--enrollment-max", type=int)
+@click.option("--has-results/--no-results", "has_results", default=None, help="Only trials with (or without) posted results.")
+@click.option("--registry", help="A source family: ctgov, page-veeva, page-trial-digest ...")
+@click.option("--sort", default="nct_id", show_default=True, help="nct_id, start_date or enrollment; a leading - for descending.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--offset", type=int, default=0, show_default=True)
+@click.option("--count", "count_only", is_flag=True, help="Print the number of matching trials only.")
+@click.option("--facets", is_flag=True, help="Also counts per phase, status, country, sponsor and drug of the matching trials.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "jsonl"]), default="table", show_default=True)
+@store_option
+def trials(store_dir: str | None, fmt: str, sort: str, limit: int, offset: int, count_only: bool, facets: bool,
+           subsidiaries: bool, lead_only: bool, **filters) -> None:
+    """Trials matching every filter given, one row each (NCT id, title, status, phases, lead sponsor, start date and
+    its type, primary completion, enrollment and its type, conditions, drugs, countries, sites), sorted and paged.
+
+    Each filter is resolved first (a note when it names nothing); a filter holds when any source of the trial states it.
+    """
+    from kg import query as q
+    from kg.resolve.drugs import DrugResolver
+    from kg.trials import COLUMNS, Filters, trials as find
+
+    with _open(store_dir) as store:
+        binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()), store=store.oxigraph)
+        answer = find(store.oxigraph, Filters(subsidiaries=subsidiaries, lead_only=lead_only, **filters), binder, sort=sort,
+                      limit=limit, offset=offset, count_only=count_only, facets=facets)
+    for note in answer.notes:
+        err.print(f"note: {note}", style="yellow")
+    if count_only:
+        sys.stdout.write(f"{answer.count}\n")
+        return
+    if fmt == "json":
+        body = {"count": answer.count, "rows": answer.rows, "notes": answer.notes}
+        if facets:
+            body["facets"] = {k: [{"value": v, "trials": n} for v, n in vals] for k, vals in answer.facets.items()}
+        sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    if fmt == "jsonl":
+        sys.stdout.write("".join(orjson.dumps(r).decode() + "\n" for r in answer.rows))
+        return
+    _print_rows(list(COLUMNS), [[r[c] for c in COLUMNS] for r in answer.rows], fmt)
+    if fmt == "table":
+        out.print(f"{answer.count} trial(s) match; rows {offset + 1 if answer.rows else 0}-{offset + len(answer.rows)}")
+        for facet, values in answer.facets.items():
+            out.print(f"{facet}: " + ", ".join(f"{v} {n}" for v, n in values[:10]))
+
+
 def _print_rows(columns: list[str], data: list[list], fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(orjson.dumps([dict(zip(columns, r)) for r in data], option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -16,7 +16,7 @@ from conftest import count
 
 CONTROLS = "".join(chr(c) for c in range(32)) + "\x7f"
 TITLE = f"Title{CONTROLS}end"
-SPONSOR = f"Junshi{CONTROLS}Biosciences"
+SPONSOR = f"Qwertyx{CONTROLS}Biosciences"  # a name no organisation table knows: its label is the one written
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_network_formats_are_well_formed_xml(control_store: Path, tmp_path: Path
     assert proc.returncode == 0, proc.stderr
     g = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
     labels = {d.get("label", "") for _, d in g.nodes(data=True)}
-    assert any(label.startswith("Junshi") and "\ufffd" in label for label in labels), labels
+    assert any(label.startswith("Qwertyx") and "\ufffd" in label for label in labels), labels
 
 
 def test_endpoint_xml_answers_are_well_formed(control_store: Path) -> None:

@@ -1,0 +1,251 @@
+"""``kg trials``: the analyst's query — filters that combine, complete rows, sorting and paging, a count, facets.
+
+Each filter is resolved first, as the named queries' parameters are (a drug in any spelling, a target or class
+name, a condition with its narrower MeSH descriptors, a sponsor with or without its subsidiaries, a country name or
+code, a phase or status as written), with a note when it names nothing, then bound as RDF terms. One query selects
+the matching trials (every filter must hold; a filter holds when any source of the trial states it); a second
+reads the rows of the page asked for. Single-valued fields (status, dates, enrollment, lead sponsor) come from the
+trial's current source (the one stating its latest update, as ``kg show``); conditions, drugs, countries and sites
+are those every source states.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.errors import KGError
+from kg.query import Binder, Param
+
+COLUMNS = ("nct_id", "title", "status", "phases", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
+           "enrollment", "enrollment_type", "conditions", "drugs", "countries", "sites")
+SORTS = {"nct_id": "?nct", "start_date": "?sort_start", "enrollment": "?sort_enrollment"}
+FACETS = ("phase", "status", "country", "sponsor", "drug")
+PREFIXES = f"""PREFIX tkg: <{iris.ONTOLOGY}> PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+DICTIONARY = f"<{iris.DICTIONARY_GRAPH}>"
+
+
+@dataclass
+class Filters:
+    """What ``kg trials`` selects on; every field optional, all of them must hold."""
+
+    drug: str | None = None
+    target: str | None = None
+    drug_class: str | None = None
+    condition: str | None = None
+    sponsor: str | None = None
+    subsidiaries: bool = False
+    lead_only: bool = False
+    country: str | None = None
+    phase: str | None = None
+    status: str | None = None
+    study_type: str | None = None
+    start_from: str | None = None
+    start_to: str | None = None
+    completion_from: str | None = None
+    completion_to: str | None = None
+    enrollment_min: int | None = None
+    enrollment_max: int | None = None
+    has_results: bool | None = None
+    registry: str | None = None  # the source family of a document: ctgov, page-veeva ...
+
+
+@dataclass
+class Answer:
+    count: int
+    rows: list[dict] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _date(value: str, name: str) -> str:
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+        raise KGError(f"{name} takes a date as YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})")
+    parts = value.strip().split("-")
+    return "-".join(parts + ["01"] * (3 - len(parts)))
+
+
+def _where(f: Filters, binder: Binder) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
+    """The filter patterns (over the union of the documents) and their bindings."""
+    parts = ["?t a tkg:Trial ; tkg:nctId ?nct ."]
+    b: dict[str, ox.NamedNode | ox.Literal] = {}
+
+    def bind(name: str, kind: str, value: str) -> str:
+        b[name] = binder.term(Param(name, kind, True, ""), value)
+        return f"?{name}"
+
+    if f.drug:
+        parts.append(f"?t tkg:intervention/tkg:drug {bind('drug', 'drug', f.drug)} .")
+    if f.target:
+        parts.append(f"?t tkg:intervention/tkg:drug ?td . GRAPH {DICTIONARY} {{ ?td tkg:target {bind('target', 'target', f.target)} }}")
+    if f.drug_class:
+        c = bind("drug_class", "drug_class", f.drug_class)
+        parts.append(f"{{ ?t tkg:intervention/tkg:drug ?cd . GRAPH {DICTIONARY} {{ ?cd tkg:inClass {c} }} }} "
+                     f"UNION {{ ?t tkg:intervention/tkg:drugClass {c} }}")
+    if f.condition:
+        c = bind("condition", "condition", f.condition)
+        parts.append(f"{{ ?t tkg:meshCondition|tkg:meshAncestor {c} }} UNION {{ ?t tkg:condition/tkg:meshConcept {c} }}")
+    if f.sponsor:
+        s = bind("sponsor", "sponsor", f.sponsor)
+        role = "tkg:leadSponsor" if f.lead_only else "tkg:leadSponsor|tkg:collaborator|tkg:sponsor"
+        parts.append(f"?t {role} ?org . ?org tkg:parentOrganization* {s} ." if f.subsidiaries else f"?t {role} {s} .")
+    if f.country:
+        parts.append(f"?t tkg:country {bind('country', 'country', f.country)} .")
+    if f.phase:
+        parts.append(f"?t tkg:phase {bind('phase', 'phase', f.phase)} .")
+    if f.status:
+        parts.append(f"?t tkg:status {bind('status', 'status', f.status)} .")
+    if f.study_type:
+        b["study_type"] = ox.NamedNode(iris.enum("studyType", re.sub(r"\W", "_", f.study_type.strip().upper())))
+        parts.append("?t tkg:studyType ?study_type .")
+    for name, prop, low, high in (("start", "startDate", f.start_from, f.start_to),
+                                  ("completion", "primaryCompletionDate", f.completion_from, f.completion_to)):
+        if low or high:  # a date at the precision stated, padded to a day: "2023" -> "2023-01-01", "2023-05" -> "2023-05-01"
+            parts.append(f'?t tkg:{prop} ?{name}_d . BIND(CONCAT(STR(?{name}_d), SUBSTR("-01-01", STRLEN(STR(?{name}_d)) - 3)) AS ?{name}_day)')
+            if low:
+                parts.append(f'FILTER(?{name}_day >= "{_date(low, name + "_from")}")')
+            if high:
+                parts.append(f'FILTER(?{name}_day <= "{_date(high, name + "_to")}")')
+    if f.enrollment_min is not None or f.enrollment_max is not None:
+        parts.append("?t tkg:enrollment ?n_enrolled .")
+        if f.enrollment_min is not None:
+            parts.append(f"FILTER(?n_enrolled >= {int(f.enrollment_min)})")
+        if f.enrollment_max is not None:
+            parts.append(f"FILTER(?n_enrolled <= {int(f.enrollment_max)})")
+    if f.has_results is not None:
+        parts.append(f"?t tkg:hasResults {'true' if f.has_results else 'false'} .")
+    if f.registry:
+        if not re.fullmatch(r"[a-z0-9-]+", f.registry):
+            raise KGError(f"registry takes a source family such as ctgov or page-veeva (got {f.registry!r})")
+        parts.append(f'GRAPH ?rg {{ ?t tkg:nctId ?nct }} FILTER(STRSTARTS(STR(?rg), "{iris.GRAPH}{f.registry}/"))')
+    return "\n  ".join(parts), b
+
+
+def _sort(sort: str) -> tuple[str, str]:
+    """The ORDER BY of ``--sort``: a column of ``SORTS``, "-" first for descending; then by NCT id."""
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        raise KGError(f"--sort takes one of {', '.join(SORTS)} (a leading - for descending; got {sort!r})")
+    extra = {"start_date": 'OPTIONAL { ?t tkg:startDate ?sd0 } BIND(COALESCE(STR(?sd0), "") AS ?sort_start)',
+             "enrollment": "OPTIONAL { ?t tkg:enrollment ?en0 } BIND(COALESCE(?en0, -1) AS ?sort_enrollment)"}.get(key, "")
+    var = SORTS[key]
+    return extra, (f"DESC({var}) ?nct" if sort.startswith("-") else f"{var} ?nct")
+
+
+def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort: str = "nct_id", limit: int | None = 50,
+           offset: int = 0, count_only: bool = False, facets: bool = False) -> Answer:
+    """The trials matching every filter: their count, one page of rows (sorted), and facets when asked."""
+    from kg.query import select, with_values
+
+    binder = binder or Binder()
+    where, bindings = _where(filters, binder)
+    if limit is not None and limit < 0 or offset < 0:
+        raise KGError("--limit and --offset take whole numbers of 0 or more")
+    extra, order = _sort(sort)
+    ids_query = f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{\n  {where}\n}}"
+    _, found = select(store, ids_query, bindings)
+    answer = Answer(count=len(found), notes=list(binder.notes))
+    if facets and found:
+        answer.facets = _facets(store, [t for t, _ in found])
+    if count_only or not found:
+        return answer
+    inner = with_values(f"SELECT DISTINCT ?t ?nct WHERE {{\n  {where}\n}}", bindings)  # bound inside the subquery
+    page_query = (f"{PREFIXES}SELECT ?t WHERE {{ {{ {inner} }} {extra} }} ORDER BY {order}"
+                  + (f" LIMIT {int(limit)}" if limit is not None else "") + (f" OFFSET {int(offset)}" if offset else ""))
+    _, page = select(store, page_query)
+    answer.rows = rows(store, [t for (t,) in page])
+    return answer
+
+
+def _values(trials_: list[str]) -> str:
+    return "VALUES ?t { " + " ".join(f"<{t}>" for t in trials_) + " }"
+
+
+def rows(store: ox.Store, trials_: list[str]) -> list[dict]:
+    """The rows of these trials, in this order (see the module docstring for where each value comes from)."""
+    from kg.query import select
+
+    values = _values(trials_)
+    _, single = select(store, f"""{PREFIXES}SELECT ?t ?g ?updated ?ended ?field ?v WHERE {{ {values}
+      GRAPH ?g {{
+        {{ ?t tkg:nctId ?v BIND("nct_id" AS ?field) }} UNION {{ ?t dcterms:title ?v BIND("title" AS ?field) }}
+        UNION {{ ?t tkg:status ?s BIND(STRAFTER(STR(?s), "status_") AS ?v) BIND("status" AS ?field) }}
+        UNION {{ ?t tkg:phase ?p BIND(STRAFTER(STR(?p), "phase_") AS ?v) BIND("phases" AS ?field) }}
+        UNION {{ ?t tkg:leadSponsor ?o . ?o rdfs:label ?lab OPTIONAL {{ ?o skos:prefLabel ?pref }}
+                BIND(COALESCE(?pref, ?lab) AS ?v) BIND("lead_sponsor" AS ?field) }}
+        UNION {{ ?t tkg:startDate ?d BIND(STR(?d) AS ?v) BIND("start_date" AS ?field) }}
+        UNION {{ ?t tkg:startDateType ?v BIND("start_date_type" AS ?field) }}
+        UNION {{ ?t tkg:primaryCompletionDate ?d BIND(STR(?d) AS ?v) BIND("primary_completion" AS ?field) }}
+        UNION {{ ?t tkg:enrollment ?e BIND(STR(?e) AS ?v) BIND("enrollment" AS ?field) }}
+        UNION {{ ?t tkg:enrollmentType ?v BIND("enrollment_type" AS ?field) }}
+        OPTIONAL {{ ?g tkg:recordsUpdated ?updated }} OPTIONAL {{ ?g prov:wasGeneratedBy/prov:endedAtTime ?ended }}
+      }} }}""")
+    _, many = select(store, f"""{PREFIXES}SELECT ?t ?field ?v WHERE {{ {values}
+      GRAPH ?g {{
+        {{ ?t tkg:condition ?c . ?c rdfs:label ?v BIND("conditions" AS ?field) }}
+        UNION {{ ?t tkg:intervention/tkg:drug ?d . ?d skos:prefLabel ?v BIND("drugs" AS ?field) }}
+        UNION {{ ?t tkg:country ?c . ?c tkg:iso3166Alpha2 ?v BIND("countries" AS ?field) }}
+        UNION {{ ?t tkg:site ?s BIND(STR(?s) AS ?v) BIND("sites" AS ?field) }}
+      }} }}""")
+    best: dict[str, tuple[str, str, str]] = {}  # trial -> (updated, ingested, graph) of its current source
+    by_graph: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for t, g, updated, ended, name, v in single:
+        rank = (updated or "", ended or "", g)
+        if t not in best or rank > best[t]:
+            best[t] = rank
+        by_graph.setdefault((t, g), {}).setdefault(name, []).append(v)
+    out = []
+    for t in trials_:
+        current = by_graph.get((t, best[t][2]), {}) if t in best else {}
+        row = {c: None for c in COLUMNS}
+        for name in ("nct_id", "title", "status", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
+                     "enrollment", "enrollment_type"):
+            found = sorted(set(current.get(name, ()))) or sorted({v for (tt, _), fields in by_graph.items() if tt == t
+                                                                  for v in fields.get(name, ())})
+            row[name] = found[0] if found else None
+        row["phases"] = ",".join(sorted(set(current.get("phases", ())))) or None
+        if row["enrollment"] is not None:
+            row["enrollment"] = int(row["enrollment"])
+        out.append(row)
+    index = {t: k for k, t in enumerate(trials_)}
+    gathered: dict[int, dict[str, set[str]]] = {}
+    for t, name, v in many:
+        gathered.setdefault(index[t], {}).setdefault(name, set()).add(v)
+    for k, row in enumerate(out):
+        fields = gathered.get(k, {})
+        for name in ("conditions", "drugs", "countries"):
+            row[name] = " | ".join(sorted(fields.get(name, ()))) or None
+        row["sites"] = len(fields.get("sites", ()))
+    return out
+
+
+def _facets(store: ox.Store, trials_: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """Counts of trials per phase, status, country, sponsor (lead) and drug in the filtered set, largest first."""
+    from kg.query import select
+
+    values = _values(trials_)
+    _, data = select(store, f"""{PREFIXES}SELECT DISTINCT ?facet ?key ?v ?t WHERE {{ {values}
+      GRAPH ?g {{
+        {{ ?t tkg:phase ?p BIND(STRAFTER(STR(?p), "phase_") AS ?v) BIND(?v AS ?key) BIND("phase" AS ?facet) }}
+        UNION {{ ?t tkg:status ?s BIND(STRAFTER(STR(?s), "status_") AS ?v) BIND(?v AS ?key) BIND("status" AS ?facet) }}
+        UNION {{ ?t tkg:country ?c . ?c tkg:iso3166Alpha2 ?v BIND(STR(?c) AS ?key) BIND("country" AS ?facet) }}
+        UNION {{ ?t tkg:leadSponsor ?o . ?o rdfs:label ?lab OPTIONAL {{ ?o skos:prefLabel ?pref }}
+                BIND(COALESCE(?pref, ?lab) AS ?v) BIND(STR(?o) AS ?key) BIND("sponsor" AS ?facet) }}
+        UNION {{ ?t tkg:intervention/tkg:drug ?d . ?d skos:prefLabel ?v BIND(STR(?d) AS ?key) BIND("drug" AS ?facet) }}
+      }} }}""")
+    labels: dict[tuple[str, str], str] = {}
+    members: dict[tuple[str, str], set[str]] = {}
+    for facet, key, v, t in data:
+        labels[(facet, key)] = min(labels.get((facet, key), v), v)
+        members.setdefault((facet, key), set()).add(t)
+    out: dict[str, Counter] = {f: Counter() for f in FACETS}
+    for (facet, key), ts in members.items():
+        out[facet][labels[(facet, key)]] += len(ts)
+    return {f: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for f, c in out.items()}

@@ -1,0 +1,141 @@
+"""``kg trials`` on the seeds and real records: each answer checked against the records themselves (the filters
+recomputed from the parsed records), filters that combine, sorting, paging, count, facets and notes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import ingest
+from kg.resolve.drugs import DrugResolver
+from kg.resolve.targets import actions_of
+from kg.sources.reader import read_paths
+from kg.store import TrialStore
+from kg.trials import COLUMNS, Filters, trials
+
+SETS = ("ctgov-tigit-watch", "ctgov-nsclcbench", "ctgov-dgg32-samples")
+
+
+@pytest.fixture(scope="module")
+def records(seeds_dir: Path, data_dir: Path) -> list:
+    return [r for r in read_paths([seeds_dir] + [data_dir / s for s in SETS]) if not hasattr(r, "reason")]
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, records: list) -> Path:
+    path = tmp_path_factory.mktemp("trials") / "store"
+    with TrialStore(path) as store:
+        assert ingest(store, iter(records)).failed == []
+    return path
+
+
+def _run(store_dir: Path, **kw) -> object:
+    options = {k: kw.pop(k) for k in ("sort", "limit", "offset", "count_only", "facets") if k in kw}
+    with TrialStore(store_dir, read_only=True) as store:
+        return trials(store.oxigraph, Filters(**kw), **options)
+
+
+def _pd1_uniis() -> set[str]:
+    resolver = DrugResolver()
+    return {m.unii for name in ("pembrolizumab", "toripalimab", "tislelizumab", "sintilimab", "camrelizumab", "nivolumab")
+            for m in resolver.resolve(name).matches}
+
+
+def test_filters_combine_and_agree_with_the_records(store_dir: Path, records: list) -> None:
+    """Phase 3 trials of an anti-PD-1 drug with a site in China: recomputed from the parsed records."""
+    linker_uniis: dict[str, set[str]] = {}
+    resolver = DrugResolver()
+    for r in records:
+        for i in r.interventions:
+            for m in resolver.resolve(i.name).matches:
+                linker_uniis.setdefault(r.nct_id, set()).add(m.unii)
+    pd1 = {r.nct_id for r in records if any(any(a.target == "PDCD1" for a in actions_of(u)) for u in linker_uniis.get(r.nct_id, ()))}
+    expected = {r.nct_id for r in records if r.nct_id in pd1 and "PHASE3" in r.phases
+                and any(s.country == "China" for s in r.sites)}
+    got = _run(store_dir, target="PD-1", phase="Phase 3", country="China", limit=None)
+    assert expected and {row["nct_id"] for row in got.rows} >= expected
+    assert got.count == len(got.rows)
+    assert all("PHASE3" in row["phases"] and "CN" in row["countries"] for row in got.rows)
+
+
+def test_rows_are_complete_and_typed(store_dir: Path, records: list) -> None:
+    by_id = {r.nct_id: r for r in records}
+    got = _run(store_dir, drug="JS-001", limit=None)
+    assert {"NCT06505837", "NCT03971214", "NCT04523493"} <= {row["nct_id"] for row in got.rows}
+    for row in got.rows:
+        assert set(row) == set(COLUMNS)
+        record = by_id[row["nct_id"]]
+        if record.enrollment is not None and row["enrollment"] is not None:
+            assert isinstance(row["enrollment"], int)
+        assert "toripalimab" in (row["drugs"] or "")
+    dated = [row for row in got.rows if row["start_date"]]
+    assert dated and all(row["start_date_type"] in ("ACTUAL", "ESTIMATED", None) for row in dated)
+
+
+def test_sorting_paging_and_count(store_dir: Path) -> None:
+    everything = _run(store_dir, country="CN", sort="-start_date", limit=None)
+    starts = [row["start_date"] or "" for row in everything.rows]
+    assert starts == sorted(starts, reverse=True)
+    page = _run(store_dir, country="CN", sort="-start_date", limit=5, offset=5)
+    assert [r["nct_id"] for r in page.rows] == [r["nct_id"] for r in everything.rows[5:10]]
+    counted = _run(store_dir, country="CN", count_only=True)
+    assert counted.count == everything.count and counted.rows == []
+    by_enrollment = _run(store_dir, country="CN", sort="enrollment", limit=None)
+    values = [-1 if r["enrollment"] is None else r["enrollment"] for r in by_enrollment.rows]
+    assert values == sorted(values)
+
+
+def test_date_and_enrollment_ranges(store_dir: Path) -> None:
+    got = _run(store_dir, start_from="2023-01", start_to="2023-12-31", enrollment_min=100, limit=None)
+    assert got.rows and all("2023-01-01" <= (r["start_date"] + "-01-01")[:10] <= "2023-12-31" for r in got.rows)
+    assert all(r["enrollment"] >= 100 for r in got.rows if r["enrollment"] is not None)
+
+
+def test_sponsor_with_subsidiaries_and_condition_or_narrower(store_dir: Path) -> None:
+    plain = _run(store_dir, sponsor="Merck & Co., Inc.", limit=None)
+    with_msd = _run(store_dir, sponsor="Merck & Co., Inc.", subsidiaries=True, limit=None)
+    assert plain.count == 0 and with_msd.count >= 10
+    assert with_msd.count == _run(store_dir, sponsor="MSD", limit=None).count
+    lung = _run(store_dir, condition="lung neoplasms", limit=None)  # a broader MeSH descriptor
+    nsclc = _run(store_dir, condition="NSCLC", limit=None)
+    assert {r["nct_id"] for r in nsclc.rows} <= {r["nct_id"] for r in lung.rows}
+
+
+def test_facets_count_the_filtered_set(store_dir: Path) -> None:
+    got = _run(store_dir, target="TIGIT", facets=True, limit=0)
+    assert set(got.facets) == {"phase", "status", "country", "sponsor", "drug"}
+    assert all(n <= got.count for values in got.facets.values() for _, n in values)
+    assert any(label == "tiragolumab" for label, _ in got.facets["drug"])
+
+
+def test_a_filter_that_names_nothing_gets_a_note(store_dir: Path) -> None:
+    got = _run(store_dir, drug="nosuchmab", country="China")
+    assert got.count == 0 and "nosuchmab" in got.notes[0]
+
+
+def _cli(store_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", "trials", *args, "--store", str(store_dir)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_formats(store_dir: Path) -> None:
+    as_csv = _cli(store_dir, "--target", "PD-1", "--country", "China", "--format", "csv", "--limit", "5")
+    assert as_csv.returncode == 0, as_csv.stderr
+    table = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert len(table) == 5 and list(table[0]) == list(COLUMNS)
+    as_json = json.loads(_cli(store_dir, "--drug", "toripalimab", "--format", "json", "--facets").stdout)
+    assert as_json["count"] >= 3 and as_json["rows"] and "facets" in as_json and as_json["notes"] == []
+    lines = _cli(store_dir, "--drug", "toripalimab", "--format", "jsonl").stdout.splitlines()
+    assert all(json.loads(line)["nct_id"].startswith("NCT") for line in lines)
+    count = _cli(store_dir, "--drug", "toripalimab", "--count")
+    assert count.stdout.strip() == str(as_json["count"])
+    noted = _cli(store_dir, "--drug", "nosuchmab")
+    assert noted.returncode == 0 and "note:" in noted.stderr
+    bad = _cli(store_dir, "--sort", "colour")
+    assert bad.returncode == 2 and "--sort" in bad.stderr and "Traceback" not in bad.stderr
