@@ -9,6 +9,7 @@ states, before any store canonicalizes a literal.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable
@@ -136,5 +137,7 @@ def validate_store(path: str | os.PathLike, graphs: list[str], workers: int | No
     if workers == 1 or len(graphs) < 8:
         _open(str(Path(path)), engine_name)
         return [f for g in graphs for f in _validate_named(g)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_open, initargs=(str(Path(path)), engine_name)) as pool:
+    # spawned, not forked: a process that has run the shacl engine can leave its native state locked in a fork
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn, initializer=_open, initargs=(str(Path(path)), engine_name)) as pool:
         return [f for found in pool.map(_validate_named, graphs, chunksize=16) for f in found]
