@@ -27,3 +27,14 @@ def test_examples_ship_in_the_repo_with_provenance() -> None:
     assert (REPO / "examples" / "pd1-trials.json").exists()
     sources = (REPO / "examples" / "SOURCES.md").read_text(encoding="utf-8")
     assert sources.count("| NCT") >= 30
+
+
+def test_every_code_package_is_in_the_wheel() -> None:
+    """pyproject.toml lists the packages a wheel holds: a new subpackage of kg/ not listed there breaks a plain install
+    (kg.validation once did; .ci/run's wheel check found it)."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {"kg." + ".".join(p.parent.relative_to(REPO / "kg").parts) if p.parent != REPO / "kg" else "kg"
+             for p in (REPO / "kg").rglob("__init__.py")}
+    assert found <= listed, found - listed
