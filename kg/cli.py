@@ -164,6 +164,9 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
 
     total = count_studies(paths) if err.is_terminal else None
     index_seconds = _drug_dictionary()
+    from kg.resolve.organizations import index as organization_index
+
+    organization_index()  # loaded (or built, once) before the workers fork, so they share it
     try:
         with _open(store_dir, read_only=False) as store, progress_bar("build", "documents", total) as advance:
             report = ingest(store, read_paths(paths, deferred=True), BuildOptions(include_contacts=include_contacts),

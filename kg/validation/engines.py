@@ -128,14 +128,14 @@ def _pyshacl_results(graph: rdflib.Graph, shapes: rdflib.Graph):
             root = parent
         value = graph.value(r, SH.value)
         path = graph.value(r, SH.resultPath)
-        yield Result(focus=_nt(graph.value(r, SH.focusNode)), path=_path(graph, path),
+        yield Result(focus=_nt(graph.value(r, SH.focusNode)), path=_path(path),
                      severity=_local(graph.value(r, SH.resultSeverity)),
                      component=_local(graph.value(r, SH.sourceConstraintComponent)), source_shape=_nt(source),
                      root_shape=_nt(root) if isinstance(root, rdflib.URIRef) else "", value=None if value is None else _nt(value),
                      value_plain=_plain(value), message=str(graph.value(r, SH.resultMessage) or ""))
 
 
-def _path(graph: rdflib.Graph, path: rdflib.term.Node | None) -> str:
+def _path(path: rdflib.term.Node | None) -> str:
     if path is None:
         return ""
     return _nt(path) if isinstance(path, rdflib.URIRef) else "(complex path)"
