@@ -195,20 +195,20 @@ def rows(store: ox.Store, trials_: list[str]) -> list[dict]:
         UNION {{ ?t tkg:site ?s BIND(STR(?s) AS ?v) BIND("sites" AS ?field) }}
       }} }}""")
     best: dict[str, tuple[str, str, str]] = {}  # trial -> (updated, ingested, graph) of its current source
-    by_graph: dict[tuple[str, str], dict[str, list[str]]] = {}
+    by_graph: dict[str, dict[str, dict[str, list[str]]]] = {}  # trial -> graph -> field -> values
     for t, g, updated, ended, name, v in single:
         rank = (updated or "", ended or "", g)
         if t not in best or rank > best[t]:
             best[t] = rank
-        by_graph.setdefault((t, g), {}).setdefault(name, []).append(v)
+        by_graph.setdefault(t, {}).setdefault(g, {}).setdefault(name, []).append(v)
     out = []
     for t in trials_:
-        current = by_graph.get((t, best[t][2]), {}) if t in best else {}
+        sources = by_graph.get(t, {})
+        current = sources.get(best[t][2], {}) if t in best else {}
         row = {c: None for c in COLUMNS}
         for name in ("nct_id", "title", "status", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
                      "enrollment", "enrollment_type"):
-            found = sorted(set(current.get(name, ()))) or sorted({v for (tt, _), fields in by_graph.items() if tt == t
-                                                                  for v in fields.get(name, ())})
+            found = sorted(set(current.get(name, ()))) or sorted({v for fields in sources.values() for v in fields.get(name, ())})
             row[name] = found[0] if found else None
         row["phases"] = ",".join(sorted(set(current.get("phases", ())))) or None
         if row["enrollment"] is not None:

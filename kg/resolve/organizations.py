@@ -158,17 +158,8 @@ class OrgIndex:
     version: str = ""
 
     def ancestors(self, org: Organization) -> list[Organization]:
-        """Parents, their parents, ...: nearest first, each once."""
-        out: list[Organization] = []
-        todo = list(org.parents)
-        while todo:
-            pid = todo.pop(0)
-            parent = self.orgs.get(pid)
-            if parent is None or parent in out or parent == org:
-                continue
-            out.append(parent)
-            todo.extend(parent.parents)
-        return out
+        """Parents, their parents, ...: nearest first, each once (the parents along ``lineage``)."""
+        return list(dict.fromkeys(p for _, p in self.lineage(org) if p.id != org.id))
 
     def lineage(self, org: Organization) -> list[tuple[Organization, Organization]]:
         """Every (child, parent) edge above ``org``, nearest first."""
