@@ -41,10 +41,10 @@ def precision(sample: Path) -> tuple[int, int, list[str]]:
     with open(sample, encoding="utf-8") as fh:
         for row in csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t"):
             r = resolve_condition(row["text"])
-            if r["status"] != "resolved":
+            if r.status != "resolved":
                 continue
             resolved += 1
-            if {m["id"] for m in r["matches"]} == set(row["expected"].split(";")):
+            if {m.id for m in r.matches} == set(row["expected"].split(";")):
                 right += 1
             else:
                 wrong.append(row["text"])
@@ -62,13 +62,13 @@ def main() -> None:
     start = time.perf_counter()
     results = {c: resolve_condition(c, ctx) for c, ctx in conditions.items()}
     seconds = time.perf_counter() - start
-    resolved = [r for r in results.values() if r["status"] == "resolved"]
-    ambiguous = sum(r["status"] == "ambiguous" for r in results.values())
+    resolved = [r for r in results.values() if r.status == "resolved"]
+    ambiguous = sum(r.status == "ambiguous" for r in results.values())
     right, judged, wrong = precision(HERE / "condition-sample.tsv")
     print(f"distinct stated conditions: {len(conditions)}")
     print(f"resolved to MeSH: {len(resolved)} ({len(resolved) / len(conditions):.1%}); ambiguous: {ambiguous}; "
           f"exact-name baseline: {baseline} ({baseline / len(conditions):.1%}, x{len(resolved) / max(baseline, 1):.2f})")
-    print("by tier: " + ", ".join(f"{k} {v}" for k, v in Counter(r["matches"][0]["method"] for r in resolved).most_common()))
+    print("by tier: " + ", ".join(f"{k} {v}" for k, v in Counter(r.matches[0].method for r in resolved).most_common()))
     print(f"precision on the hand-judged sample: {right}/{judged} = {right / max(judged, 1):.3f}"
           + (f" (answered otherwise than judged: {wrong})" if wrong else ""))
     print(f"time per condition: {seconds / len(conditions) * 1000:.2f} ms")

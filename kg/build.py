@@ -9,8 +9,8 @@ mentioned) under its own IRI, which a later full record of that trial completes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,10 +19,11 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 from kg.namespaces import DCT, ROR, SCHEMA, SKOS, XSD
 from kg import iris
 from kg.privacy import scrub_record
-from kg.model import Intervention, Site, TrialRecord
+from kg.sources.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
 from kg.resolve.conditions import mesh_ancestors, resolve_condition
 from kg.resolve.places import city_key, is_region_not_city, match_site, region_of
+from kg.resolve.result import DrugLink, Resolver
 from kg.resolve.sponsors import SponsorLink, is_placeholder, split_names
 from kg.resolve.sponsors import link as sponsor_link
 from kg.provenance import RDF_TYPE, Document, commit_marker, document, provenance_quads
@@ -32,41 +33,12 @@ RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _DATE_TYPES = {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
 
 
-@dataclass(frozen=True, slots=True)
-class DrugLink:
-    """A resolved drug for an intervention mention, with how it was resolved."""
-
-    drug_iri: str
-    label: str
-    method: str
-    score: float
-    matched: str
-    unii: str | None = None
-    misspelling: bool = False
-    aliases: tuple[tuple[str, bool], ...] = ()  # spellings this record gives the drug: (text, is a misspelling)
-
-
-@dataclass(frozen=True, slots=True)
-class ClassLink:
-    """An intervention that names a drug class and no drug ("PD-1 inhibitor of investigator's choice")."""
-
-    class_iri: str
-    label: str
-    matched: str
-
-
-# A resolver maps one intervention to its drug links, when it is not a drug a kind (``"Comparator"``,
-# ``"Procedure"``, ``"DrugClass"``), and the class it names when it names no drug; ``kg.resolve`` provides one.
-Resolver = Callable[[Intervention], tuple[list[DrugLink], str | None, ClassLink | None]]
-
-
 @dataclass
 class BuildOptions:
     include_contacts: bool = False
     resolve: bool = True  # link interventions to drugs (the store supplies a resolver when none is given)
     resolver: Resolver | None = None
     ingested_at: datetime | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def date_literal(iso: str) -> Literal:
@@ -103,11 +75,12 @@ def decimal_text(x: float) -> str:
 
 
 class GraphQuads:
-    """Collects the quads of one named graph."""
+    """Collects the quads of one named graph, and the warnings building it gave."""
 
     def __init__(self, graph_iri: str) -> None:
         self.g = NamedNode(graph_iri)
         self.quads: list[Quad] = []
+        self.warnings: list[str] = []
 
     def add(self, s: NamedNode | BlankNode, p: str, o: NamedNode | Literal | BlankNode | str | int | float | bool | None) -> None:
         if o is None or o == "" or o == ():
@@ -129,8 +102,18 @@ class GraphQuads:
 T = iris.term
 
 
-def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tuple[Document, list[Quad]]:
-    """The named graph of one record: its document and its distinct quads (provenance included)."""
+@dataclass(frozen=True, slots=True)
+class RecordGraph:
+    """One record's named graph: its document, its distinct quads (provenance included), and what building it
+    warned about (an unknown country name ...)."""
+
+    doc: Document
+    quads: list[Quad]
+    warnings: tuple[str, ...]
+
+
+def record_graph(record: TrialRecord, options: BuildOptions | None = None) -> RecordGraph:
+    """The named graph of one record, with its warnings."""
     options = options or BuildOptions()
     if not options.include_contacts:
         record = scrub_record(record)
@@ -139,26 +122,33 @@ def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tu
     if record.nct_id:
         _trial(out, record, options)
     out.quads += provenance_quads(doc, record.source, options.ingested_at)
-    return doc, list(dict.fromkeys(out.quads))  # a site's country, say, is stated once per document
+    return RecordGraph(doc, list(dict.fromkeys(out.quads)), tuple(out.warnings))  # a site's country is stated once
+
+
+def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tuple[Document, list[Quad]]:
+    """The named graph of one record: its document and its distinct quads (``record_graph`` without the warnings)."""
+    built = record_graph(record, options)
+    return built.doc, built.quads
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedDocument:
     """A document's graph ready to store: every quad but its commit marker, as N-Quads (cheap to send
-    between processes and to bulk-load), the number of quads including the marker, and the SHACL
-    findings in it when the pipeline validated it (``kg.pipeline``; else empty)."""
+    between processes and to bulk-load), the number of quads including the marker, the warnings building it
+    gave, and the SHACL findings in it when the pipeline validated it (``kg.pipeline``; else empty)."""
 
     doc: Document
     nquads: bytes
     quads: int
     findings: tuple = ()
+    warnings: tuple[str, ...] = ()
 
 
-def prepared_document(doc: Document, quads: list[Quad], findings: tuple = ()) -> PreparedDocument:
-    """A document's quads (from ``record_quads``) as a prepared document."""
+def prepared_document(doc: Document, quads: list[Quad], findings: tuple = (), warnings: tuple[str, ...] = ()) -> PreparedDocument:
+    """A document's quads (from ``record_graph``) as a prepared document."""
     marker = commit_marker(doc)
     content = [q for q in quads if q != marker]
-    return PreparedDocument(doc, serialize(content, format=RdfFormat.N_QUADS), len(content) + 1, findings)
+    return PreparedDocument(doc, serialize(content, format=RdfFormat.N_QUADS), len(content) + 1, findings, warnings)
 
 
 def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
@@ -193,7 +183,7 @@ def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
     _conditions(out, t, r)
     _sponsors(out, t, r)
     _interventions_and_arms(out, t, r, options)
-    _sites(out, t, r, options.warnings)
+    _sites(out, t, r)
     _outcomes(out, t, r)
     _people(out, t, r, options)
     _related(out, t, r)
@@ -221,12 +211,11 @@ def _conditions(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
         out.add(c, RDFS_LABEL.value, name)
         out.add(c, T("nameKey"), fold(name))
         found = resolve_condition(name, context)  # the record's context decides an ambiguous abbreviation
-        for q in found["qualifiers"]:  # stage, setting, severity: kept as facts of the stated condition
+        for q in found.qualifiers:  # stage, setting, severity: kept as facts of the stated condition
             out.add(c, T("conditionQualifier"), q)
-        for m in found["matches"] if found["status"] == "resolved" else ():  # to MeSH conditions (resolved by us)
-            mesh_id = m["id"].removeprefix("mesh:")
-            out.add(c, T("meshConcept"), _mesh_node(out, mesh_id, m["label"]))
-            for anc_id, anc_term in mesh_ancestors(mesh_id):
+        for m in found.matches if found.status == "resolved" else ():  # to MeSH conditions (resolved by us)
+            out.add(c, T("meshConcept"), _mesh_node(out, m.local_id, m.label))
+            for anc_id, anc_term in mesh_ancestors(m.local_id):
                 out.add(t, T("meshAncestor"), _mesh_node(out, anc_id, anc_term))
     for m in r.condition_mesh:  # MeSH terms the registry assigned
         if m.id:
@@ -364,13 +353,13 @@ def replace_graph_update(graph_iri: str, quads: Iterable[Quad]) -> str:
     return f"DROP SILENT GRAPH <{graph_iri}>{insert}"
 
 
-def _place(out: GraphQuads, site: Site, warnings: list[str]) -> tuple[NamedNode | None, str]:
+def _place(out: GraphQuads, site: Site) -> tuple[NamedNode | None, str]:
     """The country node of a site (typed, with its ISO code), and the key used in site IRIs."""
     c_iri, code = country_iri(site.country)
     if not c_iri:
         return None, "-"
     if not code:
-        warnings.append(f"unknown country name {site.country!r} ({out.g.value})")
+        out.warnings.append(f"unknown country name {site.country!r} ({out.g.value})")
     c = NamedNode(c_iri)
     out.a(c, "Country")
     out.add(c, RDFS_LABEL.value, site.country)
@@ -378,11 +367,11 @@ def _place(out: GraphQuads, site: Site, warnings: list[str]) -> tuple[NamedNode 
     return c, code or c_iri.rsplit("/", 1)[-1]
 
 
-def _sites(out: GraphQuads, t: NamedNode, r: TrialRecord, warnings: list[str]) -> None:
+def _sites(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for k, site in enumerate(r.sites, start=1):
         if not site.facility and not site.city:
             continue
-        c, key = _place(out, site, warnings)
+        c, key = _place(out, site)
         code = key if c is not None and len(key) == 2 and key.isupper() else None
         in_region = is_region_not_city(code, site.city)
         city_name = None if in_region else site.city

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from kg import __version__
 from kg.errors import KGError, SourceError
-from kg.model import TrialRecord
+from kg.sources.model import TrialRecord
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
@@ -391,28 +391,27 @@ def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | N
     an ambiguous name lists every candidate and links none; a drug class ("PD-1 inhibitor", "EGFR-TKI")
     has status class, with the class and its members; a target (PD-1, PDCD1, CD279) resolves to its HGNC gene.
     """
-    results = []
     if kind == "drug":
-        from kg.resolve.drugs import DrugResolver
+        from kg.resolve.drugs import DrugResolver, drug_details
 
         learned = {}
         if store_dir:
             with _open(store_dir) as store:
                 learned = store.learned_aliases()
         resolver = DrugResolver(learned=learned)
-        results = [resolver.resolve(t).to_dict() for t in texts]
+        results = [resolver.resolve(t).to_dict(drug_details) for t in texts]
     elif kind == "target":
-        from kg.resolve.targets import target_result
+        from kg.resolve.targets import target_details, target_result
 
-        results = [target_result(t) for t in texts]
+        results = [target_result(t).to_dict(target_details) for t in texts]
     elif kind == "sponsor":
-        from kg.resolve.sponsors import resolve_sponsor
+        from kg.resolve.sponsors import resolve_sponsor, sponsor_details
 
-        results = [resolve_sponsor(t) for t in texts]
+        results = [resolve_sponsor(t).to_dict(sponsor_details) for t in texts]
     else:
         from kg.resolve.conditions import resolve_condition
 
-        results = [resolve_condition(t) for t in texts]
+        results = [resolve_condition(t).to_dict() for t in texts]
     if as_json:
         sys.stdout.write(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
@@ -422,7 +421,7 @@ def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | N
     for r in results:
         matches = r["matches"] or [{}]
         if "class" in r:  # a drug class: the class, then its members
-            matches = [{"id": r["class"]["id"], "label": r["class"]["label"], "method": "class"}] + matches
+            matches = [r["class"]] + matches
         for k, m in enumerate(matches):
             detail = " > ".join(p["label"] for p in m.get("parents") or ()) or (r.get("note") or "" if k == 0 else "")
             table.add_row(r["text"] if k == 0 else "", r["status"] if k == 0 else "", m.get("id", ""), m.get("label", ""),

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kg.namespaces import DCT, OWL, PROV, RDF, RDFS, SKOS, XSD
 from kg import __version__, iris
 from kg.build import GraphQuads, link_drug, replace_graph_update
-from kg.model import Intervention
+from kg.sources.model import Intervention
 from kg.normalize import fold, slug
 from kg.provenance import RDF_TYPE, xsd_datetime
 from kg.resolve.dictionary import load, names_of

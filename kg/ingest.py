@@ -24,7 +24,7 @@ from kg import MAPPING_VERSION, __version__, iris
 from kg.build import BuildOptions, PreparedDocument
 from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 from kg.errors import SourceError
-from kg.model import TrialRecord
+from kg.sources.model import TrialRecord
 from kg.pipeline import prepared
 from kg.provenance import commit_marker
 from kg.resolve.dictionary import load
@@ -90,6 +90,7 @@ def ingest(store: TrialStore, items: Iterable[TrialRecord | PendingStudy | Sourc
                 report.failed.append(item)
             else:
                 batch.append(item)
+                report.warnings += item.warnings
                 if len(batch) >= BATCH_DOCUMENTS:
                     _write(store.oxigraph, batch, known, report)
                     batch = []
@@ -98,7 +99,6 @@ def ingest(store: TrialStore, items: Iterable[TrialRecord | PendingStudy | Sourc
         _write(store.oxigraph, batch, known, report)
         report.stale = sum(m != MAPPING_VERSION for g, (_, _, m) in known.items() if g not in iris.SPECIAL_GRAPHS)
         _finish(store, report, options.resolve)
-    report.warnings = list(options.warnings)
     report.written = list(dict.fromkeys(report.written))  # a document written in two batches, once
     report.seconds = time.perf_counter() - start
     return report

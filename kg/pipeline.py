@@ -25,9 +25,9 @@ from itertools import islice
 
 from pyoxigraph import RdfFormat, serialize
 
-from kg.build import BuildOptions, PreparedDocument, prepared_document, record_quads
+from kg.build import BuildOptions, PreparedDocument, prepared_document, record_graph
 from kg.errors import SourceError
-from kg.model import TrialRecord
+from kg.sources.model import TrialRecord
 from kg.provenance import commit_marker
 from kg.sources.reader import PendingStudy
 
@@ -69,19 +69,19 @@ def _in_workers(items: Iterable[TrialRecord | PendingStudy | SourceError], optio
             work = [i for i in block if not isinstance(i, SourceError)]
             pending.append((block, pool.submit(_prepare_block, work)))
             if len(pending) > 2 * workers:
-                yield from _merge(*pending.popleft(), options)
+                yield from _merge(*pending.popleft())
         while pending:
-            yield from _merge(*pending.popleft(), options)
+            yield from _merge(*pending.popleft())
 
 
 def prepare(record: TrialRecord, options: BuildOptions, check: Check | None = None) -> PreparedDocument:
     """One record as a prepared document (with ``check``: with its SHACL findings)."""
-    doc, quads = record_quads(record, options)
-    document = prepared_document(doc, quads)
+    built = record_graph(record, options)
+    document = prepared_document(built.doc, built.quads, warnings=built.warnings)
     if check is None:
         return document
-    marker = serialize([commit_marker(doc)], format=RdfFormat.N_QUADS)  # the one quad the N-Quads leave out
-    return replace(document, findings=tuple(check(doc.graph, document.nquads + marker)))
+    marker = serialize([commit_marker(built.doc)], format=RdfFormat.N_QUADS)  # the one quad the N-Quads leave out
+    return replace(document, findings=tuple(check(built.doc.graph, document.nquads + marker)))
 
 
 def _guarded(item: TrialRecord | PendingStudy | SourceError, options: BuildOptions,
@@ -112,17 +112,13 @@ def _start(options: BuildOptions, check: Check | None, parent: int) -> None:
         os._exit(1)
 
 
-def _prepare_block(items: list[TrialRecord | PendingStudy]) -> tuple[list[PreparedDocument | SourceError], list[str]]:
+def _prepare_block(items: list[TrialRecord | PendingStudy]) -> list[PreparedDocument | SourceError]:
     """In a worker: each item prepared, or the error its study gave when mapped."""
     assert _options is not None
-    before = len(_options.warnings)
-    docs = [_guarded(item, _options, _check) for item in items]
-    return docs, _options.warnings[before:]
+    return [_guarded(item, _options, _check) for item in items]
 
 
-def _merge(block: list, future: Future, options: BuildOptions) -> Iterator[PreparedDocument | SourceError]:
-    docs, warnings = future.result()
-    options.warnings.extend(warnings)
-    built = iter(docs)
+def _merge(block: list, future: Future) -> Iterator[PreparedDocument | SourceError]:
+    built = iter(future.result())
     for item in block:
         yield item if isinstance(item, SourceError) else next(built)

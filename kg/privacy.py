@@ -18,7 +18,7 @@ import dataclasses
 import re
 from typing import Any
 
-from kg.model import Contact, TrialRecord
+from kg.sources.model import Contact, TrialRecord
 
 EMAIL_MARK = "[e-mail removed]"
 PHONE_MARK = "[phone removed]"

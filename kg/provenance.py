@@ -15,7 +15,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.namespaces import DCT, PROV, XSD
 from kg import MAPPING_VERSION, __version__, iris
-from kg.model import Source, TrialRecord
+from kg.sources.model import Source, TrialRecord
 
 CTGOV_FORMATS = frozenset({"ctgov-api-v2-json", "ctgov-classic-json", "ctgov-xml"})
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -98,7 +98,7 @@ class Binder:
         if kind == "drug":
             r = self.resolver.resolve(value)
             if r.status == "resolved" and len(r.matches) == 1:
-                return ox.NamedNode(iris.drug(unii=r.matches[0].unii))
+                return ox.NamedNode(iris.drug(unii=r.matches[0].local_id))
             self.notes.append(f"{param.name}={value!r} names no single drug ({r.status}): nothing matches")
             return ox.NamedNode(iris.drug(name=value))
         if kind == "target":
@@ -115,10 +115,10 @@ class Binder:
             return self._sponsor(param, value)
         if kind == "condition":
             result = resolve_condition(value)
-            if result["status"] == "resolved" and len(result["matches"]) == 1:
-                return ox.NamedNode(iris.mesh(result["matches"][0]["id"].removeprefix("mesh:")))
-            if result["matches"]:
-                names = "; ".join(m["label"] for m in result["matches"])
+            if one := result.single:
+                return ox.NamedNode(iris.mesh(one.local_id))
+            if result.matches:
+                names = "; ".join(m.label for m in result.matches)
                 self.notes.append(f"{param.name}={value!r} names several conditions ({names}): give one of them; nothing matches")
             else:
                 self.notes.append(f"{param.name}={value!r} names no known condition: nothing matches")
@@ -144,7 +144,7 @@ class Binder:
     def _sponsor(self, param: Param, value: str) -> ox.NamedNode:
         found = sponsor_link(value)
         if found.status == "ambiguous":
-            cands = "; ".join(m["label"] for m in resolve_sponsor(value)["matches"])
+            cands = "; ".join(m.label for m in resolve_sponsor(value).matches)
             self.notes.append(f"{param.name}={value!r} names several organisations ({cands}): give the full name")
         elif self.store is not None and not sponsors_trials(self.store, found.iri):
             what = found.label if found.status == "resolved" else "no known organisation"

@@ -18,7 +18,7 @@ MESH = {r["mesh_id"]: r for r in csv.DictReader(gzip.open(REPO / "data" / "condi
 
 def _id(text: str, context: str = "") -> str | None:
     r = resolve_condition(text, context)
-    return r["matches"][0]["id"].removeprefix("mesh:") if r["status"] == "resolved" and len(r["matches"]) == 1 else None
+    return r.matches[0].id.removeprefix("mesh:") if r.status == "resolved" and len(r.matches) == 1 else None
 
 
 @pytest.mark.parametrize(("text", "mesh_id"), [
@@ -46,7 +46,7 @@ def test_names_variants_and_word_order_resolve(text: str, mesh_id: str) -> None:
 def test_qualifiers_are_stripped_with_care_and_kept(text: str, mesh_id: str, qualifiers: set[str]) -> None:
     r = resolve_condition(text)
     assert _id(text) == mesh_id
-    assert set(r["qualifiers"]) == qualifiers
+    assert set(r.qualifiers) == qualifiers
 
 
 @pytest.mark.parametrize(("text", "mesh_id"), [("NSCLC", "D002289"), ("ES-SCLC", "D055752"), ("HCC", "D006528"),
@@ -70,12 +70,12 @@ def test_an_ambiguous_abbreviation_follows_the_record_context(text: str, context
 @pytest.mark.parametrize("text", ["UC", "MM", "BC", "GC", "PC"])
 def test_an_ambiguous_abbreviation_without_context_is_ambiguous_with_candidates(text: str) -> None:
     r = resolve_condition(text, "A phase 2 study")
-    assert r["status"] == "ambiguous" and len(r["matches"]) >= 2
+    assert r.status == "ambiguous" and len(r.matches) >= 2
 
 
 @pytest.mark.parametrize("text", ["Healthy Volunteers", "Children", "Validation Study", "Chewing Gum", "Recurrent"])
 def test_what_is_no_disease_stays_unresolved(text: str) -> None:
-    assert resolve_condition(text)["status"] == "unresolved"
+    assert resolve_condition(text).status == "unresolved"
 
 
 def test_ancestors_come_from_the_tree() -> None:

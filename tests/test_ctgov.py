@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import SourceError
-from kg.model import TrialRecord
+from kg.sources.model import TrialRecord
 from kg.sources.ctgov_json import mesh_id
 from kg.sources.reader import read_file, read_paths
 

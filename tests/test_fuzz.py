@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import SourceError
-from kg.model import Source, TrialRecord
+from kg.sources.model import Source, TrialRecord
 from kg.resolve.drugs import DrugResolver
 from kg.sources import ctgov_json
 from kg.sources.reader import PAGE_PARSERS, read_file

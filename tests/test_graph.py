@@ -17,10 +17,10 @@ from rdflib.compare import isomorphic
 from kg.resolve.sponsors import organization_iri
 from kg.ingest import ingest
 from kg import iris
-from kg.build import BuildOptions, record_quads
+from kg.build import BuildOptions, record_graph, record_quads
 from kg.errors import KGError
 from kg.export import export
-from kg.model import Source, Sponsor, TrialRecord
+from kg.sources.model import Source, Sponsor, TrialRecord
 from kg.sources.reader import read_file, read_paths
 import kg.ingest as ingest_module
 from kg.store import TrialStore
@@ -239,13 +239,11 @@ def test_reading_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_unknown_country_is_a_build_warning(tmp_path: Path) -> None:
-    from kg.model import Site
+    from kg.sources.model import Site
 
     record = TrialRecord(source=Source(path="mem", sha256="0" * 64, format="ctgov-api-v2-json"), nct_id="NCT00000043",
                          sites=(Site(facility="Clinic", city="Town", country="Atlantis"),))
-    options = BuildOptions()
-    record_quads(record, options)
-    assert options.warnings == ["unknown country name 'Atlantis' (https://w3id.org/trialkg/graph/ctgov/NCT00000043)"]
+    assert record_graph(record).warnings == ("unknown country name 'Atlantis' (https://w3id.org/trialkg/graph/ctgov/NCT00000043)",)
 
 
 def test_sources_that_disagree_keep_both_facts_and_show_says_which_is_current(tmp_path: Path, seeds_dir: Path, data_dir: Path) -> None:

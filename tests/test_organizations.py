@@ -124,8 +124,8 @@ def test_traps_stay_apart(a: str, b: str) -> None:
 def test_a_name_of_two_organisations_is_ambiguous_with_candidates() -> None:
     for name in ("Merck", "Innovent"):
         found = resolve_sponsor(name)
-        assert found["status"] == "ambiguous" and len(found["matches"]) == 2 and found["note"]
-    assert {m["label"] for m in resolve_sponsor("Merck")["matches"]} == {"Merck & Co., Inc.", "Merck KGaA"}
+        assert found.status == "ambiguous" and len(found.matches) == 2 and found.note
+    assert {m.label for m in resolve_sponsor("Merck").matches} == {"Merck & Co., Inc.", "Merck KGaA"}
     assert link("Merck").iri not in {link("Merck KGaA").iri, link("MSD").iri}
 
 
@@ -156,15 +156,15 @@ def test_a_national_branch_named_without_its_country_is_its_company() -> None:
 
 def test_several_candidates_in_one_country_are_not_guessed() -> None:
     found = resolve_organization("Northwestern University")
-    assert found.status == "ambiguous" and {m.org.country for m in found.matches} == {"US", "PH"}
+    assert found.status == "ambiguous" and {m.entity.country for m in found.matches} == {"US", "PH"}
     assert resolve_organization("Northwestern University", country="US").status == "resolved"
-    assert resolve_organization("National Cancer Institute (NCI)").matches[0].org.ror == "040gcmg81"  # by its acronym
+    assert resolve_organization("National Cancer Institute (NCI)").matches[0].entity.ror == "040gcmg81"  # by its acronym
 
 
 def test_acronyms_resolve_sites_in_their_city_only() -> None:
     assert resolve_organization("SYSUCC").status == "unresolved"  # a sponsor acronym alone: never guessed
     assert resolve_organization("PPD").status == "unresolved"
-    assert resolve_organization("SYSUCC", "CN", "Guangzhou", acronyms=True).matches[0].org.ror == "0400g8r85"
+    assert resolve_organization("SYSUCC", "CN", "Guangzhou", acronyms=True).matches[0].entity.ror == "0400g8r85"
     assert resolve_organization("SYSUCC", "CN", "Beijing", acronyms=True).status == "unresolved"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import SourceError
-from kg.model import Source
+from kg.sources.model import Source
 from kg.sources import digest_page, portal_page, summary_table_page, veeva_page
 from kg.sources.reader import read_file
 

@@ -35,7 +35,7 @@ def test_each_tier_is_recorded(resolver: DrugResolver, text: str, method: str) -
     result = resolver.resolve(text)
     assert result.status == "resolved"
     (match,) = result.matches
-    assert (match.unii, match.method) == (TORIPALIMAB, method)
+    assert (match.local_id, match.method) == (TORIPALIMAB, method)
     assert 0 < match.score <= 1
 
 
@@ -98,8 +98,8 @@ def test_class_words_resolve_to_the_class_and_its_members_never_linked(resolver:
     from kg.resolve.targets import classes
 
     result = resolver.resolve(text)
-    assert result.status == "class" and result.drug_class.id == class_id and result.kinds == ("DrugClass",)
-    assert {m.unii for m in result.matches} == classes()[class_id].members and result.matches
+    assert result.status == "class" and result.named_class.entity.id == class_id and result.kinds == ("DrugClass",)
+    assert {m.local_id for m in result.matches} == classes()[class_id].members and result.matches
     assert links(result) == []  # a class is never a drug link
 
 
@@ -122,8 +122,8 @@ def test_sponsor_keys() -> None:
                                             ("hepatocellular carcinoma", "D006528"), ("Advanced Hepatocellular Carcinoma (HCC)", "D006528"),
                                             ("ES-SCLC", "D055752"), ("Extensive-stage Small Cell Lung Cancer", "D055752")])
 def test_condition_variants_to_one_mesh_descriptor(text: str, mesh: str) -> None:
-    (match,) = resolve_condition(text)["matches"]
-    assert match["id"] == f"mesh:{mesh}"
+    (match,) = resolve_condition(text).matches
+    assert match.id == f"mesh:{mesh}"
 
 
 def _values(store: TrialStore, q: str) -> set[str]:

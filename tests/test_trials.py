@@ -43,7 +43,7 @@ def _run(store_dir: Path, **kw) -> object:
 
 def _pd1_uniis() -> set[str]:
     resolver = DrugResolver()
-    return {m.unii for name in ("pembrolizumab", "toripalimab", "tislelizumab", "sintilimab", "camrelizumab", "nivolumab")
+    return {m.local_id for name in ("pembrolizumab", "toripalimab", "tislelizumab", "sintilimab", "camrelizumab", "nivolumab")
             for m in resolver.resolve(name).matches}
 
 
@@ -54,7 +54,7 @@ def test_filters_combine_and_agree_with_the_records(store_dir: Path, records: li
     for r in records:
         for i in r.interventions:
             for m in resolver.resolve(i.name).matches:
-                linker_uniis.setdefault(r.nct_id, set()).add(m.unii)
+                linker_uniis.setdefault(r.nct_id, set()).add(m.local_id)
     pd1 = {r.nct_id for r in records if any(any(a.target == "PDCD1" for a in actions_of(u)) for u in linker_uniis.get(r.nct_id, ()))}
     expected = {r.nct_id for r in records if r.nct_id in pd1 and "PHASE3" in r.phases
                 and any(s.country == "China" for s in r.sites)}

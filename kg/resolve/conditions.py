@@ -21,10 +21,12 @@ from __future__ import annotations
 import csv
 import gzip
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from kg.normalize import fold
 from kg.resources import data_dir
+from kg.resolve.result import Match, Resolution
 
 _QUALIFIERS = re.compile(
     r"\b(advanced|metastatic|metastases|recurrent|relapsed|refractory|locally|unresectable|resectable|resected|"
@@ -42,6 +44,7 @@ _GENERIC = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "disease", "sy
 _SPELLING = (("oesophag", "esophag"), ("haem", "hem"), ("aemia", "emia"), ("leukaem", "leukem"), ("tumour", "tumor"),
              ("oedema", "edema"), ("foetal", "fetal"), ("paediatric", "pediatric"))
 _SYNONYMS = ("neoplasm", "cancer", "carcinoma", "tumor")  # tried in this order: MeSH files most cancers as neoplasms
+_SOURCES = {"curated": "data/aliases/condition-aliases.tsv", "abbreviation": "data/conditions/abbreviations.tsv"}
 _STOP = frozenset({"of", "the", "and", "or", "in", "with"})
 
 
@@ -126,59 +129,66 @@ def abbreviations() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     return out
 
 
-def _match(mesh_id: str, method: str) -> dict:
+def _match(mesh_id: str, method: str, matched: str) -> Match[None]:
     names, _ = _descriptors()
-    return {"id": f"mesh:{mesh_id}", "label": names.get(mesh_id, mesh_id), "method": method, "score": SCORES[method]}
+    return Match(f"mesh:{mesh_id}", names.get(mesh_id, mesh_id), method, SCORES[method], matched, _SOURCES.get(method, "MeSH 2024"))
 
 
-def _abbreviation(text: str, context: str) -> tuple[str, list[dict]] | None:
+def _abbreviation(text: str, context: str) -> tuple[str, list[Match[None]]] | None:
     found = abbreviations().get(text.strip())
     if not found:
         return None
     if len(found) == 1:
-        return "resolved", [_match(found[0][0], "abbreviation")]
+        return "resolved", [_match(found[0][0], "abbreviation", text)]
     seen = " ".join(_words(context))
     agreeing = [mesh_id for mesh_id, words in found if any(re.search(rf"\b{re.escape(_key(w))}", seen) for w in words)]
     if len(agreeing) == 1:
-        return "resolved", [_match(agreeing[0], "abbreviation")]
-    return "ambiguous", [_match(mesh_id, "abbreviation") for mesh_id, _ in found]
+        return "resolved", [_match(agreeing[0], "abbreviation", text)]
+    return "ambiguous", [_match(mesh_id, "abbreviation", text) for mesh_id, _ in found]
 
 
-def _lookup(candidate: str, method: str | None) -> dict | None:
+def _lookup(candidate: str, method: str | None) -> Match[None] | None:
     keys, bags = _index()
     if found := keys.get(_key(candidate)):
-        return _match(found[0], method or found[1])
+        return _match(found[0], method or found[1], candidate)
     if mesh_id := bags.get(_bag(candidate)):
-        return _match(mesh_id, method or "word-order")
+        return _match(mesh_id, method or "word-order", candidate)
     words = _words(candidate)
     for k, w in enumerate(words):  # cancer = carcinoma = neoplasm = tumour
         if w in _SYNONYMS:
             for other in _SYNONYMS:
                 swapped = words[:k] + [other] + words[k + 1:]
                 if found := keys.get(" ".join(swapped)):
-                    return _match(found[0], method or "synonym")
+                    return _match(found[0], method or "synonym", candidate)
                 if mesh_id := bags.get(_bag_of(swapped)):
-                    return _match(mesh_id, method or "synonym")
+                    return _match(mesh_id, method or "synonym", candidate)
     return None
 
 
-def resolve_condition(text: str, context: str = "") -> dict:
-    """``{"text", "status": resolved|ambiguous|unresolved, "matches": [{"id": "mesh:D...", "label", "method",
-    "score"}], "qualifiers": [...]}``; ``context`` (the record's title, other conditions, MeSH terms) decides
-    between the diseases an abbreviation may name. Answers are cached by text (records repeat their
+ConditionResult = Resolution[None]
+
+
+def resolve_condition(text: str, context: str = "") -> ConditionResult:
+    """The MeSH descriptor(s) a stated condition names (matches ``mesh:D...``), with the stage, setting and
+    severity words stated with it as ``qualifiers``; ``context`` (the record's title, other conditions, MeSH terms)
+    decides between the diseases an abbreviation may name. Answers are cached by text (records repeat their
     conditions); only an ambiguous one is worked out again in its context."""
     found = _resolve_cached(text)
-    if found["status"] == "ambiguous" and context:
+    if found.status == "ambiguous" and context:
         return _resolve(text, context)
-    return dict(found)
+    return found
 
 
 @lru_cache(maxsize=200_000)
-def _resolve_cached(text: str) -> dict:
+def _resolve_cached(text: str) -> ConditionResult:
     return _resolve(text, "")
 
 
-def _resolve(text: str, context: str) -> dict:
+def _answer(text: str, matches: list[Match[None]], qualifiers: list[str], status: str = "resolved") -> ConditionResult:
+    return Resolution(text, status, tuple(matches), qualifiers=tuple(qualifiers))
+
+
+def _resolve(text: str, context: str) -> ConditionResult:
     qualifiers: list[str] = []
     attempts: list[tuple[str, str | None]] = [(text, None)]
     if m := re.search(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)\s*$", text):
@@ -186,33 +196,31 @@ def _resolve(text: str, context: str) -> dict:
     for candidate, how in attempts:
         if abbreviation := _abbreviation(candidate, context):
             status, matches = abbreviation
-            return {"text": text, "status": status, "matches": matches, "qualifiers": qualifiers}
+            return _answer(text, matches, qualifiers, status)
         if how != "abbreviation" and (found := _lookup(candidate, how)):
-            return {"text": text, "status": "resolved", "matches": [found], "qualifiers": qualifiers}
+            return _answer(text, [found], qualifiers)
     bare = re.sub(r"\(([^)]*)\)", " ", text)
     qualifiers = [q.lower() for q in _QUALIFIERS.findall(bare) if q.lower() not in _STOP]
     stripped = " ".join(w for w in _QUALIFIERS.sub(" ", bare).replace(",", " ").split() if re.search(r"\w", w))
     if stripped and stripped != text:
         if abbreviation := _abbreviation(stripped, context):
             status, matches = abbreviation
-            return {"text": text, "status": status, "matches": [dict(m, method="qualifier") for m in matches],
-                    "qualifiers": qualifiers}
+            return _answer(text, [replace(m, method="qualifier") for m in matches], qualifiers, status)
         if found := _lookup(stripped, "qualifier"):
-            return {"text": text, "status": "resolved", "matches": [found], "qualifiers": qualifiers}
+            return _answer(text, [found], qualifiers)
     first, comma, rest = bare.partition(",")
     if comma and ";" not in bare and "," not in rest and len(rest.split()) <= 3:  # "Recurrent Glioblastoma, IDH-Wildtype"
-        if (found := _resolve(first, context))["status"] == "resolved":
-            return dict(found, text=text, qualifiers=qualifiers + found["qualifiers"] + [rest.strip().lower()])
+        if (got := _resolve(first, context)).status == "resolved":
+            return _answer(text, list(got.matches), qualifiers + list(got.qualifiers) + [rest.strip().lower()])
     if (m := re.match(r"(.+?)\s+of\s+(?:the\s+)?\S.*$", bare, re.I)) and " and " not in m[1]:  # "Basal Cell Carcinoma of the Head and Neck"
         if found := _lookup(m[1], "head"):
-            return {"text": text, "status": "resolved", "matches": [found], "qualifiers": qualifiers}
+            return _answer(text, [found], qualifiers)
     parts = [p for p in re.split(r"\s*/\s*|\s+or\s+|\s*;\s*", bare) if p.strip()]
     if len(parts) > 1:  # "Gastric Cancer/Gastroesophageal Junction Cancer": every part must resolve
         each = [_resolve(p, context) for p in parts]
-        if all(e["status"] == "resolved" for e in each):
-            matches = list({m["id"]: m for e in each for m in e["matches"]}.values())
-            return {"text": text, "status": "resolved", "matches": matches,
-                    "qualifiers": qualifiers + [q for e in each for q in e["qualifiers"]]}
+        if all(e.status == "resolved" for e in each):
+            matches = list({m.id: m for e in each for m in e.matches}.values())
+            return _answer(text, matches, qualifiers + [q for e in each for q in e.qualifiers])
     words = [] if re.search(r"[,;+&]|\band\b", bare, re.I) else (stripped or bare).split()  # a list: no part for the whole
     for k in range(1, len(words)):  # the head of the phrase: "Microsatellite-stable Colorectal Cancer" -> colorectal cancer
         head = words[k:]
@@ -220,8 +228,8 @@ def _resolve(text: str, context: str) -> dict:
             break
 
         if found := _lookup(" ".join(head), "head"):
-            return {"text": text, "status": "resolved", "matches": [found], "qualifiers": qualifiers + [" ".join(words[:k]).lower()]}
-    return {"text": text, "status": "unresolved", "matches": [], "qualifiers": qualifiers}
+            return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
+    return _answer(text, [], qualifiers, "unresolved")
 
 
 @lru_cache(maxsize=1)

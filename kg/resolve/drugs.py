@@ -28,8 +28,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from kg.normalize import code_key, digits, fold, is_code_like
-from kg.resolve.dictionary import DrugDictionary, Entry, load
-from kg.resolve.targets import DrugClass, resolve_class
+from kg.resolve.dictionary import DrugDictionary, Entry, Substance, load
+from kg.resolve.result import Match, Resolution
+from kg.resolve.targets import resolve_class
 from kg.resources import data_dir
 
 SCORES = {"curated": 1.0, "regimen": 1.0, "exact": 1.0, "normalized": 0.99, "code-key": 0.98, "formulation": 0.95,
@@ -61,40 +62,13 @@ _SPLIT = re.compile(r"\s*(?:\bcombined with\b|\bin combination with\b|\bfollowed
 _PAREN = re.compile(r"[(（\[]([^()（）\[\]]*)[)）\]]")
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A canonical drug for (part of) a mention."""
-
-    id: str  # "unii:<UNII>"
-    label: str  # the INN (lower case) or display name
-    method: str  # the tier that matched
-    score: float
-    matched: str  # the part of the mention that matched
-    unii: str
-    drugbank: str | None = None
-    misspelling: bool = False
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "label": self.label, "method": self.method, "score": self.score,
-                "matched": self.matched, "unii": self.unii, "drugbank": self.drugbank}
+DrugMatch = Match[Substance]
+DrugResolution = Resolution[Substance]
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """The answer for one mention."""
-
-    text: str
-    status: str  # resolved | ambiguous | unresolved | not_a_drug | class
-    matches: tuple[Match, ...] = ()  # for a class: its members
-    kinds: tuple[str, ...] = ()  # Comparator / Procedure / DrugClass parts that are not drugs
-    drug_class: DrugClass | None = None  # the class a mention names as a whole ("PD-1 inhibitor")
-
-    def to_dict(self) -> dict:
-        out = {"text": self.text, "status": self.status, "matches": [m.to_dict() for m in self.matches],
-               "not_drug_parts": list(self.kinds)}
-        if self.drug_class:
-            out["class"] = {"id": f"class:{self.drug_class.id}", "label": self.drug_class.label, "rule": self.drug_class.rule}
-        return out
+def drug_details(m: DrugMatch) -> dict:
+    """A drug match's own facts for JSON: its UNII and DrugBank id."""
+    return {"unii": m.local_id, "drugbank": m.entity.drugbank if m.entity else None}
 
 
 def split_names(text: str) -> list[str]:
@@ -133,7 +107,7 @@ class DrugResolver:
     learned: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded alias -> (unii, evidence)
 
     # -- one name ----------------------------------------------------------------------------
-    def _matches(self, entries: list[Entry], method: str, matched: str, score: float | None = None) -> list[Match]:
+    def _matches(self, entries: list[Entry], method: str, matched: str, score: float | None = None) -> list[DrugMatch]:
         """Entries under one key -> matches: the best kind wins; different moieties left are candidates."""
         if not entries:
             return []
@@ -144,12 +118,12 @@ class DrugResolver:
                 continue
             s = self.dictionary.canonical(e.unii)
             label = s.name.lower() if s.name.isupper() else s.name
+            misspelt = self.dictionary.curated.get(fold(matched)) == "misspelling"
             out.setdefault(s.unii, Match(id=f"unii:{s.unii}", label=label, method=method, score=score or SCORES[method],
-                                         matched=matched, unii=s.unii, drugbank=s.drugbank,
-                                         misspelling=self.dictionary.curated.get(fold(matched)) == "misspelling"))
+                                         matched=matched, entity=s, flags=frozenset({"misspelling"}) if misspelt else frozenset()))
         return list(out.values())
 
-    def _name(self, name: str) -> list[Match]:
+    def _name(self, name: str) -> list[DrugMatch]:
         """All tiers for one name (no splitting)."""
         name = name.strip(" .-:;'\"")
         if not name:
@@ -177,7 +151,7 @@ class DrugResolver:
             return self._matches([Entry(unii, "cn", 4)], "record-alias", name)
         return self._fuzzy(name, key)
 
-    def _fuzzy(self, name: str, key: str) -> list[Match]:
+    def _fuzzy(self, name: str, key: str) -> list[DrugMatch]:
         """Edit distance, only for word-like names of 6+ letters; the best must be unique and clear."""
         if len(key) < 6 or not key.replace(" ", "").isalpha() or digits(name):
             return []
@@ -192,7 +166,7 @@ class DrugResolver:
         others = [f for f in found[1:] if best - f[1] < FUZZY_MARGIN]
         for other_key, score, _ in others:  # a close second to another drug: ambiguous
             candidates += [m for m in self._matches(self.dictionary.lookup_name(other_key), "fuzzy", name, round(score / 100, 3))
-                           if m.unii not in {c.unii for c in candidates}]
+                           if m.local_id not in {c.local_id for c in candidates}]
         return candidates
 
     # -- a mention ---------------------------------------------------------------------------
@@ -203,7 +177,7 @@ class DrugResolver:
             return _DESCRIPTOR.sub("", text).strip() or text
         return text
 
-    def _names(self, text: str) -> list[Match]:
+    def _names(self, text: str) -> list[DrugMatch]:
         """Drug matches for one part: the name, else its name and the names in its parentheses
         taken as alternatives ("Toripalimab(JS001)", "PD-1 antibody (péamplimab)")."""
         text = self._clean(text)
@@ -214,10 +188,10 @@ class DrugResolver:
         # an acronym in parentheses ("(PE)", "(SLIT)") is too short to name a drug on its own
         alternatives = ([self._clean(outer)] if outer else []) + [self._clean(p) for p in inner
                                                                      if is_code_like(p) or len(p.strip()) >= 5]
-        found_by_unii = {m.unii: m for p in alternatives if p != text for m in self._name(p)}
+        found_by_unii = {m.local_id: m for p in alternatives if p != text for m in self._name(p)}
         return list(found_by_unii.values())
 
-    def _part(self, part: str) -> list[tuple[list[Match], str | None]]:
+    def _part(self, part: str) -> list[tuple[list[DrugMatch], str | None]]:
         """One part of a mention: its not-a-drug kind (the curated table wins), a regimen's drugs,
         or its matches. A list of (matches, kind), one per drug the part names."""
         if kind := not_a_drug(_PREFIX.sub("", part)):
@@ -229,13 +203,14 @@ class DrugResolver:
                     for d in drugs]
         return [(self._names(part), None)]
 
-    def resolve(self, text: str) -> Resolution:
+    def resolve(self, text: str) -> DrugResolution:
         """Resolve one mention (an intervention name, an alias, a phrase naming a combination); a mention that
         names a drug class as a whole ("anti-PD-1 antibody", "EGFR-TKI") has status ``class``, with its members."""
         if (found := resolve_class(_PREFIX.sub("", text.strip()))) and not self._name(text):
             members = sorted((m for unii in found.members for m in self._matches([Entry(unii, "of", 0)], "class", found.label, 1.0)),
                              key=lambda m: m.label)
-            return Resolution(text, "class", tuple(members), ("DrugClass",), found)
+            named = Match(f"class:{found.id}", found.label, "class", 1.0, text, found.source, found)
+            return Resolution(text, "class", tuple(members), kinds=("DrugClass",), named_class=named)
         bare = _PAREN.sub(lambda m: " " if _DOSE.search(m[1]) or _FORM_WORDS.search(m[1]) else m[0], text)
         parts = [p for p in _SPLIT.split(_PREFIX.sub("", bare)) if p and p.strip(" .")]
         if len(parts) > 1 and not self._name(self._clean(text)):
@@ -243,15 +218,15 @@ class DrugResolver:
         return self._answer(text, self._part(text))
 
     @staticmethod
-    def _answer(text: str, results: list[tuple[list[Match], str | None]]) -> Resolution:
+    def _answer(text: str, results: list[tuple[list[DrugMatch], str | None]]) -> DrugResolution:
         groups = [found for found, _ in results if found]
         kinds = [kind for found, kind in results if not found and kind]
         if any(len(g) > 1 for g in groups):
-            candidates = {m.unii: m for g in groups for m in g}
-            return Resolution(text, "ambiguous", tuple(candidates.values()), tuple(kinds))
-        matches = {g[0].unii: g[0] for g in groups}
+            candidates = {m.local_id: m for g in groups for m in g}
+            return Resolution(text, "ambiguous", tuple(candidates.values()), kinds=tuple(kinds))
+        matches = {g[0].local_id: g[0] for g in groups}
         if matches:
-            return Resolution(text, "resolved", tuple(matches.values()), tuple(kinds))
+            return Resolution(text, "resolved", tuple(matches.values()), kinds=tuple(kinds))
         if kinds:
-            return Resolution(text, "not_a_drug", (), tuple(kinds))
+            return Resolution(text, "not_a_drug", kinds=tuple(kinds))
         return Resolution(text, "unresolved")

@@ -1,4 +1,4 @@
-"""Interventions -> drug links for the graph builder (``kg.build.Resolver``).
+"""Interventions -> drug links for the graph builder (a ``kg.resolve.result.Resolver``).
 
 An intervention typed as a procedure, radiation, device, behavioural or diagnostic intervention is
 not looked up as a drug. Otherwise its name is resolved; when the name gives no drug, its other
@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 from kg import iris
-from kg.build import ClassLink, DrugLink
-from kg.model import Intervention
+from kg.sources.model import Intervention
 from kg.normalize import fold, is_code_like
 from kg.resolve.targets import class_in
-from kg.resolve.drugs import DrugResolver, Resolution, not_a_drug, split_names
+from kg.resolve.drugs import DrugResolution, DrugResolver, not_a_drug, split_names
+from kg.resolve.result import ClassLink, DrugLink
 
 _NOT_DRUG_TYPES = {"PROCEDURE": "Procedure", "RADIATION": "Procedure", "DEVICE": None, "BEHAVIORAL": None,
                    "DIAGNOSTIC_TEST": "Procedure"}
@@ -32,13 +32,13 @@ def _named_class(item: Intervention) -> ClassLink | None:
     return None
 
 
-def links(result: Resolution, aliases: tuple[tuple[str, bool], ...] = ()) -> list[DrugLink]:
+def links(result: DrugResolution, aliases: tuple[tuple[str, bool], ...] = ()) -> list[DrugLink]:
     """Graph links for a resolved mention (none for ambiguous or unresolved ones)."""
     if result.status != "resolved":
         return []
     single = len(result.matches) == 1
-    return [DrugLink(drug_iri=iris.drug(unii=m.unii), label=m.label, method=m.method, score=m.score, matched=m.matched,
-                     unii=m.unii, misspelling=m.misspelling, aliases=aliases if single else ()) for m in result.matches]
+    return [DrugLink(drug_iri=iris.drug(unii=m.local_id), label=m.label, method=m.method, score=m.score, matched=m.matched,
+                     unii=m.local_id, misspelling="misspelling" in m.flags, aliases=aliases if single else ()) for m in result.matches]
 
 
 class InterventionLinker:
@@ -53,7 +53,7 @@ class InterventionLinker:
         result = self.resolver.resolve(item.name)
         if result.status == "unresolved" and item.other_names:
             by_others = [self.resolver.resolve(o) for o in item.other_names]
-            drugs = {m.unii for r in by_others if r.status == "resolved" for m in r.matches}
+            drugs = {m.local_id for r in by_others if r.status == "resolved" for m in r.matches}
             if len(drugs) == 1:
                 result = next(r for r in by_others if r.status == "resolved")
         found = links(result, self._aliases(item, result))
@@ -62,7 +62,7 @@ class InterventionLinker:
             kind = next(k for k in _KIND_ORDER if k in result.kinds)
         return found, kind, None if found else _named_class(item)
 
-    def _aliases(self, item: Intervention, result: Resolution) -> tuple[tuple[str, bool], ...]:
+    def _aliases(self, item: Intervention, result: DrugResolution) -> tuple[tuple[str, bool], ...]:
         """Spellings the record gives one drug: the part of its name and other names (lists split) that
         matched that drug, and other names that resolve to nothing (learned from this record); never a
         phrase with a placebo or a procedure in it, never a name of another drug."""
@@ -75,11 +75,11 @@ class InterventionLinker:
                 r = self.resolver.resolve(spelling)
                 if r.kinds:
                     continue
-                if r.status == "resolved" and [m.unii for m in r.matches] == [drug.unii]:
+                if r.status == "resolved" and [m.local_id for m in r.matches] == [drug.local_id]:
                     match = r.matches[0]
                     if match.method not in _NAME_TIERS:
                         continue  # "Penpulimab injection" names a product form, not another name of the drug
-                    alias, misspelt = match.matched, match.misspelling or match.method == "fuzzy"
+                    alias, misspelt = match.matched, "misspelling" in match.flags or match.method == "fuzzy"
                 elif r.status == "unresolved" and text in item.other_names and learnable(spelling):
                     alias, misspelt = spelling, False
                 else:

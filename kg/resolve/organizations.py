@@ -21,7 +21,7 @@ import csv
 import gzip
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pathlib import Path
@@ -29,6 +29,7 @@ from pathlib import Path
 from kg import iris, normalize
 from kg.normalize import fold
 from kg.resolve import cache
+from kg.resolve.result import Match, Resolution
 from kg.resources import data_dir
 from kg.sources import vocab
 
@@ -118,29 +119,12 @@ class Organization:
         return iris.ror_organization(local) if scheme == "ror" else iris.known_organization(local)
 
 
-@dataclass(frozen=True, slots=True)
-class OrgMatch:
-    """How a name resolved: the organisation, the tier (``method``), a score, and where the fact came from."""
-
-    org: Organization
-    method: str
-    score: float
-    matched: str
-
-    def to_dict(self, index: OrgIndex) -> dict:
-        return {"id": self.org.id, "label": self.org.name, "method": self.method, "score": self.score,
-                "source": self.org.source, "ror": self.org.ror or None, "country": self.org.country or None,
-                "parents": [{"id": p.id, "label": p.name} for p in index.ancestors(self.org)]}
+OrgMatch = Match[Organization]
+OrgResult = Resolution[Organization]
 
 
-@dataclass(frozen=True, slots=True)
-class OrgResult:
-    """``resolved`` (one match), ``ambiguous`` (candidates, none chosen) or ``unresolved``."""
-
-    text: str
-    status: str
-    matches: tuple[OrgMatch, ...] = ()
-    note: str = ""
+def _match(org: Organization, method: str, score: float, matched: str) -> OrgMatch:
+    return Match(org.id, org.name, method, score, matched, org.source, org)
 
 
 _TIER_SCORE = {"exact": 1.0, "legal-form": 0.9, "company-key": 0.85, "acronym": 0.8}
@@ -200,7 +184,7 @@ class OrgIndex:
         which also needs ``city`` to agree)."""
         form = name_form(name)
         if not form:
-            return OrgResult(name, "unresolved")
+            return Resolution(name, "unresolved")
         keys = {"exact": form, "legal-form": legal_form_key(name)}
         keys["company-key"] = industry_key(keys["legal-form"])
         keys["acronym"] = form if acronyms and city else ""
@@ -210,27 +194,27 @@ class OrgIndex:
             for table in (self.curated, self.ror):
                 if table is self.ror and tier == "exact" and (form in self.ambiguous or keys["legal-form"] in self.ambiguous):
                     ids, note = self.ambiguous.get(form) or self.ambiguous[keys["legal-form"]]  # unless the curated table knows it
-                    cands = tuple(OrgMatch(self.orgs[i], "ambiguous", 0.0, name) for i in ids.split("|") if i in self.orgs)
-                    return OrgResult(name, "ambiguous", cands, note)
+                    cands = tuple(_match(self.orgs[i], "ambiguous", 0.0, name) for i in ids.split("|") if i in self.orgs)
+                    return Resolution(name, "ambiguous", cands, note)
                 ids = table[tier].get(key)
                 if not ids:
                     continue
                 chosen = self._narrow(ids, country, city if tier == "acronym" else None, _stated_acronyms(name))
                 if len(chosen) == 1:
                     org = self.orgs[chosen[0]] if country else self._head_office(self.orgs[chosen[0]], form)
-                    return OrgResult(name, "resolved", (OrgMatch(org, tier, _TIER_SCORE[tier], key),))
+                    return Resolution(name, "resolved", (_match(org, tier, _TIER_SCORE[tier], key),))
                 if not chosen:  # none in the given country or city: no answer from this table
                     continue
-                cands = tuple(OrgMatch(self.orgs[i], tier, 0.0, key) for i in chosen)
-                return OrgResult(name, "ambiguous", cands, f"{len(cands)} organisations are called {name!r}")
+                cands = tuple(_match(self.orgs[i], tier, 0.0, key) for i in chosen)
+                return Resolution(name, "ambiguous", cands, f"{len(cands)} organisations are called {name!r}")
         shorter, stated_country = without_place_tail(name, city)
         if shorter != name:
             found = self.resolve(shorter, country or stated_country, city, acronyms)
             if found.status == "resolved":
                 m = found.matches[0]
-                return OrgResult(name, "resolved", (OrgMatch(m.org, m.method + "-without-place", round(m.score - 0.05, 2), m.matched),))
-            return OrgResult(name, found.status, found.matches, found.note)
-        return OrgResult(name, "unresolved")
+                return Resolution(name, "resolved", (replace(m, method=m.method + "-without-place", score=round(m.score - 0.05, 2)),))
+            return Resolution(name, found.status, found.matches, found.note)
+        return Resolution(name, "unresolved")
 
     def _head_office(self, org: Organization, form: str) -> Organization:
         """A national branch ("Santen (France)") named without its country is its company: the parent of the same

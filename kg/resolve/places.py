@@ -127,6 +127,6 @@ def match_site(facility: str, city: str | None, country_code: str | None) -> Sit
                 score_cut = 0.1
         if found.status == "resolved":
             m = found.matches[0]
-            return SiteMatch("ror-" + m.org.ror if m.org.ror else m.org.id.replace(":", "-"), m.org.name,
-                             f"ror-{m.method}" if m.org.ror else f"curated-{m.method}", round(m.score - score_cut, 2), m.org.ror)
+            return SiteMatch("ror-" + m.entity.ror if m.entity.ror else m.entity.id.replace(":", "-"), m.entity.name,
+                             f"ror-{m.method}" if m.entity.ror else f"curated-{m.method}", round(m.score - score_cut, 2), m.entity.ror)
     return SiteMatch(facility_key(cleaned), cleaned, method or "name-key", 0.95 if method else 1.0, "")

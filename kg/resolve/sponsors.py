@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from kg import iris
 from kg.normalize import fold, org_key
-from kg.resolve.organizations import OrgResult, index, industry_key, legal_form_key, resolve_organization, without_place_tail
+from kg.resolve.result import Match, Resolution
+from kg.resolve.organizations import OrgMatch, OrgResult, index, industry_key, legal_form_key, resolve_organization, without_place_tail
 
 _PLACEHOLDER_KEYS = frozenset({"", "sponsor", "company", "unknown", "n a", "na", "none", "test", "test sponsor",
                                "not applicable", "redacted", "sponsor name", "tbd", "xxx"})
@@ -68,12 +69,12 @@ def link(name: str) -> SponsorLink:
         found = resolve_organization(stated["org"])
     if found.status == "resolved":
         m = found.matches[0]
-        parents = tuple((c.iri, p.iri, p.name) for c, p in index().lineage(m.org))
-        return SponsorLink(name, m.org.iri, m.org.name, m.method, m.score, m.org.source, m.org.ror, parents, "resolved")
+        parents = tuple((c.iri, p.iri, p.name) for c, p in index().lineage(m.entity))
+        return SponsorLink(name, m.entity.iri, m.entity.name, m.method, m.score, m.entity.source, m.entity.ror, parents, "resolved")
     parents: tuple[tuple[str, str, str], ...] = ()
     parent_name = stated and (stated["p1"] or stated["p2"] or stated["p3"])
     if parent_name and (p := resolve_organization(parent_name)).status == "resolved":
-        top = p.matches[0].org
+        top = p.matches[0].entity
         own = stated["org"]
         own_iri = iris.organization(sponsor_key(own) or own)
         parents = ((own_iri, top.iri, top.name), *((c.iri, q.iri, q.name) for c, q in index().lineage(top)))
@@ -87,18 +88,23 @@ def organization_iri(name: str) -> str:
     return link(name).iri
 
 
-def resolve_sponsor(name: str) -> dict:
-    """``kg resolve --kind sponsor``: the organisation (with method, score, source and parents), the candidates of
-    an ambiguous name, or a flag for a placeholder."""
+def resolve_sponsor(name: str) -> OrgResult:
+    """``kg resolve --kind sponsor``: the organisation (with method, score and source), the candidates of an
+    ambiguous name, or, for a name no table knows, the key it keeps (a placeholder name says so)."""
     if is_placeholder(name):
-        return {"text": name, "status": "unresolved", "placeholder": True, "matches": [], "note": "a placeholder name"}
-    found: OrgResult = resolve_organization(name)
-    if found.status == "resolved" or found.status == "ambiguous":
-        return {"text": name, "status": found.status, "placeholder": False, "note": found.note,
-                "matches": [m.to_dict(index()) for m in found.matches]}
+        return Resolution(name, "unresolved", note="a placeholder name")
+    found = resolve_organization(name)
+    if found.status in ("resolved", "ambiguous"):
+        return found
     s = link(name)
-    return {"text": name, "status": "unresolved", "placeholder": False,
-            "note": "no organisation table knows this name: it keeps a key of its own",
-            "matches": [{"id": f"org:{sponsor_key(s.label)}", "label": s.label, "method": "key", "score": s.score,
-                         "source": s.source, "ror": None, "country": None,
-                         "parents": [{"id": iri, "label": label} for _, iri, label in s.parents]}]}
+    return Resolution(name, "unresolved", (Match(f"org:{sponsor_key(s.label)}", s.label, "key", s.score, name, s.source),),
+                      "no organisation table knows this name: it keeps a key of its own")
+
+
+def sponsor_details(m: OrgMatch) -> dict:
+    """An organisation match's own facts for JSON: ROR id, country, parents (nearest first)."""
+    org = m.entity
+    if org is None:
+        return {"ror": None, "country": None, "parents": []}
+    return {"ror": org.ror or None, "country": org.country or None,
+            "parents": [{"id": p.id, "label": p.name} for p in index().ancestors(org)]}

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from kg.normalize import fold
 from kg.resources import data_dir
+from kg.resolve.result import Match, Resolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +168,18 @@ def class_in(text: str) -> DrugClass | None:
     return resolve_class(m[0]) if m else None
 
 
-def target_result(text: str) -> dict:
-    """``kg resolve --kind target``: the result shape of every kind (text, status, matches with id, label,
-    method and score), each match with the target's HGNC name and the drugs curated as acting on it."""
+def target_result(text: str) -> Resolution[Target]:
+    """``kg resolve --kind target``: the HGNC gene a target name names (``hgnc:ID``), exact on its symbol, else by alias."""
     found = resolve_target(text)
     if not found:
-        return {"text": text, "status": "unresolved", "matches": []}
+        return Resolution(text, "unresolved")
     method = "exact" if key(text) == key(found.symbol) else "alias"
-    drugs = sorted({a.drug for a in target_actions() if a.target == found.symbol})
-    return {"text": text, "status": "resolved", "matches": [
-        {"id": found.hgnc_id.lower(), "label": found.symbol, "method": method, "score": 1.0 if method == "exact" else 0.99,
-         "name": found.name, "drugs": drugs}]}
+    return Resolution(text, "resolved", (Match(found.hgnc_id.lower(), found.symbol, method, 1.0 if method == "exact" else 0.99,
+                                               text, "HGNC", found),))
+
+
+def target_details(m: Match[Target]) -> dict:
+    """A target match's own facts for JSON: the HGNC name and the drugs curated as acting on it."""
+    if m.entity is None:
+        return {}
+    return {"name": m.entity.name, "drugs": sorted({a.drug for a in target_actions() if a.target == m.entity.symbol})}

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg.errors import SourceError
-from kg.model import Source, TrialRecord
+from kg.sources.model import Source, TrialRecord
 from kg.sources import ctgov_json, vocab
 
 FORMAT = "ctgov-classic-json"

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from kg.errors import SourceError
-from kg.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollment, GeoPoint, Intervention, MeshTerm,
+from kg.sources.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollment, GeoPoint, Intervention, MeshTerm,
                       Official, Outcome, Reference, Site, Source, Sponsor, TrialRecord)
 from kg.sources import vocab
 from kg.sources.criteria import split_inclusion_exclusion

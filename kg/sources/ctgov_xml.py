@@ -17,7 +17,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from kg.errors import SourceError
-from kg.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollment, Intervention, MeshTerm, Official,
+from kg.sources.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollment, Intervention, MeshTerm, Official,
                       Outcome, Reference, Site, Source, Sponsor, TrialRecord)
 from kg.sources import vocab
 from kg.sources.criteria import split_inclusion_exclusion

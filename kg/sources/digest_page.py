@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kg.model import (Arm, Design, Eligibility, Enrollment, Intervention, Official, RelatedTrial,
+from kg.sources.model import (Arm, Design, Eligibility, Enrollment, Intervention, Official, RelatedTrial,
                       Site, Source, Sponsor, TrialRecord)
 from kg.sources import vocab
 from kg.sources.criteria import parse_criteria

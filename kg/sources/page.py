@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from kg.model import Intervention
+from kg.sources.model import Intervention
 from kg.sources.vocab import clean, unescape_markdown
 
 NCT_LINE = re.compile(r"^NCT[0-9]{8}$", re.I)  # pages write ids in any case (nct06505837); records upper-case them

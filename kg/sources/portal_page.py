@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.model import Eligibility, Outcome, Site, Source, TrialRecord
+from kg.sources.model import Eligibility, Outcome, Site, Source, TrialRecord
 from kg.sources import vocab
 from kg.sources.criteria import parse_criteria
 from kg.sources.page import (NCT_LINE, first_section, interventions_from_aim, join_text, page_lines,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.errors import SourceError
-from kg.model import RecordError, Source, TrialRecord, check_record
+from kg.sources.model import RecordError, Source, TrialRecord, check_record
 from kg.sources import (classic_json, ctgov_json, ctgov_xml, digest_page, portal_page,
                         summary_table_page, veeva_page)
 from kg.sources.jsonstream import JSONStreamError, iter_values, loads

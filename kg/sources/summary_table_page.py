@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.model import Contact, RelatedTrial, Source, Sponsor, TrialRecord
+from kg.sources.model import Contact, RelatedTrial, Source, Sponsor, TrialRecord
 from kg.sources import vocab
 from kg.sources.page import (first_section, interventions_from_aim, join_text, page_lines,
                              split_sections)

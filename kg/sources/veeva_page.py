@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from kg.model import (Arm, Contact, Design, Eligibility, Enrollment, Intervention, Source, Sponsor,
+from kg.sources.model import (Arm, Contact, Design, Eligibility, Enrollment, Intervention, Source, Sponsor,
                       TrialRecord)
 from kg.sources import vocab
 from kg.sources.criteria import parse_criteria
