@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from kg import iris
 from kg.errors import KGError
 from kg.export import NOT_XML, XmlSafe
+from kg.rdf import select
 
 P = f"""PREFIX tkg: <{iris.ONTOLOGY}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -55,7 +56,7 @@ def project(store: ox.Store, network: str) -> nx.Graph:
         raise KGError(f"unknown network {network!r} (choose from {', '.join(NETWORKS)})")
     kind_a, kind_b, sparql = _EDGES[network]
     g = nx.Graph(name=network)
-    for row in store.query(sparql, use_default_graph_as_union=True):
+    for row in select(store, sparql, use_default_graph_as_union=True):
         a, b = row["a"].value, row["b"].value
         g.add_node(a, type=kind_a)
         g.add_node(b, type=kind_b)
@@ -65,7 +66,7 @@ def project(store: ox.Store, network: str) -> nx.Graph:
         else:
             g.add_edge(a, b, trials=weight, relation=network)
     if g.number_of_nodes():
-        labels = {r["x"].value: r["label"].value for r in store.query(_LABELS, use_default_graph_as_union=True)}
+        labels = {r["x"].value: r["label"].value for r in select(store, _LABELS, use_default_graph_as_union=True)}
         for node in g:
             g.nodes[node]["label"] = labels.get(node, node.rsplit("/", 1)[-1])
             g.nodes[node]["degree"] = g.degree(node)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat
 
 from kg.namespaces import DCT, ROR, SCHEMA, SKOS, XSD
 from kg import iris
 from kg.privacy import scrub_record
+from kg.rdf import to_bytes
 from kg.sources.model import Intervention, Site, TrialRecord
 from kg.normalize import fold
 from kg.resolve.conditions import mesh_ancestors, resolve_condition
@@ -148,7 +149,7 @@ def prepared_document(doc: Document, quads: list[Quad], findings: tuple = (), wa
     """A document's quads (from ``record_graph``) as a prepared document."""
     marker = commit_marker(doc)
     content = [q for q in quads if q != marker]
-    return PreparedDocument(doc, serialize(content, format=RdfFormat.N_QUADS), len(content) + 1, findings, warnings)
+    return PreparedDocument(doc, to_bytes(content, RdfFormat.N_QUADS), len(content) + 1, findings, warnings)
 
 
 def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
@@ -217,12 +218,12 @@ def _conditions(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
             out.add(c, T("meshConcept"), _mesh_node(out, m.local_id, m.label))
             for anc_id, anc_term in mesh_ancestors(m.local_id):
                 out.add(t, T("meshAncestor"), _mesh_node(out, anc_id, anc_term))
-    for m in r.condition_mesh:  # MeSH terms the registry assigned
-        if m.id:
-            out.add(t, T("meshCondition"), _mesh_node(out, m.id, m.term))
-    for m in r.condition_mesh_ancestors:  # and their broader descriptors (for "this condition or narrower")
-        if m.id:
-            out.add(t, T("meshAncestor"), _mesh_node(out, m.id, m.term))
+    for term in r.condition_mesh:  # MeSH terms the registry assigned
+        if term.id:
+            out.add(t, T("meshCondition"), _mesh_node(out, term.id, term.term))
+    for term in r.condition_mesh_ancestors:  # and their broader descriptors (for "this condition or narrower")
+        if term.id:
+            out.add(t, T("meshAncestor"), _mesh_node(out, term.id, term.term))
 
 
 def _mesh_node(out: GraphQuads, mesh_id: str, term: str) -> NamedNode:
@@ -413,7 +414,7 @@ def _sites(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
             out.add(g, T("iso3166_2"), region.code)
             if c is not None:
                 out.add(g, T("country"), c)
-        if city_name:
+        if city_name and ckey:
             city = NamedNode(iris.city(key, ckey))
             out.add(s, T("city"), city)
             out.a(city, "City")

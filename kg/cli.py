@@ -36,13 +36,20 @@ def progress_bar(label: str, unit: str, total: int | None = None) -> Iterator[Ca
     """A live count, rate and (with ``total``) ETA on stderr, shown only on a terminal; yields
     ``advance(n)``, which worker threads may call."""
     if not err.is_terminal:
-        yield lambda n=1: None
+        def ignore(n: int = 1) -> None:
+            """No bar off a terminal."""
+
+        yield ignore
         return
     columns = [TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TextColumn(f"{{task.speed}} {unit}/s"),
                TimeElapsedColumn()] + ([TextColumn("ETA"), TimeRemainingColumn()] if total else [])
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(label, total=total)
-        yield lambda n=1: progress.advance(task, n)
+
+        def advance(n: int = 1) -> None:
+            progress.advance(task, n)
+
+        yield advance
 
 
 def with_progress(items: Iterable, label: str, unit: str = "studies") -> Iterator:
@@ -182,7 +189,7 @@ def build(paths: tuple[str, ...], store_dir: str | None, include_contacts: bool,
         err.print(f"note: {report.stale} stored document(s) were made by another version of trialkg's mapping; "
                   "build their sources again to bring them up to date", style="yellow")
     with _open(store_dir) as store:
-        counts = {"documents added": report.added, "documents replaced": report.replaced,
+        counts: dict[str, int | float | str] = {"documents added": report.added, "documents replaced": report.replaced,
                   "documents reprocessed (made by another mapping version)": report.reprocessed,
                   "documents unchanged": report.unchanged, "documents older than stored (skipped)": report.older,
                   "documents failed": len(report.failed)}
@@ -465,7 +472,7 @@ def aliases(name: str | None, kind: str, store_dir: str | None, unresolved: bool
     named = q.get(ALIAS_QUERIES[kind][1 if unresolved else 0])
     with _open(store_dir) as store:
         binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()), store=store.oxigraph)
-        text, bindings = q.prepare(named, {} if unresolved else {named.params[0].name: name}, binder)
+        text, bindings = q.prepare(named, {} if unresolved or name is None else {named.params[0].name: name}, binder)
         columns, data = q.select(store.oxigraph, text + (f"\nLIMIT {int(limit)}" if unresolved else ""), bindings)
     for note in binder.notes:
         err.print(f"note: {note}", style="yellow")
@@ -510,7 +517,7 @@ def query(name: str | None, params: tuple[str, ...], query_file: str | None, spa
     if name:
         named = q.get(name)
     else:
-        text = Path(query_file).read_text(encoding="utf-8") if query_file else sparql
+        text = Path(query_file).read_text(encoding="utf-8") if query_file else sparql or ""
         named = q.NamedQuery("ad-hoc", "", tuple(q.Param(k, "string", True, "") for k in values), "", text)
     if endpoint:
         from kg.remote import remote_rows

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from kg.namespaces import DCT, OWL, PROV, RDF, RDFS, SKOS, XSD
 from kg import __version__, iris
 from kg.build import GraphQuads, link_drug, replace_graph_update
+from kg.rdf import select
 from kg.sources.model import Intervention
 from kg.normalize import fold, slug
 from kg.provenance import RDF_TYPE, xsd_datetime
@@ -31,7 +32,7 @@ from kg.resolve.targets import actions_of, classes, key, targets, version as kno
 def refresh_dictionary_graph(store: ox.Store) -> None:
     """Rebuild ``graph/dictionary`` in one transaction if the linked drugs or the dictionary changed."""
     g = ox.NamedNode(iris.DICTIONARY_GRAPH)
-    uniis = sorted({row["u"].value for row in store.query(
+    uniis = sorted({row["u"].value for row in select(store,
         "SELECT DISTINCT ?u WHERE { GRAPH ?g { ?d a <%s> ; <%s> ?u } FILTER(?g != <%s>) }"
         % (iris.term("Drug"), iris.term("unii"), iris.DICTIONARY_GRAPH))})
     dictionary = load()
@@ -174,7 +175,7 @@ def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, st
     Only an intervention whose name or other names contain a learned name (compared as letters and digits,
     a looser test than the resolver's, which gave the same links at 100k studies) is given to the resolver:
     one in five of them at 100k studies, which made this step several times faster."""
-    rows = store.query(f"""PREFIX tkg: <{iris.ONTOLOGY}>
+    rows = select(store, f"""PREFIX tkg: <{iris.ONTOLOGY}>
         SELECT ?i ?name (GROUP_CONCAT(?other; separator="\u0001") AS ?others) ?type WHERE {{
           ?i a tkg:Intervention ; tkg:interventionName ?name .
           OPTIONAL {{ ?i tkg:otherName ?other }} OPTIONAL {{ ?i tkg:interventionType ?type }}

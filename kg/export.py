@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
+from kg.rdf import select
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -51,7 +52,7 @@ PREFIXES = {
 
 def _merged_triples(store: ox.Store, with_ontology: bool) -> Iterator[ox.Triple]:
     skip = "" if with_ontology else f"FILTER(?g != <{iris.ONTOLOGY_GRAPH}>)"
-    for row in store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }}"):
+    for row in select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }}"):
         yield ox.Triple(row["s"], row["p"], row["o"])
 
 

@@ -24,6 +24,7 @@ from kg import MAPPING_VERSION, __version__, iris
 from kg.build import BuildOptions, PreparedDocument
 from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 from kg.errors import SourceError
+from kg.rdf import to_bytes
 from kg.sources.model import TrialRecord
 from kg.pipeline import prepared
 from kg.provenance import commit_marker
@@ -201,7 +202,7 @@ def _replace_update(replaced: list[PreparedDocument]) -> str:
     for item in replaced:
         triples = [q.triple for q in ox.parse(item.nquads, format=ox.RdfFormat.N_QUADS)]
         triples.append(commit_marker(item.doc).triple)
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        body = to_bytes(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         graphs.append(f"GRAPH <{item.doc.graph}> {{ {body} }}")
     parts.append(f"INSERT DATA {{ {' '.join(graphs)} }}")
     return " ;\n".join(parts)

@@ -23,10 +23,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from itertools import islice
 
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import RdfFormat
 
 from kg.build import BuildOptions, PreparedDocument, prepared_document, record_graph
 from kg.errors import SourceError
+from kg.rdf import to_bytes
 from kg.sources.model import TrialRecord
 from kg.provenance import commit_marker
 from kg.sources.reader import PendingStudy
@@ -80,7 +81,7 @@ def prepare(record: TrialRecord, options: BuildOptions, check: Check | None = No
     document = prepared_document(built.doc, built.quads, warnings=built.warnings)
     if check is None:
         return document
-    marker = serialize([commit_marker(built.doc)], format=RdfFormat.N_QUADS)  # the one quad the N-Quads leave out
+    marker = to_bytes([commit_marker(built.doc)], RdfFormat.N_QUADS)  # the one quad the N-Quads leave out
     return replace(document, findings=tuple(check(built.doc.graph, document.nquads + marker)))
 
 

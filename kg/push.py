@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.rdf import to_bytes
 
 
 @dataclass
@@ -51,7 +52,7 @@ class GraphStoreClient:
             handlers: list = []
             if self.user is not None:
                 passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-                passwords.add_password(None, self.endpoint, self.user, self.password)
+                passwords.add_password(None, self.endpoint, self.user, self.password or "")
                 handlers = [urllib.request.HTTPDigestAuthHandler(passwords),
                             urllib.request.HTTPBasicAuthHandler(passwords)]
             self._local.opener = urllib.request.build_opener(*handlers)
@@ -94,7 +95,7 @@ def _detail(body: bytes) -> str:
 def graph_turtle(store: ox.Store, graph: str) -> tuple[bytes, int]:
     """One named graph of ``store`` as Turtle, and its number of triples."""
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE), len(triples)
+    return to_bytes(triples, ox.RdfFormat.TURTLE), len(triples)
 
 
 def push_store(store: ox.Store, client: GraphStoreClient, connections: int = 4,

@@ -7,6 +7,8 @@ its enumeration individual, ...) and bound, never pasted into the query text.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,8 +109,8 @@ class Binder:
             self.notes.append(f"{param.name}={value!r} names no known target (HGNC symbol, id or common name): nothing matches")
             return ox.NamedNode(iris.target("unknown-" + value))
         if kind == "drug_class":
-            if found := resolve_class(value):
-                return ox.NamedNode(iris.drug_class(found.id))
+            if named := resolve_class(value):
+                return ox.NamedNode(iris.drug_class(named.id))
             self.notes.append(f"{param.name}={value!r} names no known drug class: nothing matches")
             return ox.NamedNode(iris.drug_class("unknown-" + value))
         if kind == "sponsor":
@@ -227,7 +229,7 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     return text[:m.end()] + f"\n  {block}\n" + text[m.end():]
 
 
-def select(store: ox.Store, text: str, bindings: dict | None = None) -> tuple[list[str], list[list[str | None]]]:
+def select(store: ox.Store, text: str, bindings: dict | None = None) -> tuple[list[str], list[list[Any]]]:
     """Run a query on the embedded store over the union of the named graphs: its columns and rows
     (``rows``). Too deep a nesting is refused before the engine parses it; every engine error, also one
     raised while the rows are read (a SERVICE host that refuses the connection), is one ``KGError`` line."""
@@ -249,8 +251,9 @@ def sponsors_trials(store: ox.Store, iri: str, subsidiaries: bool = False) -> bo
     return bool(store.query(f"PREFIX tkg: <{iris.ONTOLOGY}> ASK {{ GRAPH ?g {{ {pattern} }} }}"))
 
 
-def rows(results) -> tuple[list[str], list[list[str | None]]]:
-    """Column names and rows (plain strings) of a SELECT result; triples for CONSTRUCT; [[bool]] for ASK."""
+def rows(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> tuple[list[str], list[list[Any]]]:
+    """Column names and rows of a SELECT result (plain strings; None where a variable is unbound); triples for
+    CONSTRUCT; [[bool]] for ASK."""
     if isinstance(results, ox.QuerySolutions):
         names = [v.value for v in results.variables]
         return names, [[(s[n].value if s[n] is not None else None) for n in names] for s in results]

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import iris
+from kg.rdf import construct
 from kg.resources import data_dir
 
 
@@ -48,7 +49,7 @@ def refresh_summaries(store: ox.Store) -> None:
     graph = ox.NamedNode(iris.SUMMARY_GRAPH)
     store.remove_graph(graph)
     for text in summaries().values():
-        triples = store.query(text, use_default_graph_as_union=True)
+        triples = construct(store, text, use_default_graph_as_union=True)
         store.bulk_load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES,
                         to_graph=graph)
 

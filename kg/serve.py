@@ -25,6 +25,7 @@ import multiprocessing as mp
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -108,6 +109,7 @@ def _worker(store_path: str, conn) -> None:
             else:
                 media = next((m for m in accept if m in RESULT_TYPES), "application/sparql-results+json")
                 body = result.serialize(format=RESULT_TYPES[media])
+            assert body is not None  # serialized in memory: bytes
             if "xml" in media:
                 body = xml_bytes(body)  # pyoxigraph writes control characters raw: ill-formed XML
             if len(body) > max_bytes:
@@ -221,7 +223,7 @@ def make_handler(pool: QueryPool, loopback_only: bool = True):
         def _answer(self, params: dict[str, list[str]], body_query: str | None = None) -> None:
             if "update" in params:
                 return self._send(403, "text/plain", READ_ONLY.encode())
-            text = body_query if body_query is not None else (params.get("query") or [None])[0]
+            text = body_query if body_query is not None else next(iter(params.get("query") or ()), None)
             if not text:
                 return self._send(400, "text/plain", b"missing query (use ?query=... or POST a query)")
             if len(text) > pool.limits.max_query_bytes:
@@ -268,14 +270,15 @@ def make_handler(pool: QueryPool, loopback_only: bool = True):
 
 
 def serve(store_path: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
-          limits: Limits = Limits(), on_ready=None) -> None:
+          limits: Limits = Limits(), on_ready: Callable[[str], None] | None = None) -> None:
     """Serve until interrupted; ``on_ready(url)`` is called once the socket listens."""
     pool = QueryPool(str(store_path), workers, limits)
     server = ThreadingHTTPServer((host, port), make_handler(pool, loopback_only=_is_loopback(host)))
     server.daemon_threads = True
     try:
         if on_ready:
-            on_ready(f"http://{server.server_address[0]}:{server.server_address[1]}/sparql")
+            bound_host, bound_port = server.server_address[:2]
+            on_ready(f"http://{bound_host!s}:{bound_port}/sparql")
         server.serve_forever()
     finally:
         server.server_close()

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
+from kg.rdf import select
 
 FIELDS = {
     "title": "http://purl.org/dc/terms/title",
@@ -54,7 +55,7 @@ def show(store: ox.Store, nct_id: str) -> list[Statement]:
     """Every field of a trial as each source states it, the current value marked."""
     trial = ox.NamedNode(iris.trial(nct_id.strip().upper()))
     values = " ".join(f"(<{p}> \"{name}\")" for name, p in FIELDS.items())
-    rows = list(store.query(f"""
+    rows = list(select(store, f"""
         PREFIX tkg: <{iris.ONTOLOGY}> PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?field ?o ?g ?fmt ?path ?updated ?ended ?label WHERE {{
           VALUES (?p ?field) {{ {values} }}
@@ -68,7 +69,7 @@ def show(store: ox.Store, nct_id: str) -> list[Statement]:
     rank = {}
     for r in rows:
         rank[r["g"].value] = (r["updated"].value if r["updated"] else "", r["ended"].value if r["ended"] else "")
-    newest = {}
+    newest: dict[str, str] = {}
     for r in rows:
         g = r["g"].value
         if r["field"].value not in newest or rank[g] > rank[newest[r["field"].value]]:

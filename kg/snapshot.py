@@ -90,6 +90,7 @@ class Snapshot:
     """A reader's hold on the newest snapshot of a store (a shared lock, released by ``release()``)."""
 
     def __init__(self, root: Path) -> None:
+        self._fd: int | None = None
         for _ in range(100):
             name = current_name(root)
             if name is None:

@@ -34,6 +34,7 @@ from kg.build import replace_graph_update
 from kg.errors import KGError
 from kg.resources import data_dir
 from kg.normalize import fold
+from kg.rdf import select
 from kg.snapshot import Snapshot
 
 _LOCK = "writer.lock"
@@ -143,7 +144,7 @@ class TrialStore:
     def learned_aliases(self) -> dict[str, tuple[str, str]]:
         """Drug names that ingested records gave (skos:altLabel/hiddenLabel in their graphs), by folded
         key -> (UNII, graph of the record that is the evidence); a name given to two drugs is left out."""
-        rows = self._store.query(
+        rows = select(self._store,
             "SELECT ?label ?unii ?g WHERE { GRAPH ?g { ?d <%s> ?unii ; ?p ?label . "
             "VALUES ?p { <%saltLabel> <%shiddenLabel> } } FILTER(?g != <%s>) }"
             % (iris.term("unii"), SKOS, SKOS, iris.DICTIONARY_GRAPH))  # documents' own labels only
@@ -163,7 +164,7 @@ class TrialStore:
     def versions(self) -> dict[str, tuple[str, str | None, str | None]]:
         """Named graph IRI -> (sha256, last update the record states, mapping version that made it) of every
         source document."""
-        rows = self._store.query(
+        rows = select(self._store,
             "SELECT ?g ?sha ?updated ?mapping WHERE { GRAPH ?g { ?g <%s> ?sha OPTIONAL { ?g <%s> ?updated } "
             "OPTIONAL { ?g <http://www.w3.org/ns/prov#wasGeneratedBy>/<%s> ?mapping } } FILTER(?g != <%s>) }"
             % (iris.term("sha256"), iris.term("recordsUpdated"), iris.term("mappingVersion"), iris.ONTOLOGY_GRAPH))

@@ -11,6 +11,8 @@ are those every source states.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -205,7 +207,7 @@ def rows(store: ox.Store, trials_: list[str]) -> list[dict]:
     for t in trials_:
         sources = by_graph.get(t, {})
         current = sources.get(best[t][2], {}) if t in best else {}
-        row = {c: None for c in COLUMNS}
+        row: dict[str, Any] = {c: None for c in COLUMNS}
         for name in ("nct_id", "title", "status", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
                      "enrollment", "enrollment_type"):
             found = sorted(set(current.get(name, ()))) or sorted({v for fields in sources.values() for v in fields.get(name, ())})

@@ -29,7 +29,7 @@ def path_of(name: str, version: str) -> Path:
     return base / "trialkg" / f"{name}-{version}.pickle"
 
 
-def load_or_build(name: str, version: str, build: Callable[[], T], kind: type) -> T:
+def load_or_build(name: str, version: str, build: Callable[[], T], kind: type[T]) -> T:
     """The index ``name`` at ``version`` from its cache file, else ``build()`` and cache it (older versions removed)."""
     path = path_of(name, version)
     try:

@@ -127,6 +127,13 @@ def _match(org: Organization, method: str, score: float, matched: str) -> OrgMat
     return Match(org.id, org.name, method, score, matched, org.source, org)
 
 
+def organization_of(m: OrgMatch) -> Organization:
+    """The organisation of a match from the organisation tables (every such match carries it)."""
+    if m.entity is None:
+        raise ValueError(f"{m.id}: a match without its organisation")
+    return m.entity
+
+
 _TIER_SCORE = {"exact": 1.0, "legal-form": 0.9, "company-key": 0.85, "acronym": 0.8}
 
 
@@ -193,8 +200,8 @@ class OrgIndex:
                 continue
             for table in (self.curated, self.ror):
                 if table is self.ror and tier == "exact" and (form in self.ambiguous or keys["legal-form"] in self.ambiguous):
-                    ids, note = self.ambiguous.get(form) or self.ambiguous[keys["legal-form"]]  # unless the curated table knows it
-                    cands = tuple(_match(self.orgs[i], "ambiguous", 0.0, name) for i in ids.split("|") if i in self.orgs)
+                    listed, note = self.ambiguous.get(form) or self.ambiguous[keys["legal-form"]]  # unless the curated table knows it
+                    cands = tuple(_match(self.orgs[i], "ambiguous", 0.0, name) for i in listed.split("|") if i in self.orgs)
                     return Resolution(name, "ambiguous", cands, note)
                 ids = table[tier].get(key)
                 if not ids:
@@ -298,9 +305,9 @@ def _build(version: str) -> OrgIndex:
             names = [row["name"], *_split(row["names"])]
             for n in names:
                 idx._add(idx.ror, rid, n)
-                base = re.sub(r"\s*\([^)]*\)\s*$", "", n)  # "Junshi Biosciences (China)": the name without its country
-                if base != n:
-                    idx._add(idx.ror, rid, base)
+                plain = re.sub(r"\s*\([^)]*\)\s*$", "", n)  # "Junshi Biosciences (China)": the name without its country
+                if plain != n:
+                    idx._add(idx.ror, rid, plain)
             for a in _split(row["acronyms"]):
                 idx._add(idx.ror, rid, a, acronym=True)
             brands.add(_brand(row["name"]))
@@ -309,13 +316,13 @@ def _build(version: str) -> OrgIndex:
     for row in _rows(("organizations", "organizations.tsv")):
         oid = "known:" + row["id"]
         ror = row["ror"]
-        parents = tuple(p if ":" in p else "known:" + p for p in _split(row["parent"]))
-        org = Organization(oid, row["name"], row["country"], "", parents, ror, f"{CURATED_SOURCE}: {row['source']}")
+        curated_parents = tuple(p if ":" in p else "known:" + p for p in _split(row["parent"]))
+        org = Organization(oid, row["name"], row["country"], "", curated_parents, ror, f"{CURATED_SOURCE}: {row['source']}")
         if ror:  # the curated facts are about the ROR record: one node, with the curated parents too
             rid = "ror:" + ror
             base = idx.orgs.get(rid)
             org = Organization(rid, row["name"], row["country"], base.city if base else "",
-                               tuple(dict.fromkeys([*(base.parents if base else ()), *parents])), ror, org.source,
+                               tuple(dict.fromkeys([*(base.parents if base else ()), *curated_parents])), ror, org.source,
                                base.acronyms if base else ())
             idx.orgs[oid] = org
         idx.orgs[org.id] = org

@@ -17,7 +17,7 @@ from functools import lru_cache
 import pycountry
 
 from kg.normalize import fold
-from kg.resolve.organizations import name_form, resolve_organization
+from kg.resolve.organizations import name_form, organization_of, resolve_organization
 from kg.resources import data_dir
 
 _SITE_NUMBER = re.compile(r"\s*(?:[(\[]\s*site\s*(?:number|no\.?|#)?\s*:?\s*[\w-]*\d[\w-]*\s*[)\]]|/\s*id\s*#\s*\d+"
@@ -127,6 +127,7 @@ def match_site(facility: str, city: str | None, country_code: str | None) -> Sit
                 score_cut = 0.1
         if found.status == "resolved":
             m = found.matches[0]
-            return SiteMatch("ror-" + m.entity.ror if m.entity.ror else m.entity.id.replace(":", "-"), m.entity.name,
-                             f"ror-{m.method}" if m.entity.ror else f"curated-{m.method}", round(m.score - score_cut, 2), m.entity.ror)
+            org = organization_of(m)
+            return SiteMatch("ror-" + org.ror if org.ror else org.id.replace(":", "-"), org.name,
+                             f"ror-{m.method}" if org.ror else f"curated-{m.method}", round(m.score - score_cut, 2), org.ror)
     return SiteMatch(facility_key(cleaned), cleaned, method or "name-key", 0.95 if method else 1.0, "")

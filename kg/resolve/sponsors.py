@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from kg import iris
 from kg.normalize import fold, org_key
 from kg.resolve.result import Match, Resolution
-from kg.resolve.organizations import OrgMatch, OrgResult, index, industry_key, legal_form_key, resolve_organization, without_place_tail
+from kg.resolve.organizations import (OrgMatch, OrgResult, index, industry_key, legal_form_key, organization_of,
+                                      resolve_organization, without_place_tail)
 
 _PLACEHOLDER_KEYS = frozenset({"", "sponsor", "company", "unknown", "n a", "na", "none", "test", "test sponsor",
                                "not applicable", "redacted", "sponsor name", "tbd", "xxx"})
@@ -69,12 +70,12 @@ def link(name: str) -> SponsorLink:
         found = resolve_organization(stated["org"])
     if found.status == "resolved":
         m = found.matches[0]
-        parents = tuple((c.iri, p.iri, p.name) for c, p in index().lineage(m.entity))
-        return SponsorLink(name, m.entity.iri, m.entity.name, m.method, m.score, m.entity.source, m.entity.ror, parents, "resolved")
-    parents: tuple[tuple[str, str, str], ...] = ()
+        org = organization_of(m)
+        parents = tuple((c.iri, p.iri, p.name) for c, p in index().lineage(org))
+        return SponsorLink(name, org.iri, org.name, m.method, m.score, org.source, org.ror, parents, "resolved")
     parent_name = stated and (stated["p1"] or stated["p2"] or stated["p3"])
-    if parent_name and (p := resolve_organization(parent_name)).status == "resolved":
-        top = p.matches[0].entity
+    if stated and parent_name and (p := resolve_organization(parent_name)).status == "resolved":
+        top = organization_of(p.matches[0])
         own = stated["org"]
         own_iri = iris.organization(sponsor_key(own) or own)
         parents = ((own_iri, top.iri, top.name), *((c.iri, q.iri, q.name) for c, q in index().lineage(top)))

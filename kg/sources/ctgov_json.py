@@ -184,12 +184,12 @@ def _arm(a: dict) -> Arm:
 def _sponsors(mod: dict) -> tuple[Sponsor, ...]:
     out = []
     lead = mod.get("leadSponsor")
-    if isinstance(lead, dict) and lead.get("name"):
-        out.append(Sponsor(name=vocab.clean(lead["name"]), role="LEAD",
+    if isinstance(lead, dict) and (name := vocab.clean(lead.get("name"))):
+        out.append(Sponsor(name=name, role="LEAD",
                            sponsor_class=vocab.to_enum(lead.get("class"), vocab.SPONSOR_CLASSES)))
     for c in mod.get("collaborators") or ():
-        if isinstance(c, dict) and c.get("name"):
-            out.append(Sponsor(name=vocab.clean(c["name"]), role="COLLABORATOR",
+        if isinstance(c, dict) and (name := vocab.clean(c.get("name"))):
+            out.append(Sponsor(name=name, role="COLLABORATOR",
                                sponsor_class=vocab.to_enum(c.get("class"), vocab.SPONSOR_CLASSES)))
     return tuple(out)
 

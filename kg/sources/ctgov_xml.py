@@ -101,7 +101,7 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
     return TrialRecord(
         source=source,
         nct_id=nct,
-        secondary_ids=unique([_t(root, "id_info/org_study_id")] + _all(root, "id_info/secondary_id")),
+        secondary_ids=unique([*filter(None, [_t(root, "id_info/org_study_id")]), *_all(root, "id_info/secondary_id")]),
         acronym=_t(root, "acronym"),
         title=_t(root, "brief_title"),
         official_title=_t(root, "official_title"),

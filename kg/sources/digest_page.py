@@ -186,8 +186,8 @@ def _design(lines: list[str]) -> Design:
     who: list[str] = []
     for value in rest:
         for key, allowed in order:
-            if key not in values and vocab.to_enum(value, allowed):
-                values[key] = vocab.to_enum(value, allowed)
+            if key not in values and (enum := vocab.to_enum(value, allowed)):
+                values[key] = enum
                 break
         else:
             who += [w for m in _WHO_MASKED.findall(value) if (w := vocab.to_enum(m, vocab.WHO_MASKED))]

@@ -43,7 +43,7 @@ def _replace_surrogates(value: object) -> object:
     if isinstance(value, list):
         return [_replace_surrogates(v) for v in value]
     if isinstance(value, dict):
-        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}  # type: ignore[misc]
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
     return value
 
 
@@ -119,11 +119,11 @@ class _Text:
         start = self.consumed + self.pos
         end = self._line_end()
         if end is None:  # a line over MAX_VALUE: skip to its end, a chunk at a time
-            while (end := self.buf.find("\n", self.pos)) < 0:
+            while (found := self.buf.find("\n", self.pos)) < 0:
                 self.pos = len(self.buf)
                 if not self.more():
                     break
-            self.pos = len(self.buf) if end < 0 else end + 1
+            self.pos = len(self.buf) if found < 0 else found + 1
             return JSONStreamError(f"a single JSON value over {MAX_VALUE >> 20} MB (not a study)", start)
         raw, self.pos = self.buf[self.pos:end], end + 1
         try:

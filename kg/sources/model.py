@@ -15,7 +15,6 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass
-from functools import cache
 from typing import Any
 
 NCT_ID = re.compile(r"NCT[0-9]{8}")  # ASCII digits only: ``\d`` also matches Arabic-Indic and full-width digits
@@ -224,9 +223,13 @@ def check_record(record: TrialRecord) -> TrialRecord:
     return record
 
 
-@cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _check(obj: Any, where: str) -> None:
@@ -249,7 +252,7 @@ def _check_value(value: Any, hint: Any, where: str) -> None:
         for k, v in enumerate(value):
             _check_value(v, item, f"{where}[{k}]")
         return
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):
         if not isinstance(value, hint):
             raise RecordError(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
         _check(value, f"{where}.")

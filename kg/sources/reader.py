@@ -153,7 +153,7 @@ def _read_file(path: str | os.PathLike) -> Iterator[Item]:
 
 
 def _read_stream(fh: BinaryIO, name: str) -> Iterator[Item]:
-    buffered = fh if isinstance(fh, io.BufferedReader) else io.BufferedReader(fh)  # type: ignore[arg-type]
+    buffered = fh if isinstance(fh, io.BufferedReader) else io.BufferedReader(fh)  # type: ignore[type-var]
     head = buffered.peek(4096)[:4096]
     if not head:
         yield SourceError(name, "empty file")
@@ -171,7 +171,7 @@ def _read_stream(fh: BinaryIO, name: str) -> Iterator[Item]:
 def _read_gzip(fh: BinaryIO, name: str) -> Iterator[Item]:
     inner = gzip.GzipFile(fileobj=fh, mode="rb")  # a gzip inside a gzip: the outer reader has no file mode
     try:
-        yield from _read_stream(io.BufferedReader(inner), name)  # type: ignore[arg-type]
+        yield from _read_stream(io.BufferedReader(inner), name)
     except (OSError, EOFError, zlib.error) as exc:
         yield SourceError(name, f"corrupt gzip data: {exc}")
 
@@ -195,7 +195,7 @@ def _read_zip(fh: BinaryIO, name: str) -> Iterator[Item]:
             continue
         try:
             with archive.open(member) as inner:
-                yield from _read_stream(io.BufferedReader(inner), member_name)  # type: ignore[arg-type]
+                yield from _read_stream(io.BufferedReader(inner), member_name)  # type: ignore[type-var]
         except NotImplementedError as exc:  # an unknown compression method
             yield SourceError(member_name, f"zip member not readable: {exc} (method {member.compress_type})")
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, ValueError) as exc:
@@ -227,7 +227,7 @@ def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Item]:
     if not first and len(head) == 4096:  # more may follow the white space
         head = _skip_space(fh)
         first = _first_char(head)
-        fh = io.BufferedReader(_Chained(head, fh))  # type: ignore[arg-type]
+        fh = io.BufferedReader(_Chained(head, fh))
     if not first:
         yield SourceError(name, "empty file (white space only)")
         return
@@ -249,7 +249,10 @@ def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Item]:
             yield exc
         return
     data = _read_limited(fh, MAX_PAGE_BYTES, name)
-    text = _decode(data, name) if isinstance(data, bytes) else data
+    if isinstance(data, SourceError):
+        yield data
+        return
+    text = _decode(data, name)
     if isinstance(text, SourceError):
         yield text
         return
@@ -277,7 +280,7 @@ class _Chained(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer) -> int:
         data = self.head[: len(buffer)] if self.head else self.stream.read(len(buffer))
         self.head = self.head[len(data):]
         buffer[: len(data)] = data

@@ -74,7 +74,7 @@ def _see_also(lines: list[str]) -> tuple[RelatedTrial, ...]:
         m = _SEE_ALSO.match(line)
         if not m:
             continue
-        title, phases = m["rest"].strip(), ()
+        title, phases = m["rest"].strip(), tuple[str, ...]()
         if p := _TRAILING_PHASE.search(title):
             title, phases = title[:p.start()].strip(), vocab.parse_phases(p[1])
         out.append(RelatedTrial(nct_id=m["nct"].upper(), title=title, phases=phases, relation="See also",

@@ -51,7 +51,7 @@ def parse(text: str, source: Source) -> TrialRecord:
     nct = next((i.upper() for i in ids if NCT_LINE.match(i)), None)
     design_lines = first_section(sections, "Masking")
     funder = first_section(sections, "Funder types")
-    sponsors = ()
+    sponsors: tuple[Sponsor, ...] = ()
     if sponsor:
         sponsors = (Sponsor(name=sponsor, role="LEAD",
                             sponsor_class=vocab.to_enum(funder[0], vocab.SPONSOR_CLASSES) if funder else None),)

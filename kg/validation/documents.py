@@ -23,6 +23,7 @@ import rdflib
 from rdflib.namespace import RDFS
 
 from kg import iris
+from kg.rdf import to_bytes
 from kg.resources import data_dir
 from kg.validation.datatypes import constraints, date_results_text, merged
 from kg.validation.engines import DEFAULT, Result, engine
@@ -74,7 +75,7 @@ def _dates() -> dict:
 def validate_quads(graph: str, quads: Iterable[ox.Quad | ox.Triple], engine_name: str = DEFAULT) -> list[Finding]:
     """The findings of the shipped shapes in one document's triples (``graph`` names it in the findings)."""
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    return validate_ntriples(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), engine_name)
+    return validate_ntriples(graph, to_bytes(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8"), engine_name)
 
 
 def validate_nquads(graph: str, nquads: bytes, engine_name: str = DEFAULT) -> list[Finding]:

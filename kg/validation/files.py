@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.errors import KGError
+from kg.rdf import to_bytes
 from kg.validation.datatypes import constraints, date_results_text, merged
 from kg.validation.engines import DEFAULT, EngineRefusal, Report, Result, engine
 
@@ -39,9 +40,9 @@ def validate_files(data: Sequence[Path], shapes: Path, engine_name: str = DEFAUL
     shape_triples = read_triples(shapes)
     if not any(str(t.predicate).startswith(f"<{_SH}") or str(t.object).startswith(f"<{_SH}") for t in shape_triples):
         raise EngineRefusal(f"{shapes}: declares no SHACL shapes (validating against none would say 'conforms' unread)")
-    shapes_text = ox.serialize(shape_triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    shapes_text = to_bytes(shape_triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
     compiled = e.compile(shapes_text, "ntriples", base=shapes.resolve().as_uri())
-    text = ox.serialize([t for p in data for t in read_triples(p)], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    text = to_bytes([t for p in data for t in read_triples(p)], ox.RdfFormat.N_TRIPLES).decode("utf-8")
     report = e.validate(compiled, text, "ntriples")
     extra = date_results_text(text, constraints(rdflib.Graph().parse(data=shapes_text, format="nt")))
     if not extra:
