@@ -16,14 +16,11 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
+from kg.namespaces import sparql_prefixes
 from kg.export import NOT_XML, XmlSafe
 from kg.rdf import select
 
-P = f"""PREFIX tkg: <{iris.ONTOLOGY}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+P = f"PREFIX tkg: <{iris.ONTOLOGY}>\n" + sparql_prefixes("rdfs", "skos", "dcterms")
 # network -> (type of node a, type of node b, edges ?a ?b ?w); labels are fetched once per node afterwards
 # (each source document restates an entity's label, so joining labels into the edge query multiplies rows)
 _EDGES = {

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
+from kg.namespaces import PREFIXES
 from kg.rdf import select
 
 FORMATS = {
@@ -40,13 +41,7 @@ PREFIXES = {
     "mesh": iris.ID + "mesh/",
     "condition": iris.ID + "condition/",
     "graph": iris.GRAPH,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
+    **{k: v for k, v in PREFIXES.items() if k != "owl"},
 }
 
 

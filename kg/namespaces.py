@@ -9,3 +9,12 @@ DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
 ROR = "https://ror.org/"
+SH = "http://www.w3.org/ns/shacl#"
+
+# the usual prefix of each, for SPARQL text and serializations
+PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCT, "prov": PROV, "schema": SCHEMA}
+
+
+def sparql_prefixes(*names: str) -> str:
+    """``PREFIX`` lines for these prefixes (``PREFIXES``' names)."""
+    return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in names)

@@ -13,10 +13,11 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
+from kg.namespaces import DCT, sparql_prefixes
 from kg.rdf import select
 
 FIELDS = {
-    "title": "http://purl.org/dc/terms/title",
+    "title": DCT + "title",
     "official title": iris.term("officialTitle"),
     "status": iris.term("status"),
     "phase": iris.term("phase"),
@@ -56,7 +57,7 @@ def show(store: ox.Store, nct_id: str) -> list[Statement]:
     trial = ox.NamedNode(iris.trial(nct_id.strip().upper()))
     values = " ".join(f"(<{p}> \"{name}\")" for name, p in FIELDS.items())
     rows = list(select(store, f"""
-        PREFIX tkg: <{iris.ONTOLOGY}> PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("prov", "dcterms")}
         SELECT ?field ?o ?g ?fmt ?path ?updated ?ended ?label WHERE {{
           VALUES (?p ?field) {{ {values} }}
           GRAPH ?g {{ {trial} ?p ?o .

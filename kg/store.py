@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespaces import SKOS
+from kg.namespaces import PROV, SKOS
 from kg import iris
 from kg.build import replace_graph_update
 from kg.errors import KGError
@@ -166,8 +166,8 @@ class TrialStore:
         source document."""
         rows = select(self._store,
             "SELECT ?g ?sha ?updated ?mapping WHERE { GRAPH ?g { ?g <%s> ?sha OPTIONAL { ?g <%s> ?updated } "
-            "OPTIONAL { ?g <http://www.w3.org/ns/prov#wasGeneratedBy>/<%s> ?mapping } } FILTER(?g != <%s>) }"
-            % (iris.term("sha256"), iris.term("recordsUpdated"), iris.term("mappingVersion"), iris.ONTOLOGY_GRAPH))
+            "OPTIONAL { ?g <%swasGeneratedBy>/<%s> ?mapping } } FILTER(?g != <%s>) }"
+            % (iris.term("sha256"), iris.term("recordsUpdated"), PROV, iris.term("mappingVersion"), iris.ONTOLOGY_GRAPH))
         return {row["g"].value: (row["sha"].value, row["updated"].value if row["updated"] else None,
                                  row["mapping"].value if row["mapping"] else None) for row in rows}
 

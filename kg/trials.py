@@ -21,15 +21,14 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
+from kg.namespaces import sparql_prefixes
 from kg.query import Binder, Param
 
 COLUMNS = ("nct_id", "title", "status", "phases", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
            "enrollment", "enrollment_type", "conditions", "drugs", "countries", "sites")
 SORTS = {"nct_id": "?nct", "start_date": "?sort_start", "enrollment": "?sort_enrollment"}
 FACETS = ("phase", "status", "country", "sponsor", "drug")
-PREFIXES = f"""PREFIX tkg: <{iris.ONTOLOGY}> PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIXES = f"""PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("dcterms", "rdfs", "skos", "xsd", "prov")}
 """
 DICTIONARY = f"<{iris.DICTIONARY_GRAPH}>"
 

@@ -11,11 +11,11 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.errors import KGError
+from kg.namespaces import SH
 from kg.rdf import to_bytes
 from kg.validation.datatypes import constraints, date_results_text, merged
 from kg.validation.engines import DEFAULT, EngineRefusal, Report, Result, engine
 
-_SH = "http://www.w3.org/ns/shacl#"
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
             ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
@@ -38,7 +38,7 @@ def validate_files(data: Sequence[Path], shapes: Path, engine_name: str = DEFAUL
     """Validate the union of the ``data`` files against ``shapes``, with the date and time checks."""
     e = engine(engine_name)
     shape_triples = read_triples(shapes)
-    if not any(str(t.predicate).startswith(f"<{_SH}") or str(t.object).startswith(f"<{_SH}") for t in shape_triples):
+    if not any(str(t.predicate).startswith(f"<{SH}") or str(t.object).startswith(f"<{SH}") for t in shape_triples):
         raise EngineRefusal(f"{shapes}: declares no SHACL shapes (validating against none would say 'conforms' unread)")
     shapes_text = to_bytes(shape_triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
     compiled = e.compile(shapes_text, "ntriples", base=shapes.resolve().as_uri())
@@ -55,7 +55,7 @@ def validate_files(data: Sequence[Path], shapes: Path, engine_name: str = DEFAUL
 def _with_results(turtle: str, extra: list[Result]) -> str:
     """The engine's report graph with the date checks' results added (and sh:conforms false)."""
     g = rdflib.Graph().parse(data=turtle, format="turtle")
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    sh = rdflib.Namespace(SH)
     report = next(g.subjects(rdflib.RDF.type, sh.ValidationReport))
     g.set((report, sh.conforms, rdflib.Literal(False)))
     for r in extra:
