@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+
+import pytest
 
 from conftest import REPO
 
@@ -38,3 +43,22 @@ def test_every_code_package_is_in_the_wheel() -> None:
     found = {"kg." + ".".join(p.parent.relative_to(REPO / "kg").parts) if p.parent != REPO / "kg" else "kg"
              for p in (REPO / "kg").rglob("__init__.py")}
     assert found <= listed, found - listed
+
+
+@pytest.mark.slow
+def test_one_time_indexes_are_announced_and_counted(tmp_path) -> None:
+    """A first build on a fresh machine says it indexes the drug dictionary and the organisation tables, and its
+    report counts the seconds of each; a second build reads both from the cache and says nothing of them."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), KG_STORE=str(tmp_path / "store"))
+
+    def build() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kg", "build", str(REPO / "examples")], capture_output=True,
+                              text=True, env=env, cwd=tmp_path)
+
+    first = build()
+    assert first.returncode == 0, first.stderr
+    assert "indexing the drug dictionary" in first.stderr and "indexing the organisation tables" in first.stderr
+    assert "of which drug dictionary index (once)" in first.stdout and "of which organisation index (once)" in first.stdout
+    second = build()
+    assert second.returncode == 0, second.stderr
+    assert "indexing" not in second.stderr and "index (once)" not in second.stdout

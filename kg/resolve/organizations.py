@@ -280,10 +280,20 @@ def _files() -> list[Path]:
 
 
 @lru_cache(maxsize=1)
+def _version() -> str:
+    return cache.digest(_files(), "1")
+
+
+def is_cached() -> bool:
+    """Whether ``index()`` will read the index from its cache (else it builds it: the one-time work)."""
+    return cache.path_of("organizations", _version()).is_file()
+
+
+@lru_cache(maxsize=1)
 def index() -> OrgIndex:
     """The index of the shipped tables: built once (a few seconds) and cached with the data's digest; read once
     per process."""
-    version = cache.digest(_files(), "1")
+    version = _version()
     return cache.load_or_build("organizations", version, lambda: _build(version), OrgIndex)
 
 
