@@ -98,3 +98,64 @@ def test_the_condition_tables_name_mesh_descriptors() -> None:
         for row in csv.DictReader(fh, delimiter="\t"):
             assert row["mesh_id"] in known, row
     assert len(MESH) > 5000
+
+
+# -- phrasings beyond a name (kg.resolve.conditions: rewrites, heads, lists, misspellings) ---------------------------------
+@pytest.mark.parametrize(("text", "mesh_id"), [
+    ("Allergy to Fish", "D006967"), ("Allergy to House Dust Mites", "D000092542"),  # "allergy to X" = "X allergy"
+    ("Allergy Mold", "D006967"), ("Anaphylaxis Food", "D000707"),
+    ("Allergic Rhinitis Due to Tree Pollen", "D065631"), ("Pain After Surgery", "D010146"),  # the cause is a qualifier
+    ("Asthma in Children", "D001249"), ("Patients With Asthma", "D001249"), ("Breast Cancer Female", "D001943"),  # who has it
+    ("Thyroid Gland Carcinoma", "D013964"), ("Primary Peritoneal Cavity Cancer", "D010534"),  # organ words
+    ("Asthmatic Patients", "D001249"), ("Asthmatics", "D001249"), ("Allergic Disease", "D006967"),  # adjectives
+    ("Glioblastoma WHO Grade IV", "D005909"), ("Glioblastoma IDH Wildtype", "D005909"), ("Asthma Exacerbations", "D001249"),
+    ("Haemophilia A With Inhibitors", "D006467"), ("Chronic Myelogenous Leukaemia in Accelerated Phase", "D015464"),
+    ("Colo-rectal Cancer", "D015179"),  # a hyphen inside a word
+    ("Nephrotic Syndrome，Idiopathic", "D009404"),  # a full-width comma
+    ("Clear Cell RCC", "D002292"), ("ph+ Acute Lymphoblastic Leukemia", "D054198"),  # the head is an abbreviation / a list sign
+    ("SARS-CoV-2", "D000086382"), ("Sars-CoV2", "D000086382"), ("Human Immunodeficiency Virus Type 1", "D015658"),
+    ("Systemic Lupus Erthematosus", "D008180"),  # a misspelling, one edit in a long word
+])
+def test_phrasings_of_a_disease_resolve(text: str, mesh_id: str) -> None:
+    assert _id(text) == mesh_id
+
+
+def test_a_list_sharing_its_noun_gives_each_disease_and_keeps_the_broadest() -> None:
+    r = resolve_condition("Milk and/or Peanut Allergy")
+    assert r.status == "resolved" and {m.label for m in r.matches} == {"Milk Hypersensitivity", "Peanut Hypersensitivity"}
+    r = resolve_condition("Brain and Central Nervous System Tumors")
+    assert [m.label for m in r.matches] == ["Central Nervous System Neoplasms"]  # brain neoplasms are narrower: left out
+    r = resolve_condition("Atypical Teratoid/Rhabdoid Tumor")
+    assert "Teratoma" not in {m.label for m in r.matches}  # a compound adjective is no list of diseases
+
+
+def test_what_a_rewrite_leaves_out_is_kept_as_a_qualifier() -> None:
+    assert "due to house dust mite" in resolve_condition("Allergic Rhinitis Due to House Dust Mite").qualifiers
+    assert "who grade iv" in resolve_condition("Glioblastoma WHO Grade IV").qualifiers
+    assert "patients" not in resolve_condition("Asthma Patients").qualifiers  # who has it is no qualifier
+
+
+@pytest.mark.parametrize("text", [
+    "Health Controls Without Atopy", "Atopic Healthy Subjects", "Healthy Adult Males Volunteers",  # negated or healthy
+    "Scleroderma",  # no descriptor by this name (systemic or localized?) and no misspelling of another
+    "Hypothyroidsm Hyperthyroidsm Mix",  # no key of that many words
+    "Perioperative Complication",  # peri- is not intra-
+    "Narcolepsy Type 3",  # a type is never dropped as a tail
+])
+def test_traps_stay_unresolved(text: str) -> None:
+    assert resolve_condition(text).status == "unresolved"
+
+
+def test_a_misspelling_never_crosses_a_meaning_prefix() -> None:
+    assert _id("Hyperthyroidism") != _id("Hypothyroidism")
+    assert _id("Hypertyroidism") in (None, _id("Hyperthyroidism"))  # one edit: the same prefix or nothing
+
+
+@pytest.mark.parametrize(("text", "context", "mesh_id"), [
+    ("AD", "Dupilumab in moderate-to-severe atopic dermatitis", "D003876"),
+    ("AD", "Lecanemab in early Alzheimer's disease", "D000544"),
+    ("MS", "Ocrelizumab in relapsing multiple sclerosis", "D009103"),
+    ("CRS", "Tocilizumab for cytokine release syndrome after CAR-T", "D000080424"),
+])
+def test_new_ambiguous_abbreviations_follow_the_context(text: str, context: str, mesh_id: str) -> None:
+    assert _id(text, context) == mesh_id

@@ -11,7 +11,21 @@ Tiers, tried in order (the first that answers wins):
 ``word-order``   the same words in another order ("Cancer of the Lung", "Lung Carcinoma, Small Cell")
 ``synonym``      cancer = carcinoma = neoplasm = tumour, where MeSH has the disease under one of them
 ``qualifier``    stage and setting words removed ("Advanced", "Extensive-stage", "Stage IIIB", "First-line",
-                 "Previously Treated" ...): the broader condition; the words removed are kept as ``qualifiers``
+                 "Previously Treated" ...): the broader condition; the words removed are kept as ``qualifiers``;
+                 who has it is dropped ("Asthma Patients", "Breast Cancer Female")
+``rewrite``      another phrasing of the whole, resolved like any phrase: "Allergy to Fish" -> fish allergy, "X Due
+                 to Y" -> X (keeping "due to Y"), "Asthma in Children" -> asthma, organ words ("Thyroid Gland
+                 Carcinoma"), adjectives (``data/conditions/adjectives.tsv``: "Asthmatics"), a tail of phase, grade or
+                 marker words ("Glioblastoma WHO Grade IV", never a type), "X With Inhibitors"
+``head``         the head of the phrase ("Microsatellite-stable Colorectal Cancer"; an abbreviation: "Clear Cell RCC";
+                 a cancer word: "HER2-positive Carcinoma" -> carcinoma)
+``fuzzy``        a misspelling: every word the same or one edit away (two in a long word beside a word spelt right),
+                 never across a prefix that changes the meaning (hypo-/hyper-, peri-/intra- ...) or a digit, and one
+                 descriptor only ("Systemic Lupus Erthematosus")
+
+Lists resolve when every part does ("Thymoma and Thymic Carcinoma"; a shared noun is given to each part: "Milk and/or
+Peanut Allergy"), keeping the broadest of a part and its narrower one. A phrase saying someone is healthy or without
+a condition ("Health Controls Without Atopy") is not guessed past its own name.
 
 ``mesh_ancestors`` gives every broader descriptor through the tree numbers (for "this condition or narrower").
 """
@@ -24,10 +38,16 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
 from kg.normalize import fold
 from kg.resources import data_dir
 from kg.resolve.result import Match, Resolution
 
+# who has the condition: dropped, not kept as a qualifier ("Asthma in Children", "Breast Cancer Female")
+_POPULATION = (r"patients?|subjects?|participants?|volunteers?|children|child|adults|elderly|older adults|women|men|female|male|"
+               r"females|males|infants?|adolescents?|people|persons?|population|cases?")
 _QUALIFIERS = re.compile(
     r"\b(advanced|metastatic|metastases|recurrent|relapsed|refractory|locally|unresectable|resectable|resected|"
     r"operable|inoperable|extensive[- ]stage|extensive[- ]disease|limited[- ]stage|early[- ]stage|"
@@ -35,10 +55,12 @@ _QUALIFIERS = re.compile(
     r"first[- ]line|second[- ]line|third[- ]line|later[- ]line|1st[- ]line|2nd[- ]line|newly diagnosed|"
     r"previously treated|pretreated|treatment[- ]naive|untreated|progressive|persistent|high[- ]risk|"
     r"low[- ]risk|intermediate[- ]risk|de novo|primary|secondary|adult|pediatric|paediatric|childhood|"
-    r"malignant|solid|non[- ]metastatic|borderline resectable|oligometastatic|severe|mild|moderate|moderate[- ]to[- ]severe|"
-    r"uncontrolled|poorly controlled|controlled|active|(?:ajcc|uicc)\s*v?\d+|or|and|with|of|the|in)\b", re.I)
+    r"malignant|solid|non[- ]metastatic|borderline resectable|oligometastatic|oligorecurrent|oligoprogressive|locoregionally|"
+    r"locoregional|severe|mild|moderate|moderate[- ]to[- ]severe|"
+    r"uncontrolled|poorly controlled|controlled|active|symptomatic|asymptomatic|suspected|confirmed|"
+    r"histologically confirmed|(?:ajcc|uicc)\s*v?\d+|" + _POPULATION + r"|or|and|with|of|the|in)\b", re.I)
 SCORES = {"curated": 1.0, "mesh-term": 1.0, "abbreviation": 0.95, "word-order": 0.93, "synonym": 0.92, "qualifier": 0.9,
-          "head": 0.85}
+          "rewrite": 0.88, "head": 0.85, "fuzzy": 0.8}
 _GENERIC = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "disease", "syndrome", "disorder", "infection", "injury",
                       "recurrence", "relapse", "metastasi", "metastase", "progression", "condition"})
 _SPELLING = (("oesophag", "esophag"), ("haem", "hem"), ("aemia", "emia"), ("leukaem", "leukem"), ("tumour", "tumor"),
@@ -46,6 +68,37 @@ _SPELLING = (("oesophag", "esophag"), ("haem", "hem"), ("aemia", "emia"), ("leuk
 _SYNONYMS = ("neoplasm", "cancer", "carcinoma", "tumor")  # tried in this order: MeSH files most cancers as neoplasms
 _SOURCES = {"curated": "data/aliases/condition-aliases.tsv", "abbreviation": "data/conditions/abbreviations.tsv"}
 _STOP = frozenset({"of", "the", "and", "or", "in", "with"})
+_NOT_KEPT = _STOP | set(_POPULATION.replace("?", "").split("|")) | {"patient", "subject", "participant", "infant", "adolescent",
+                                                                    "volunteer", "person", "case"}
+# rewrites of a whole phrase, each tried when the phrase itself names nothing: (pattern, replacement, what is kept as a
+# qualifier: the group of the pattern, or none)
+_REWRITES = (
+    (re.compile(r"^(?:allerg(?:y|ies|ic)|hypersensitivity)\s+(?:to|against)\s+(?P<x>.+)$", re.I), r"\g<x> allergy", None),
+    (re.compile(r"^(?P<x>.+?)\s+(?P<q>(?:due to|caused by|secondary to|induced by|related to|associated with|after|following|"
+                r"treated (?:in|with|by)|receiving|undergoing)\s+.+)$",
+                re.I), r"\g<x>", "q"),
+    (re.compile(r"^(?:" + _POPULATION + r")\s+(?:with|having|suffering from|diagnosed with|affected by|at risk of)\s+(?P<x>.+)$",
+                re.I), r"\g<x>", None),
+    (re.compile(r"^(?P<x>.+?)\s+(?:in|among)\s+(?:the\s+)?(?:" + _POPULATION + r"|pregnancy|pregnant women)\b.*$", re.I), r"\g<x>", None),
+    (re.compile(r"^(?P<a>.+?)\s+(?:gland|corpus|cavity)\s+(?P<b>\S.*)$", re.I), r"\g<a> \g<b>", None),  # "Thyroid Gland Carcinoma"
+    (re.compile(r"^(?P<d>allerg(?:y|ies)|anaphylaxis)\s+(?P<x>[\w-]+(?:\s+[\w-]+)?)$", re.I), r"\g<x> \g<d>", None),  # "Allergy Mold"
+    (re.compile(r"^(?P<d>metastas[ie]s|cancer|carcinoma|tumou?rs?|neoplasms?)\s+(?:in|of)\s+(?:the\s+)?(?P<x>[\w-]+)$", re.I),
+     r"\g<x> \g<d>", None),  # "Metastasis in Liver"
+    (re.compile(r"^(?P<x>.+?)\s+(?P<q>with\s+(?:[\w+-]+\s+){0,2}(?:inhibitors?|mutations?|mutated|fusions?|amplifications?|"
+                r"deletions?|rearrangements?|positive|negative|expression|overexpression|metastas[ie]s|features?))$", re.I),
+     r"\g<x>", "q"),  # "Haemophilia A With Inhibitors"
+    (re.compile(r"^(?P<x>.+?)\s+(?P<q>in\s+(?:[\w-]+\s+){0,2}(?:phase|stage|remission|setting|crisis))$", re.I), r"\g<x>", "q"),
+)
+# words after a disease that say which phase, grade, type or state of it ("Asthma Exacerbations", "Glioblastoma WHO Grade
+# IV", "Glioblastoma IDH Wildtype", "Hypersensitivity Response"): the disease, with the words kept as qualifiers
+_TAIL_WORDS = frozenset({
+    "exacerbation", "exacerbations", "attack", "attacks", "flare", "flares", "episode", "episodes", "chronic", "acute",
+    "recurrence", "recurrent", "relapse", "relapsed", "progression", "progressive", "refractory", "wildtype", "wild-type",
+    "mutant", "mutated", "mutation", "mutations", "positive", "negative", "grade", "who", "type", "subtype", "response",
+    "reaction", "reactions", "tumor", "tumour"})
+_GRADE = re.compile(r"(?:grade|stage)\s+(?:[ivx]+|\d+)[abc]?", re.I)
+_SHARED_NOUNS = frozenset({"adenocarcinoma", "allergy", "hypersensitivity", "leukemia", "lymphoma", "sarcoma", "fracture"})
+_CANCER_HEADS = frozenset({"cancer", "carcinoma", "neoplasm", "tumor", "malignancy"})  # "HER2-positive Carcinoma" -> carcinoma
 
 
 def _word(w: str) -> str:
@@ -148,6 +201,13 @@ def _abbreviation(text: str, context: str) -> tuple[str, list[Match[None]]] | No
 
 
 def _lookup(candidate: str, method: str | None) -> Match[None] | None:
+    found = _lookup_as_written(candidate, method)
+    if found is None and re.search(r"[a-z]-[a-z]", candidate, re.I):  # "Colo-rectal Cancer" = "Colorectal Cancer"
+        found = _lookup_as_written(re.sub(r"(?<=[a-z])-(?=[a-z])", "", candidate, flags=re.I), method)
+    return found
+
+
+def _lookup_as_written(candidate: str, method: str | None) -> Match[None] | None:
     keys, bags = _index()
     if found := keys.get(_key(candidate)):
         return _match(found[0], method or found[1], candidate)
@@ -188,7 +248,67 @@ def _answer(text: str, matches: list[Match[None]], qualifiers: list[str], status
     return Resolution(text, status, tuple(matches), qualifiers=tuple(qualifiers))
 
 
-def _resolve(text: str, context: str) -> ConditionResult:
+@lru_cache(maxsize=1)
+def adjectives() -> dict[str, str]:
+    """Adjective of a disease -> its noun ("asthmatic" -> "asthma"), from ``data/conditions/adjectives.tsv``."""
+    with open(data_dir("data") / "conditions" / "adjectives.tsv", encoding="utf-8") as fh:
+        return {row["adjective"]: row["noun"] for row in csv.DictReader(fh, delimiter="\t")}
+
+
+_BY_NAME = frozenset({"curated", "mesh-term", "abbreviation", "word-order", "synonym"})
+# a phrase that says someone does not have a condition: no guessing past its own name
+_NEGATED = re.compile(r"\b(?:without|healthy|health controls?|free of|absence of|negative for|no history of|non-?allergic)\b", re.I)
+_FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "／": "/", "：": ": "})
+_IN_POPULATION = re.compile(r"\s+(?:in|among)\s+(?:[\w-]+\s+){1,4}(?:" + _POPULATION + r"|survivors)\b.*$", re.I)
+_ADJECTIVE_PHRASE = re.compile(r"^(?P<a>[a-z]+)(?:\s+(?:diseases?|disorders?|conditions?|reactions?|" + _POPULATION + r"))*$", re.I)
+
+
+def _rewritten(bare: str) -> list[tuple[str, list[str]]]:
+    """Other phrasings of a phrase that names nothing as written, each with the words it leaves out that are kept as
+    qualifiers: "Allergy to Fish" -> "Fish allergy", "Allergic Rhinitis Due to House Dust Mite" -> "Allergic Rhinitis"
+    (keeping "due to house dust mite"), "Asthma in Children" -> "Asthma", "Thyroid Gland Carcinoma" -> "Thyroid
+    Carcinoma", "Asthmatic Patients" -> "asthma"."""
+    out = []
+    for pattern, replacement, kept in _REWRITES:
+        if m := pattern.match(bare):
+            out.append((m.expand(replacement).strip(), [m[kept].lower()] if kept else []))
+    if (m := _ADJECTIVE_PHRASE.match(bare.strip())) and (noun := adjectives().get(m["a"].lower().removesuffix("s"))
+                                                          or adjectives().get(m["a"].lower())):
+        out.append((noun, []))  # "Asthmatics" -> asthma
+    return out
+
+
+def _without_tail(bare: str) -> tuple[str, str] | None:
+    """The disease before words of phase, state or grade and marker names ("Glioblastoma IDH Wildtype", "Asthma
+    Exacerbations", "Glioblastoma WHO Grade IV") and those words; never a type or subtype ("Narcolepsy Type 1")."""
+    words = _GRADE.sub(lambda m: m[0].replace(" ", "_"), bare).split()
+    k = len(words)
+    while k > 1 and (words[k - 1].lower() in _TAIL_WORDS or _GRADE.fullmatch(words[k - 1].replace("_", " "))
+                     or (re.fullmatch(r"[A-Z][A-Z0-9+-]{1,6}", words[k - 1]) and not re.fullmatch(r"[IVX]+", words[k - 1]))):
+        k -= 1
+    if k == len(words) or k == 0:
+        return None
+    return " ".join(words[:k]), " ".join(words[k:]).replace("_", " ").lower()
+
+
+def _broadest(matches: list[Match[None]]) -> list[Match[None]]:
+    """The matches of a list's parts without one whose broader descriptor is also among them ("Brain and Central Nervous
+    System Tumors": central nervous system neoplasms)."""
+    ids = {m.local_id for m in matches}
+    return [m for m in matches if not ids & ({a for a, _ in mesh_ancestors(m.local_id)} - {m.local_id})]
+
+
+def _distributed(parts: list[str]) -> list[str]:
+    """Parts of a list that share the last part's noun ("Gastric or Gastroesophageal Cancer", "Brain and Central Nervous
+    System Tumors"): each earlier part without a noun of its own gets it."""
+    last = parts[-1].split()
+    nouns = _GENERIC | _SHARED_NOUNS
+    if len(last) < 2 or _word(fold(last[-1])) not in nouns:
+        return parts
+    return [p if _word(fold(p.split()[-1])) in nouns else f"{p} {last[-1]}" for p in parts[:-1]] + [parts[-1]]
+
+
+def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
     qualifiers: list[str] = []
     attempts: list[tuple[str, str | None]] = [(text, None)]
     if m := re.search(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)\s*$", text):
@@ -199,8 +319,17 @@ def _resolve(text: str, context: str) -> ConditionResult:
             return _answer(text, matches, qualifiers, status)
         if how != "abbreviation" and (found := _lookup(candidate, how)):
             return _answer(text, [found], qualifiers)
-    bare = re.sub(r"\(([^)]*)\)", " ", text)
-    qualifiers = [q.lower() for q in _QUALIFIERS.findall(bare) if q.lower() not in _STOP]
+    if _NEGATED.search(text):  # "Health Controls Without Atopy", "Healthy Volunteers"
+        return _answer(text, [], qualifiers, "unresolved")
+    bare = " ".join(re.sub(r"\(([^)]*)\)", " ", text.translate(_FULL_WIDTH)).split())
+    if tail := _IN_POPULATION.search(bare):  # "... Reaction in Breast Cancer Patients": the patients are not the condition
+        bare, qualifiers = bare[:tail.start()], [tail[0].strip().lower()]
+    if depth < 3:  # a rewrite is resolved like any phrase (its qualifiers stripped, its head found ...)
+        for phrase, kept in _rewritten(bare):
+            if phrase and phrase != bare and (got := _resolve(phrase, context, depth + 1)).status == "resolved":
+                rewritten = [replace(m, method="rewrite", score=min(m.score, SCORES["rewrite"]), matched=text) for m in got.matches]
+                return _answer(text, rewritten, qualifiers + list(got.qualifiers) + kept)
+    qualifiers += [q.lower() for q in _QUALIFIERS.findall(bare) if q.lower() not in _NOT_KEPT]
     stripped = " ".join(w for w in _QUALIFIERS.sub(" ", bare).replace(",", " ").split() if re.search(r"\w", w))
     if stripped and stripped != text:
         if abbreviation := _abbreviation(stripped, context):
@@ -208,28 +337,96 @@ def _resolve(text: str, context: str) -> ConditionResult:
             return _answer(text, [replace(m, method="qualifier") for m in matches], qualifiers, status)
         if found := _lookup(stripped, "qualifier"):
             return _answer(text, [found], qualifiers)
-    first, comma, rest = bare.partition(",")
+    first, comma, rest = re.split(r"(,|\s+-\s+)", bare, maxsplit=1) if re.search(r",|\s+-\s+", bare) else (bare, "", "")
     if comma and ";" not in bare and "," not in rest and len(rest.split()) <= 3:  # "Recurrent Glioblastoma, IDH-Wildtype"
         if (got := _resolve(first, context)).status == "resolved":
             return _answer(text, list(got.matches), qualifiers + list(got.qualifiers) + [rest.strip().lower()])
     if (m := re.match(r"(.+?)\s+of\s+(?:the\s+)?\S.*$", bare, re.I)) and " and " not in m[1]:  # "Basal Cell Carcinoma of the Head and Neck"
         if found := _lookup(m[1], "head"):
             return _answer(text, [found], qualifiers)
-    parts = [p for p in re.split(r"\s*/\s*|\s+or\s+|\s*;\s*", bare) if p.strip()]
-    if len(parts) > 1:  # "Gastric Cancer/Gastroesophageal Junction Cancer": every part must resolve
+    parts = [p for p in re.split(r"\s+and/or\s+|\s*/\s*|\s+or\s+|\s*;\s*|\s+and\s+|\s*,\s*", bare) if p.strip()]
+    if len(parts) > 1 and (shared := _distributed(parts)) != parts:  # each part a disease by name ("Atypical Teratoid/
+        each = [_resolve(p, context) for p in shared]                  # Rhabdoid Tumor" is no teratoma)
+        if all(e.status == "resolved" and e.matches[0].method in _BY_NAME for e in each):
+            matches = _broadest(list({m.id: m for e in each for m in e.matches}.values()))
+            return _answer(text, matches, qualifiers + [q for e in each for q in e.qualifiers])
+    if len(parts) > 1:  # "Gastric Cancer/Gastroesophageal Junction Cancer", "Thymoma and Thymic Carcinoma": every part resolves
         each = [_resolve(p, context) for p in parts]
         if all(e.status == "resolved" for e in each):
-            matches = list({m.id: m for e in each for m in e.matches}.values())
+            matches = _broadest(list({m.id: m for e in each for m in e.matches}.values()))
             return _answer(text, matches, qualifiers + [q for e in each for q in e.qualifiers])
-    words = [] if re.search(r"[,;+&]|\band\b", bare, re.I) else (stripped or bare).split()  # a list: no part for the whole
+    words = [] if re.search(r"[,;&]|\s\+\s|\band\b", bare, re.I) else (stripped or bare).split()  # a list: no part for the whole
     for k in range(1, len(words)):  # the head of the phrase: "Microsatellite-stable Colorectal Cancer" -> colorectal cancer
         head = words[k:]
+        if len(head) == 1 and _word(fold(head[0])) in _CANCER_HEADS and (found := _lookup(head[0], "head")):
+            return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
         if len(head) == 1 and _word(fold(head[0])) in _GENERIC:
             break
 
-        if found := _lookup(" ".join(head), "head"):
+        if (found := _lookup(" ".join(head), "head")) and _in_disease_tree(found.local_id):  # not "Birth Weight"
             return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
+        if len(head) == 1 and (ab := _abbreviation(head[0], context)) and ab[0] == "resolved":  # "Clear Cell RCC"
+            return _answer(text, [replace(m, method="head", score=SCORES["head"]) for m in ab[1]],
+                           qualifiers + [" ".join(words[:k]).lower()])
+    if depth < 3 and (cut := _without_tail(stripped or bare)) and (got := _resolve(cut[0], context, depth + 1)).status == "resolved":
+        return _answer(text, [replace(m, method="rewrite", score=min(m.score, SCORES["rewrite"])) for m in got.matches],
+                       qualifiers + list(got.qualifiers) + [cut[1]])
+    if found := _fuzzy(stripped or bare):
+        return _answer(text, [found], qualifiers)
     return _answer(text, [], qualifiers, "unresolved")
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_pool() -> dict[tuple[str, int], tuple[str, ...]]:
+    """Index keys of 10 letters or more by (first letter, word count): the candidates a misspelling is compared with."""
+    keys, _ = _index()
+    pool: dict[tuple[str, int], list[str]] = {}
+    for k in keys:
+        if len(k) >= 10:
+            pool.setdefault((k[0], len(k.split())), []).append(k)
+    return {g: tuple(ks) for g, ks in pool.items()}
+
+
+_ANTONYM_PREFIXES = ("hypo", "hyper", "pre", "post", "peri", "intra", "extra", "inter", "infra", "supra", "sub", "poly", "mono",
+                     "endo", "exo", "uni", "bi", "tri", "non", "dys", "an", "a")
+
+
+def _close_words(a: str, b: str, edits: int) -> bool:
+    """Two words one may be a misspelling of the other: equal, or both of 7+ letters, at most ``edits`` edits apart,
+    not differing in a prefix that changes the meaning (hypo-/hyper-, pre-/post- ...) or in any digit."""
+    if a == b:
+        return True
+    if len(a) < 7 or len(b) < 7 or re.search(r"\d", a + b) or Levenshtein.distance(a, b) > edits:
+        return False
+    return not any(a.startswith(p) != b.startswith(p) for p in _ANTONYM_PREFIXES)
+
+
+def _fuzzy(phrase: str) -> Match[None] | None:
+    """A misspelt disease name ("Systemic Lupus Erthematosus", "Brain Metastasases"): the one index key of as many
+    words whose every word is the same or a close misspelling (``_close_words``: one edit; two in a word of 10+
+    letters beside a word spelt right), and no second descriptor as close."""
+    key = _key(phrase)
+    words = key.split()
+    if len(key) < 10 or not words:
+        return None
+    keys, _ = _index()
+
+    def close(candidate: list[str]) -> bool:
+        same = sum(a == b for a, b in zip(words, candidate))
+        return all(_close_words(a, b, 2 if same and min(len(a), len(b)) >= 10 else 1) for a, b in zip(words, candidate))
+
+    found = {keys[k][0]: k for k in _fuzzy_pool().get((key[0], len(words)), ())
+             if abs(len(k) - len(key)) <= 4 and close(k.split())}
+    if len(found) != 1:
+        return None
+    (mesh_id, matched_key), = found.items()
+    score = round(SCORES["fuzzy"] * fuzz.ratio(key, matched_key) / 100, 3)
+    return replace(_match(mesh_id, "fuzzy", phrase), score=score)
+
+
+def _in_disease_tree(mesh_id: str) -> bool:
+    """Whether a descriptor is on the disease tree (C or F03), not one of the other descriptors registries assign."""
+    return any(t[0] == "C" or t.startswith("F03") for t in _descriptors()[1].get(mesh_id, ()))
 
 
 @lru_cache(maxsize=1)
