@@ -503,9 +503,13 @@ def aliases(name: str | None, kind: str, store_dir: str | None, unresolved: bool
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--endpoint", help="Run against a remote SPARQL endpoint instead of the store.")
+@click.option("--sort", help="Sort by this column ('-' before it: descending).")
+@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@click.option("--offset", type=int, default=0, show_default=True, help="Skip this many rows first.")
 @store_option
 def query(name: str | None, params: tuple[str, ...], query_file: str | None, sparql: str | None, fmt: str,
-          list_queries: bool, endpoint: str | None, store_dir: str | None) -> None:
+          list_queries: bool, endpoint: str | None, sort: str | None, limit: int | None, offset: int,
+          store_dir: str | None) -> None:
     """Run a named query (see --list), a query file, or SPARQL text over the store (union of all graphs).
 
     Parameters are bound as RDF terms, never pasted into the query: a drug parameter takes any
@@ -540,17 +544,19 @@ def query(name: str | None, params: tuple[str, ...], query_file: str | None, spa
 
         binder = q.Binder()
         text, bindings = q.prepare(named, values, binder)
-        columns, data = remote_rows(endpoint, q.with_values(text, bindings))
+        columns, data = remote_rows(endpoint, q.paged(q.with_values(text, bindings), sort, limit, offset))
     else:
         with _open(store_dir) as store:
             from kg.resolve.drugs import DrugResolver
 
             binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()), store=store.oxigraph)
             text, bindings = q.prepare(named, values, binder)
-            columns, data = q.select(store.oxigraph, text, bindings)
+            columns, data = q.select(store.oxigraph, q.paged(q.with_values(text, bindings), sort, limit, offset))
+    if sort is not None and sort.removeprefix("-") not in columns:
+        raise KGError(f"--sort {sort!r}: the query has no column {sort.removeprefix('-')!r} (columns: {', '.join(columns)})")
     for note in binder.notes:
         err.print(f"note: {note}", style="yellow")
-    _print_rows(columns, data, fmt)
+    _print_rows(columns, data, fmt, binder.notes)
 
 
 @main.command()
@@ -616,9 +622,11 @@ def trials(store_dir: str | None, fmt: str, sort: str, limit: int, offset: int, 
             out.print(f"{facet}: " + ", ".join(f"{v} {n}" for v, n in values[:10]))
 
 
-def _print_rows(columns: list[str], data: list[list], fmt: str) -> None:
+def _print_rows(columns: list[str], data: list[list], fmt: str, notes: list[str] | None = None) -> None:
+    """Rows as a table, CSV, TSV or JSON (``{"columns", "rows": [{column: value}], "notes"}``)."""
     if fmt == "json":
-        sys.stdout.write(orjson.dumps([dict(zip(columns, r)) for r in data], option=orjson.OPT_INDENT_2).decode() + "\n")
+        body = {"columns": columns, "rows": [dict(zip(columns, r)) for r in data], "notes": notes or []}
+        sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
     elif fmt in ("csv", "tsv"):
         import csv
 

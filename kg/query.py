@@ -213,6 +213,51 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
     return text, bindings
 
 
+def paged(text: str, sort: str | None = None, limit: int | None = None, offset: int = 0) -> str:
+    """The query (its parameters already bound) sorted by a column (``-column``: descending) and cut to a page: the
+    query becomes a subquery of ``SELECT *`` with its own order and page, so aggregates and the query's own ORDER BY
+    keep their meaning."""
+    if limit is not None and limit < 0 or offset < 0:
+        raise KGError("--limit and --offset take whole numbers of 0 or more")
+    if sort is None and limit is None and not offset:
+        return text
+    order = ""
+    if sort is not None:
+        column = sort.removeprefix("-")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", column):
+            raise KGError(f"--sort takes a column name, '-' before it for descending (got {sort!r})")
+        order = f" ORDER BY {'DESC(?' + column + ')' if sort.startswith('-') else '?' + column}"
+    page = (f" LIMIT {int(limit)}" if limit is not None else "") + (f" OFFSET {int(offset)}" if offset else "")
+    if not order and not re.search(r"\b(?:LIMIT|OFFSET)\s+\d+\s*$", text, re.I):
+        return f"{text.rstrip()}\n{page.strip()}\n"  # its own order kept as it is
+    prologue = re.match(r"(?:\s*(?:#[^\n]*|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>))*\s*", text, re.I)
+    head = prologue[0] if prologue else ""
+    columns = " ".join(f"?{c}" for c in projection(text)) or "*"
+    return f"{head}SELECT {columns} WHERE {{ {{\n{text[len(head):]}\n}} }}{order}{page}"
+
+
+def projection(text: str) -> list[str]:
+    """The variables a SELECT query projects, in order (``(expr AS ?x)`` gives x); empty for ``SELECT *``."""
+    m = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", text, re.I | re.S)
+    if not m:
+        return []
+    out, depth, k, clause = [], 0, 0, m[1]
+    while k < len(clause):
+        ch = clause[k]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch in "?$" and (v := re.match(r"[?$](\w+)", clause[k:])):
+            before = clause[:k].rstrip()
+            if depth == 0 or re.search(r"\bAS$", before, re.I):
+                out.append(v[1])
+            k += len(v[0])
+            continue
+        k += 1
+    return list(dict.fromkeys(out))
+
+
 def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """The query with its parameters bound by ``VALUES`` blocks at the start of its outer WHERE.
 

@@ -200,7 +200,7 @@ def test_parameters_are_values_not_query_text(store_dir: Path) -> None:
                            "--param", f"v={HOSTILE}\nline2\\", "--store", str(store_dir), "--format", "json"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == [{"x": f"{HOSTILE}\nline2\\"}]
+    assert json.loads(proc.stdout)["rows"] == [{"x": f"{HOSTILE}\nline2\\"}]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "table"])
@@ -209,7 +209,7 @@ def test_cli_formats(store_dir: Path, fmt: str) -> None:
                            "--store", str(store_dir), "--format", fmt], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     if fmt == "json":
-        assert SEED_TORIPALIMAB <= {r["nct_id"] for r in json.loads(proc.stdout)}
+        assert SEED_TORIPALIMAB <= {r["nct_id"] for r in json.loads(proc.stdout)["rows"]}
     elif fmt in ("csv", "tsv"):
         reader = csv.DictReader(io.StringIO(proc.stdout), delimiter="," if fmt == "csv" else "\t")
         assert SEED_TORIPALIMAB <= {r["nct_id"] for r in reader}
@@ -224,7 +224,7 @@ def test_cli_list_file_and_errors(store_dir: Path, tmp_path: Path) -> None:
     rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/trialkg/ontology#Trial> }")
     counted = subprocess.run([sys.executable, "-m", "kg", "query", "--file", str(rq), "--store", str(store_dir),
                               "--format", "json"], capture_output=True, text=True)
-    assert int(json.loads(counted.stdout)[0]["n"]) > 1000
+    assert int(json.loads(counted.stdout)["rows"][0]["n"]) > 1000
     bad = subprocess.run([sys.executable, "-m", "kg", "query", "--sparql", "SELECT * WHERE { ?s ?p }", "--store",
                           str(store_dir)], capture_output=True, text=True)
     assert bad.returncode == 2 and "SPARQL syntax error" in bad.stderr and "Traceback" not in bad.stderr

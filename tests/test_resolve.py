@@ -198,7 +198,7 @@ def test_cli_aliases_unresolved_lists_most_frequent_first(seed_store: TrialStore
     assert "5 row(s)" in proc.stdout
     as_json = subprocess.run([sys.executable, "-m", "kg", "query", "unresolved-interventions", "--store", str(store_dir),
                               "--format", "json"], capture_output=True, text=True, check=True)
-    rows = json.loads(as_json.stdout)
+    rows = json.loads(as_json.stdout)["rows"]
     assert rows and [int(r["trials"]) for r in rows] == sorted((int(r["trials"]) for r in rows), reverse=True)
     assert rows[0]["name"] in proc.stdout
 

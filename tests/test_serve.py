@@ -170,7 +170,7 @@ def test_cli_query_endpoint_and_unreachable(endpoint: str) -> None:
     ok = subprocess.run([sys.executable, "-m", "kg", "query", "trials-by-drug", "--param", "drug=Tuoyi",
                          "--endpoint", endpoint, "--format", "json"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert "NCT04523493" in {r["nct_id"] for r in json.loads(ok.stdout)}
+    assert "NCT04523493" in {r["nct_id"] for r in json.loads(ok.stdout)["rows"]}
     down = subprocess.run([sys.executable, "-m", "kg", "query", "data-quality", "--endpoint", "http://127.0.0.1:9/sparql"],
                           capture_output=True, text=True)
     assert down.returncode == 2 and "cannot reach" in down.stderr and "Traceback" not in down.stderr

@@ -48,7 +48,7 @@ def _query(store: Path, name: str, *params: str) -> tuple[list[dict], str]:
     proc = subprocess.run([sys.executable, "-m", "kg", "query", name, *(a for p in params for a in ("--param", p)),
                            "--store", str(store), "--format", "json"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout), proc.stderr
+    return json.loads(proc.stdout)["rows"], proc.stderr
 
 
 def _binders(symbol: str) -> set[str]:

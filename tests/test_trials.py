@@ -139,3 +139,41 @@ def test_cli_formats(store_dir: Path) -> None:
     assert noted.returncode == 0 and "note:" in noted.stderr
     bad = _cli(store_dir, "--sort", "colour")
     assert bad.returncode == 2 and "--sort" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _query(store_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", "query", *args, "--store", str(store_dir)], capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.parametrize("filters", [{"target": "PD-1", "country": "China", "condition": "NSCLC"},
+                                     {"drug": "toripalimab", "phase": "PHASE3"}, {"sponsor": "Akeso", "status": "COMPLETED"}])
+def test_the_named_query_trials_gives_the_trials_of_kg_trials(store_dir: Path, filters: dict) -> None:
+    """The named query (for --endpoint and kg serve) and kg trials find the same trials for the same filters."""
+    proc = _query(store_dir, "trials", *(a for k, v in filters.items() for a in ("--param", f"{k}={v}")), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    named = {r["nct_id"] for r in json.loads(proc.stdout)["rows"]}
+    answer = _run(store_dir, **filters, limit=None)
+    assert named and named == {r["nct_id"] for r in answer.rows}
+
+
+def test_named_queries_sort_and_page(store_dir: Path) -> None:
+    args = ("trials", "--param", "target=PD-1", "--format", "json")
+    every = json.loads(_query(store_dir, *args).stdout)["rows"]
+    by_size = json.loads(_query(store_dir, *args, "--sort", "-enrollment").stdout)["rows"]
+    sizes = [int(r["enrollment"]) for r in by_size if r["enrollment"] is not None]
+    assert sizes == sorted(sizes, reverse=True) and len(by_size) == len(every)
+    assert list(by_size[0]) == list(every[0])  # the query's own column order
+    page = json.loads(_query(store_dir, *args, "--sort", "-enrollment", "--limit", "5", "--offset", "3").stdout)["rows"]
+    assert [r["nct_id"] for r in page] == [r["nct_id"] for r in by_size[3:8]]
+    first = json.loads(_query(store_dir, *args, "--limit", "4").stdout)["rows"]  # its own order, cut
+    assert [r["nct_id"] for r in first] == [r["nct_id"] for r in every[:4]]
+    bad = _query(store_dir, *args, "--sort", "no_such_column")
+    assert bad.returncode == 2 and "no column 'no_such_column'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_named_query_note_is_in_its_json(store_dir: Path) -> None:
+    proc = _query(store_dir, "trials-by-drug", "--param", "drug=not-a-drug-xyz", "--format", "json")
+    body = json.loads(proc.stdout)
+    assert body["rows"] == [] and body["notes"] and "names no single drug" in body["notes"][0]
+    assert "note:" in proc.stderr
