@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 from rich.table import Table
+from rich.text import Text
 
 from kg import __version__
 from kg.errors import KGError, SourceError
@@ -266,12 +267,17 @@ def _validation_counts(report) -> dict[str, int | str]:
 
 @main.command()
 @store_option
-def stats(store_dir: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+def stats(store_dir: str | None, as_json: bool) -> None:
     """Counts of trials, drugs, sponsors, sites, countries, conditions and documents in the store."""
     from kg.summary import summary
 
     with _open(store_dir) as store:
-        out.print(_counts_table(f"kg store {store.path}", summary(store)))
+        counts = summary(store)
+        if as_json:
+            sys.stdout.write(orjson.dumps({"store": str(store.path), **counts}, option=orjson.OPT_INDENT_2).decode() + "\n")
+            return
+        out.print(_counts_table(f"kg store {store.path}", counts))
 
 
 @main.command()
@@ -287,8 +293,11 @@ def stats(store_dir: str | None) -> None:
               help="The shapes for --data (default: trialkg's shapes).")
 @click.option("--report-format", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True,
               help="For --data: one line per result, the sh:ValidationReport in Turtle, or JSON.")
+@click.option("--json", "as_json", is_flag=True, help="The store's findings as JSON (each with the focus node's label).")
+@click.option("--limit", type=int, default=None, help="With --json: at most this many findings.")
+@click.option("--offset", type=int, default=0, show_default=True, help="With --json: skip this many findings first.")
 def validate(store_dir: str | None, engine: str, workers: int | None, show_warnings: bool, data_files: tuple[Path, ...],
-             shapes_file: Path | None, report_format: str) -> None:
+             shapes_file: Path | None, report_format: str, as_json: bool, limit: int | None, offset: int) -> None:
     """Validate the store against trialkg's SHACL shapes (shapes/trialkg.shacl.ttl), every source document, or
     with --data any RDF files against any shapes (--shapes).
 
@@ -303,13 +312,25 @@ def validate(store_dir: str | None, engine: str, workers: int | None, show_warni
         sys.exit(0 if report.conforms else 1)
     if shapes_file:
         raise click.UsageError("--shapes goes with --data (the store is validated against trialkg's shapes)")
-    from kg.validation.documents import document_graphs, validate_store
+    from kg.validation.documents import document_graphs, focus_labels, validate_store
 
+    if limit is not None and limit < 0 or offset < 0:
+        raise click.UsageError("--limit and --offset take whole numbers of 0 or more")
     with _open(store_dir) as store:  # held open: its snapshot stays while the workers read it
         graphs = document_graphs(store.oxigraph)
         findings = validate_store(store.read_path, graphs, workers, engine)
-    _print_findings([f for f in findings if show_warnings or f.severity == "Violation"])
+        shown = [f for f in findings if show_warnings or f.severity == "Violation"]
+        page = shown[offset:None if limit is None else offset + limit]
+        labels = focus_labels(store.oxigraph, page) if as_json else {}
     violations, warnings = _severities(findings)
+    if as_json:
+        body = {"documents": len(graphs), "engine": engine, "violations": violations, "warnings": warnings,
+                "findings_total": len(shown), "offset": offset,
+                "findings": [{"severity": f.severity, "shape": f.shape, "focus": f.focus, "label": labels.get((f.graph, f.focus)),
+                              "message": f.message, "value": f.value, "graph": f.graph} for f in page]}
+        sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.exit(1 if violations else 0)
+    _print_findings(shown)
     out.print(f"{len(graphs)} documents validated ({engine}): {violations} violation(s), {warnings} warning(s)")
     if violations:
         sys.exit(1)
@@ -368,11 +389,22 @@ def export_cmd(store_dir: str | None, fmt: str, output: str, with_ontology: bool
 @store_option
 @click.option("--network", type=click.Choice(NETWORK_CHOICES), default="all", show_default=True)
 @click.option("--top", type=int, default=10, show_default=True, help="How many central nodes to list.")
-def analyze(store_dir: str | None, network: str, top: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print each network's headline as JSON.")
+def analyze(store_dir: str | None, network: str, top: int, as_json: bool) -> None:
     """Network headline: most central drugs and sponsors (degree, betweenness), components, communities."""
+    from dataclasses import asdict
+
     from kg.analyze import NETWORKS, headline, project
 
     with _open(store_dir) as store:
+        if as_json:
+            heads = [asdict(headline(project(store.oxigraph, name), top)) for name in NETWORKS if network in ("all", name)]
+            for head in heads:
+                head["top_degree"] = [{"label": lab, "type": kind, "degree": d} for lab, kind, d in head["top_degree"]]
+                head["top_betweenness"] = [{"label": lab, "type": kind, "betweenness": b}
+                                           for lab, kind, b in head["top_betweenness"]]
+            sys.stdout.write(orjson.dumps(heads, option=orjson.OPT_INDENT_2).decode() + "\n")
+            return
         for name in NETWORKS if network == "all" else (network,):
             h = headline(project(store.oxigraph, name), top)
             out.print(f"[bold]{name}[/]: {h.nodes:,} nodes, {h.edges:,} links, {h.components:,} connected components "
@@ -638,7 +670,7 @@ def _print_rows(columns: list[str], data: list[list], fmt: str, notes: list[str]
         for c in columns:
             table.add_column(c, overflow="fold")
         for r in data:
-            table.add_row(*["" if v is None else str(v) for v in r])
+            table.add_row(*[Text("" if v is None else str(v)) for v in r])  # values as text, never as markup
         out.print(table)
 
 
@@ -704,22 +736,34 @@ def push(store_dir: str | None, endpoint: str, user: str | None, password: str |
 
 
 @main.command()
-@click.argument("nct_id")
+@click.argument("nct_ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: for each trial its sources and its facts by group.")
 @store_option
-def show(nct_id: str, store_dir: str | None) -> None:
-    """A trial as every source states it: each value with its source; the current value (from the source that
-    states the latest update of the trial) marked with *."""
+def show(nct_ids: tuple[str, ...], as_json: bool, store_dir: str | None) -> None:
+    """Trials as every source states them, every fact grouped (identification, status and dates with their types,
+    design, eligibility, conditions with MeSH, arms, interventions with their drugs and how they resolved, sponsors
+    with their organisations, sites, outcomes, people, related trials); each value with its source, the current
+    value (from the source that states the latest update of the trial) marked with *."""
+    from kg import iris
+    from kg.show import as_json as to_json
     from kg.show import show as statements
 
     with _open(store_dir) as store:
-        rows = statements(store.oxigraph, nct_id)
-    table = Table(title=f"{nct_id.upper()}: * = current value (from the most recently updated source)")
-    for column in ("field", "", "value", "source", "format", "source updated"):
-        table.add_column(column, overflow="fold")
-    for s in rows:
-        table.add_row(s.field, "*" if s.current else "", s.value, s.source.removeprefix("https://w3id.org/trialkg/graph/"),
-                      s.source_format, s.source_updated)
-    out.print(table)
+        found = [(n, statements(store.oxigraph, n)) for n in nct_ids]
+    if as_json:
+        body = [to_json(n, rows) for n, rows in found]
+        sys.stdout.write(orjson.dumps(body if len(body) > 1 else body[0], option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    for nct_id, rows in found:
+        table = Table(title=f"{nct_id.strip().upper()}: * = current value (from the most recently updated source)")
+        for column in ("group", "field", "", "value", "source", "source updated"):
+            table.add_column(column, overflow="fold")
+        group = None
+        for s in rows:
+            table.add_row(s.group if s.group != group else "", s.field, "*" if s.current else "", Text(s.value),
+                          s.source.removeprefix(iris.GRAPH), s.source_updated)
+            group = s.group
+        out.print(table)
 
 
 def run() -> None:

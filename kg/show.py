@@ -1,39 +1,60 @@
 """One trial as every source states it: ``kg show NCT...``.
 
-Sources that disagree (status, dates, ...) keep their own facts in their own named graphs. For each
-field, the current value is the one from the source that states the latest update of the trial
-(``tkg:recordsUpdated``; the later ingest breaks ties); every value is shown with where it came from.
+Every fact of the trial, grouped (identification, status and dates with their types, design, eligibility,
+conditions with MeSH, arms, interventions with the drugs they resolved to and how, sponsors and collaborators with
+their organisations, sites with city and country, outcomes, officials, related trials). Sources that disagree keep
+their own facts in their own named graphs: each value is shown with the source that states it. For each field the
+current values are those of the source that states the latest update of the trial (``tkg:recordsUpdated``; the later
+ingest breaks ties).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
-from kg.namespaces import DCT, sparql_prefixes
+from kg.namespaces import DCT, RDFS, SCHEMA, SKOS, sparql_prefixes
 from kg.rdf import select
 
-FIELDS = {
-    "title": DCT + "title",
-    "official title": iris.term("officialTitle"),
-    "status": iris.term("status"),
-    "phase": iris.term("phase"),
-    "study type": iris.term("studyType"),
-    "enrollment": iris.term("enrollment"),
-    "start date": iris.term("startDate"),
-    "primary completion date": iris.term("primaryCompletionDate"),
-    "completion date": iris.term("completionDate"),
-    "last updated": iris.term("lastUpdated"),
-    "lead sponsor": iris.term("leadSponsor"),
-    "title as mentioned": iris.term("mentionedTitle"),
+T = iris.term
+# field -> (group, predicate) of the facts the trial states directly, in the order they are shown
+DIRECT = {
+    "NCT id": ("identification", T("nctId")), "secondary id": ("identification", T("secondaryId")),
+    "acronym": ("identification", T("acronym")), "title": ("identification", DCT + "title"),
+    "official title": ("identification", T("officialTitle")), "title as mentioned": ("identification", T("mentionedTitle")),
+    "keyword": ("identification", T("keyword")),
+    "status": ("status", T("status")), "start date": ("status", T("startDate")),
+    "start date type": ("status", T("startDateType")), "primary completion date": ("status", T("primaryCompletionDate")),
+    "completion date": ("status", T("completionDate")), "completion date type": ("status", T("completionDateType")),
+    "last updated": ("status", T("lastUpdated")), "has results": ("status", T("hasResults")),
+    "study type": ("design", T("studyType")), "phase": ("design", T("phase")), "allocation": ("design", T("allocation")),
+    "intervention model": ("design", T("interventionModel")), "primary purpose": ("design", T("primaryPurpose")),
+    "masking": ("design", T("masking")), "enrollment": ("design", T("enrollment")),
+    "enrollment type": ("design", T("enrollmentType")),
+    "sex": ("eligibility", T("eligibleSex")), "minimum age": ("eligibility", T("minimumAge")),
+    "maximum age": ("eligibility", T("maximumAge")), "healthy volunteers": ("eligibility", T("healthyVolunteers")),
+    "MeSH condition (registry)": ("conditions", T("meshCondition")),
+    "related trial": ("related trials", T("relatedTrial")),
 }
+# field -> (group, link from the trial) of the facts about the trial's parts and the entities it names
+PARTS = {
+    "condition": ("conditions", T("condition")), "arm": ("arms", T("arm")), "intervention": ("interventions", T("intervention")),
+    "lead sponsor": ("sponsors", T("leadSponsor")), "collaborator": ("sponsors", T("collaborator")),
+    "sponsor": ("sponsors", T("sponsor")), "site": ("sites", T("location")), "outcome": ("outcomes", T("outcome")),
+    "official": ("people", T("official")),
+}
+GROUPS = ("identification", "status", "design", "eligibility", "conditions", "arms", "interventions", "sponsors", "sites",
+          "outcomes", "people", "related trials")
+LABEL, PREF = RDFS + "label", SKOS + "prefLabel"
 
 
 @dataclass(frozen=True, slots=True)
 class Statement:
+    group: str
     field: str
     value: str
     source: str  # the named graph (document)
@@ -44,40 +65,131 @@ class Statement:
     current: bool
 
 
-def _plain(term) -> str:
-    """An enumeration individual by its enum name (``tkg:status_ACTIVE_NOT_RECRUITING`` -> ``ACTIVE_NOT_RECRUITING``)."""
+def _plain(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
+    """An enumeration individual by its enum name (``tkg:status_ACTIVE_NOT_RECRUITING`` -> ``ACTIVE_NOT_RECRUITING``);
+    a trial by its NCT id; any other term by its value."""
     value = term.value
     if value.startswith(iris.ONTOLOGY) and "_" in value:
         return value.removeprefix(iris.ONTOLOGY).split("_", 1)[1]
+    if value.startswith(iris.trial("")):
+        return value.removeprefix(iris.trial(""))
     return value
 
 
+class _Graph:
+    """What one source states: subject -> predicate -> values (as shown), and labels of the entities it names."""
+
+    def __init__(self) -> None:
+        self.facts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.nodes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # IRI values, unlabelled
+
+    def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | ox.BlankNode, label: str | None) -> None:
+        shown = label or _plain(o)
+        if shown not in self.facts[s][p]:
+            self.facts[s][p].append(shown)
+        if isinstance(o, ox.NamedNode) and o.value not in self.nodes[s][p]:
+            self.nodes[s][p].append(o.value)
+
+    def one(self, s: str, p: str) -> str:
+        return next(iter(self.facts.get(s, {}).get(p, ())), "")
+
+    def all(self, s: str, p: str) -> list[str]:
+        return list(self.facts.get(s, {}).get(p, ()))
+
+
+def _describe(g: _Graph, field: str, node: str) -> str:
+    """One part of the trial, or an entity it names, as one line of what this source states about it."""
+    one, every = (lambda p: g.one(node, p)), (lambda p: g.all(node, p))
+    if field == "condition":
+        mesh = ", ".join(f"{m} ({iri.rsplit('/', 1)[-1]})" for m, iri in zip(every(T("meshConcept")), g.nodes[node][T("meshConcept")]))
+        qualifiers = ", ".join(every(T("conditionQualifier")))
+        return one(LABEL) + (f" -> MeSH {mesh}" if mesh else " (no MeSH descriptor)") + (f"; stated as {qualifiers}" if qualifiers else "")
+    if field == "arm":
+        kind = one(T("armType"))
+        drugs = ", ".join(g.one(i, T("interventionName")) for i in g.nodes[node][T("armIntervention")])
+        return one(LABEL) + (f" [{kind}]" if kind else "") + (f": {drugs}" if drugs else "")
+    if field == "intervention":
+        text = one(T("interventionName")) + (f" ({one(T('interventionType'))})" if one(T("interventionType")) else "")
+        links = []
+        for r in g.nodes[node][T("resolution")]:
+            links.append(f"{g.one(r, T('resolvedDrug'))} [{g.one(r, T('resolutionMethod'))}, score {g.one(r, T('resolutionScore'))}]")
+        others = ", ".join(every(T("otherName")))
+        return text + (f" -> {'; '.join(links)}" if links else " (no drug)") + (f"; other names: {others}" if others else "")
+    if field in ("lead sponsor", "collaborator", "sponsor"):
+        stated, org = one(LABEL), one(PREF)
+        ror = one(T("rorId"))
+        return stated + (f" = {org}" if org and org != stated else "") + (f" (ROR {ror})" if ror else "")
+    if field == "site":
+        facility = g.nodes[node][T("facility")]
+        site = facility[0] if facility else ""
+        name = g.one(site, PREF) or g.one(site, LABEL)
+        where = ", ".join(x for x in (g.one(site, T("city")), g.one(site, T("state")), g.one(site, T("country"))) if x)
+        status = one(T("recruitmentStatus"))
+        return name + (f", {where}" if where else "") + (f" [{status}]" if status else "")
+    if field == "outcome":
+        kind, frame = one(T("outcomeKind")), one(T("timeFrame"))
+        return (f"{kind}: " if kind else "") + one(LABEL) + (f" (time frame: {frame})" if frame else "")
+    if field == "official":
+        return ", ".join(x for x in (one(SCHEMA + "name"), one(T("role")), one(T("affiliation"))) if x)
+    return one(LABEL) or node
+
+
 def show(store: ox.Store, nct_id: str) -> list[Statement]:
-    """Every field of a trial as each source states it, the current value marked."""
-    trial = ox.NamedNode(iris.trial(nct_id.strip().upper()))
-    values = " ".join(f"(<{p}> \"{name}\")" for name, p in FIELDS.items())
-    rows = list(select(store, f"""
-        PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("prov", "dcterms")}
-        SELECT ?field ?o ?g ?fmt ?path ?updated ?ended ?label WHERE {{
-          VALUES (?p ?field) {{ {values} }}
-          GRAPH ?g {{ {trial} ?p ?o .
-            OPTIONAL {{ ?g dcterms:format ?fmt }} OPTIONAL {{ ?g tkg:sourcePath ?path }}
-            OPTIONAL {{ ?g tkg:recordsUpdated ?updated }} OPTIONAL {{ ?g prov:wasGeneratedBy/prov:endedAtTime ?ended }}
-            OPTIONAL {{ ?o <http://www.w3.org/2000/01/rdf-schema#label> ?label }} }}
-        }}"""))
-    if not rows:
+    """Every fact of a trial as each source states it, grouped, the current values marked."""
+    t = iris.trial(nct_id.strip().upper())
+    links = " ".join(f"<{p}>" for _, p in PARTS.values())
+    rows = select(store, f"""PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("rdfs", "skos")}
+        SELECT ?g ?s ?p ?o ?label WHERE {{ GRAPH ?g {{
+          {{ BIND(<{t}> AS ?s) ?s ?p ?o }}
+          UNION {{ VALUES ?link {{ {links} }} <{t}> ?link ?s . ?s ?p ?o }}
+          UNION {{ <{t}> tkg:intervention/tkg:resolution ?s . ?s ?p ?o }}
+          UNION {{ <{t}> tkg:location/tkg:facility ?s . ?s ?p ?o }}
+          OPTIONAL {{ ?o skos:prefLabel ?pref }} OPTIONAL {{ ?o rdfs:label ?lab }}
+          OPTIONAL {{ ?o tkg:iso3166Alpha2 ?code }}
+          BIND(COALESCE(?code, ?pref, ?lab) AS ?label)
+        }} }}""")
+    graphs: dict[str, _Graph] = defaultdict(_Graph)
+    for r in rows:
+        label = r["label"].value if r["label"] is not None and r["p"].value not in (LABEL, PREF) else None
+        graphs[r["g"].value].add(r["s"].value, r["p"].value, r["o"], label)
+    graphs = {g: v for g, v in graphs.items() if v.facts.get(t)}
+    if not graphs:
         raise KGError(f"no trial {nct_id} in the store")
-    rank = {}
-    for r in rows:
-        rank[r["g"].value] = (r["updated"].value if r["updated"] else "", r["ended"].value if r["ended"] else "")
+    meta = _sources(store, list(graphs))
+    statements: list[tuple[str, str, str, str]] = []  # (group, field, value, graph)
+    for g, facts in graphs.items():
+        for field, (group, p) in DIRECT.items():
+            statements += [(group, field, v, g) for v in facts.all(t, p)]
+        for field, (group, link) in PARTS.items():
+            statements += [(group, field, _describe(facts, field, node), g) for node in facts.nodes[t][link]]
     newest: dict[str, str] = {}
+    for _, field, _, g in statements:
+        if field not in newest or meta[g][2:] > meta[newest[field]][2:]:
+            newest[field] = g
+    fields = list(DIRECT) + list(PARTS)
+    out = {Statement(group, field, value, g, *meta[g], current=newest[field] == g) for group, field, value, g in statements}
+    return sorted(out, key=lambda s: (GROUPS.index(s.group), fields.index(s.field), not s.current, s.source, s.value))
+
+
+def _sources(store: ox.Store, graphs: list[str]) -> dict[str, tuple[str, str, str, str]]:
+    """Graph -> (format, path, the last update it states, when it was ingested)."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = select(store, f"""PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("prov", "dcterms")}
+        SELECT ?g ?fmt ?path ?updated ?ended WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
+          OPTIONAL {{ ?g dcterms:format ?fmt }} OPTIONAL {{ ?g tkg:sourcePath ?path }}
+          OPTIONAL {{ ?g tkg:recordsUpdated ?updated }} OPTIONAL {{ ?g prov:wasGeneratedBy/prov:endedAtTime ?ended }} }} }}""")
+    out = {g: ("", "", "", "") for g in graphs}
     for r in rows:
-        g = r["g"].value
-        if r["field"].value not in newest or rank[g] > rank[newest[r["field"].value]]:
-            newest[r["field"].value] = g
-    out = [Statement(field=r["field"].value, value=r["label"].value if r["label"] else _plain(r["o"]),
-                     source=r["g"].value, source_format=r["fmt"].value if r["fmt"] else "",
-                     source_path=r["path"].value if r["path"] else "", source_updated=rank[r["g"].value][0],
-                     ingested=rank[r["g"].value][1], current=newest[r["field"].value] == r["g"].value) for r in rows]
-    order = list(FIELDS)
-    return sorted(set(out), key=lambda s: (order.index(s.field), not s.current, s.source, s.value))
+        out[r["g"].value] = tuple("" if r[k] is None else r[k].value for k in ("fmt", "path", "updated", "ended"))  # type: ignore[assignment]
+    return out
+
+
+def as_json(nct_id: str, statements: list[Statement]) -> dict:
+    """``kg show --json``: the trial's sources and its statements by group."""
+    sources = {s.source: {"graph": s.source, "format": s.source_format, "path": s.source_path,
+                          "updated": s.source_updated, "ingested": s.ingested} for s in statements}
+    groups: dict[str, list[dict]] = {}
+    for s in statements:
+        groups.setdefault(s.group, []).append({k: v for k, v in asdict(s).items()
+                                               if k in ("field", "value", "source", "current")})
+    return {"nct_id": nct_id.strip().upper(), "sources": list(sources.values()), "groups": groups}

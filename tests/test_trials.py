@@ -177,3 +177,51 @@ def test_a_named_query_note_is_in_its_json(store_dir: Path) -> None:
     body = json.loads(proc.stdout)
     assert body["rows"] == [] and body["notes"] and "names no single drug" in body["notes"][0]
     assert "note:" in proc.stderr
+
+
+def test_kg_show_gives_every_group_of_facts_checked_against_the_record(store_dir: Path, records: list) -> None:
+    """kg show on real records, two at once, as JSON: the groups hold what the records state (arms, interventions with
+    the drugs they resolved to and how, sponsors with their organisations, sites, dates with their types)."""
+    ids = ["NCT04736823", "NCT05809895"]
+    proc = subprocess.run([sys.executable, "-m", "kg", "show", *ids, "--json", "--store", str(store_dir)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    shown = {t["nct_id"]: t for t in json.loads(proc.stdout)}
+    assert set(shown) == set(ids)
+    for nct in ids:
+        record = next(r for r in records if r.nct_id == nct)
+        groups = {g: [s["value"] for s in v] for g, v in shown[nct]["groups"].items()}
+        assert {"identification", "status", "design", "conditions", "arms", "interventions", "sponsors"} <= set(groups)
+        assert len(groups["arms"]) == len(record.arms) and len(groups["interventions"]) == len(record.interventions)
+        assert all(" -> " in v or "(no drug)" in v for v in groups["interventions"])
+        assert any("[exact" in v or "[code-key" in v or "[curated" in v for v in groups["interventions"])  # how it resolved
+        assert record.sponsors[0].name in groups["sponsors"][0]
+        fields = {s["field"]: s["value"] for s in shown[nct]["groups"]["status"]}
+        assert fields["start date"] == record.start_date and fields["start date type"] == record.start_date_type
+        assert all(s["current"] for v in shown[nct]["groups"].values() for s in v)  # one source: all current
+    table = subprocess.run([sys.executable, "-m", "kg", "show", ids[0], "--store", str(store_dir)], capture_output=True,
+                           text=True, timeout=300)
+    assert "ivonescimab [exact, score 1]" in table.stdout  # values are text, not console markup
+    missing = subprocess.run([sys.executable, "-m", "kg", "show", "NCT00000001", "--store", str(store_dir)], capture_output=True,
+                             text=True, timeout=300)
+    assert missing.returncode == 2 and "no trial NCT00000001" in missing.stderr
+
+
+def _kg_json(store_dir: Path, *args: str) -> tuple[int, object]:
+    proc = subprocess.run([sys.executable, "-m", "kg", *args, "--json", "--store", str(store_dir)], capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def test_stats_analyze_and_validate_speak_json(store_dir: Path, records: list) -> None:
+    _, stats = _kg_json(store_dir, "stats")
+    assert stats["trials (full records)"] == len({r.nct_id for r in records if r.nct_id})
+    _, heads = _kg_json(store_dir, "analyze", "--network", "sponsor-drug", "--top", "3")
+    assert [h["network"] for h in heads] == ["sponsor-drug"] and len(heads[0]["top_degree"]) == 3
+    assert heads[0]["nodes"] > 0 and {"label", "type", "degree"} == set(heads[0]["top_degree"][0])
+    code, every = _kg_json(store_dir, "validate")
+    assert code == (1 if every["violations"] else 0) and every["findings_total"] == len(every["findings"])
+    assert every["findings"] and all(f["label"] for f in every["findings"] if "/intervention/" in f["focus"])  # the mention text
+    _, page = _kg_json(store_dir, "validate", "--limit", "3", "--offset", "2")
+    assert page["findings"] == every["findings"][2:5] and page["findings_total"] == every["findings_total"]

@@ -23,6 +23,7 @@ import rdflib
 from rdflib.namespace import RDFS
 
 from kg import iris
+from kg.namespaces import DCT, SKOS
 from kg.rdf import to_bytes
 from kg.resources import data_dir
 from kg.validation.datatypes import constraints, date_results_text, merged
@@ -142,3 +143,18 @@ def validate_store(path: str | os.PathLike, graphs: list[str], workers: int | No
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn, initializer=_open, initargs=(str(Path(path)), engine_name)) as pool:
         return [f for found in pool.map(_validate_named, graphs, chunksize=16) for f in found]
+
+
+def focus_labels(store: ox.Store, findings: list[Finding]) -> dict[tuple[str, str], str]:
+    """(graph, focus node) -> the label the document gives the node (its name, title or text as mentioned), for
+    reports a person reads; nodes without one are left out."""
+    pairs = {(f.graph, f.focus) for f in findings if f.focus.startswith(("http://", "https://"))}
+    out: dict[tuple[str, str], str] = {}
+    for g, focus in pairs:
+        for q in store.quads_for_pattern(ox.NamedNode(focus), None, None, ox.NamedNode(g)):
+            if q.predicate.value in _LABELS and isinstance(q.object, ox.Literal):
+                out.setdefault((g, focus), q.object.value)
+    return out
+
+
+_LABELS = (str(RDFS.label), SKOS + "prefLabel", DCT + "title", iris.term("interventionName"), iris.term("nctId"))
