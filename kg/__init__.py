@@ -12,3 +12,13 @@ __version__ = "0.4.0"
 # you do), and write what changed in CHANGELOG.md. Each document records the version that made it; a build
 # reprocesses stored documents made by another version, so a fix reaches existing stores.
 MAPPING_VERSION = "5"
+
+
+def __getattr__(name: str):
+    """``kg.open(store)``, the Python API (``kg.api``), imported only when first used: importing ``kg`` stays cheap and
+    loads no later stage."""
+    if name == "open":
+        from kg.api import open as open_graph
+
+        return open_graph
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import iris
+from kg.namespaces import XSD
 from kg.errors import KGError
 from kg.resolve.conditions import resolve_condition
 from kg.resolve.drugs import DrugResolver
@@ -274,14 +275,14 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     return text[:m.end()] + f"\n  {block}\n" + text[m.end():]
 
 
-def select(store: ox.Store, text: str, bindings: dict | None = None) -> tuple[list[str], list[list[Any]]]:
+def select(store: ox.Store, text: str, bindings: dict | None = None, typed: bool = False) -> tuple[list[str], list[list[Any]]]:
     """Run a query on the embedded store over the union of the named graphs: its columns and rows
     (``rows``). Too deep a nesting is refused before the engine parses it; every engine error, also one
     raised while the rows are read (a SERVICE host that refuses the connection), is one ``KGError`` line."""
     if why := refusal(text, read_only=False):
         raise KGError(why)
     try:
-        return rows(store.query(with_values(text, bindings or {}), use_default_graph_as_union=True))
+        return rows(store.query(with_values(text, bindings or {}), use_default_graph_as_union=True), typed)
     except SyntaxError as exc:
         raise KGError(f"SPARQL syntax error: {exc}") from None
     except (OSError, RuntimeError, ValueError) as exc:
@@ -296,11 +297,33 @@ def sponsors_trials(store: ox.Store, iri: str, subsidiaries: bool = False) -> bo
     return bool(store.query(f"PREFIX tkg: <{iris.ONTOLOGY}> ASK {{ GRAPH ?g {{ {pattern} }} }}"))
 
 
-def rows(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> tuple[list[str], list[list[Any]]]:
-    """Column names and rows of a SELECT result (plain strings; None where a variable is unbound); triples for
-    CONSTRUCT; [[bool]] for ASK."""
+_NUMBERS = {XSD + t: int for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")} | \
+    {XSD + "decimal": float, XSD + "double": float, XSD + "float": float}
+
+
+def typed_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Any:
+    """A term as a Python value by its datatype: whole numbers as int, decimals as float, booleans as bool, else text."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        kind = term.datatype.value
+        try:
+            if kind in _NUMBERS:
+                return _NUMBERS[kind](term.value)
+        except ValueError:
+            return term.value
+        if kind == XSD + "boolean":
+            return term.value in ("true", "1")
+    return term.value
+
+
+def rows(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, typed: bool = False) -> tuple[list[str], list[list[Any]]]:
+    """Column names and rows of a SELECT result (plain strings, or with ``typed`` Python values by datatype; None where
+    a variable is unbound); triples for CONSTRUCT; [[bool]] for ASK."""
     if isinstance(results, ox.QuerySolutions):
         names = [v.value for v in results.variables]
+        if typed:
+            return names, [[typed_value(s[n]) for n in names] for s in results]
         return names, [[(s[n].value if s[n] is not None else None) for n in names] for s in results]
     if isinstance(results, ox.QueryBoolean):
         return ["result"], [[str(bool(results)).lower()]]

@@ -19,7 +19,7 @@ STAGES: list[tuple[str, ...]] = [
     ("kg.store", "kg.snapshot", "kg.ingest"),
     ("kg.sparql_text", "kg.query", "kg.trials", "kg.remote", "kg.serve", "kg.push", "kg.show", "kg.summary", "kg.export",
      "kg.analyze"),
-    ("kg.cli", "kg.__main__"),
+    ("kg.api", "kg.cli", "kg.__main__"),
 ]
 
 
@@ -65,10 +65,15 @@ def _imports(module: str, path: Path) -> set[str]:
     return found
 
 
+# the package's own __init__ holds the version constants every stage reads, and imports the Python API (kg.api) only
+# when kg.open is first used: that one lazy import is its only way up
+FACADE = {"kg": {"kg.api"}}
+
+
 @pytest.mark.parametrize(("module", "path"), _modules(), ids=[m for m, _ in _modules()])
 def test_a_module_imports_no_later_stage(module: str, path: Path) -> None:
     own = stage_of(module)
-    later = sorted(i for i in _imports(module, path) if stage_of(i) > own)
+    later = sorted(i for i in _imports(module, path) - FACADE.get(module, set()) if stage_of(i) > own)
     assert not later, f"{module} (stage {own}) imports a later stage: {later}"
 
 

@@ -225,3 +225,33 @@ def test_stats_analyze_and_validate_speak_json(store_dir: Path, records: list) -
     assert every["findings"] and all(f["label"] for f in every["findings"] if "/intervention/" in f["focus"])  # the mention text
     _, page = _kg_json(store_dir, "validate", "--limit", "3", "--offset", "2")
     assert page["findings"] == every["findings"][2:5] and page["findings_total"] == every["findings_total"]
+
+
+def test_the_python_api_answers_like_the_command_line(store_dir: Path, monkeypatch) -> None:
+    import kg
+
+    with kg.open(store_dir) as graph:
+        rows = graph.trials(target="PD-1", condition="NSCLC", country="China", limit=None)
+        assert {r["nct_id"] for r in rows} == {r["nct_id"] for r in _run(store_dir, target="PD-1", condition="NSCLC",
+                                                                          country="China", limit=None).rows}
+        assert graph.count(target="PD-1", condition="NSCLC", country="China") == len(rows)
+        assert sum(n for _, n in graph.facets(target="PD-1")["phase"]) >= 1
+        sponsors = graph.query("sponsors-by-target", target="TIGIT", limit=3)
+        assert len(sponsors) == 3 and all(isinstance(r["trials"], int) for r in sponsors)  # typed by datatype
+        assert graph.show("NCT04736823")["groups"]["interventions"]
+        assert graph.resolve("JS-001")["matches"][0]["label"] == "toripalimab"
+        assert graph.trials(drug="no-such-drug-xyz") == [] and "names no single drug" in graph.notes[0]
+        with pytest.raises(kg.errors.KGError, match="no filter 'drugz'"):
+            graph.trials(drugz="x")
+        monkeypatch.setitem(sys.modules, "pandas", None)  # as where pandas is not installed: one clear error
+        with pytest.raises(kg.errors.KGError, match="needs pandas"):
+            graph.trials(as_frame=True)
+
+
+def test_the_python_api_gives_a_dataframe_with_pandas(store_dir: Path) -> None:
+    pytest.importorskip("pandas")
+    import kg
+
+    with kg.open(store_dir) as graph:
+        frame = graph.trials(drug="toripalimab", limit=None, as_frame=True)
+    assert list(frame.columns) == list(COLUMNS) and len(frame) > 0
