@@ -133,39 +133,3 @@ def write_network(g: nx.Graph, path: str | Path, fmt: str) -> int:
     except OSError as exc:
         raise KGError(f"cannot write {path}: {exc.strerror or exc}") from None
     return safe.changed
-
-
-def plot(g: nx.Graph, path: str | Path, labels: int = 25) -> None:
-    """A readable picture: size by degree, colour by type, labels on the main nodes (PNG or SVG)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    if Path(path).suffix.lower() not in (".png", ".svg"):
-        raise KGError("plot to a .png or .svg file")
-    if not g.number_of_nodes():
-        raise KGError(f"the {g.name} network is empty: build the graph first")
-    h = g.subgraph(max(nx.connected_components(g), key=len))  # the largest connected part, laid out readably
-    if len(h) <= 300:
-        pos = nx.kamada_kawai_layout(h)
-    else:
-        pos = nx.spring_layout(h, seed=7, k=2.5 / len(h) ** 0.5, iterations=100)
-    colours = {"drug": "#1f77b4", "sponsor": "#ff7f0e", "trial": "#2ca02c", "site": "#9467bd"}
-    fig, ax = plt.subplots(figsize=(14, 11), dpi=110)
-    nx.draw_networkx_edges(h, pos, ax=ax, alpha=0.25, width=[0.5 + min(d["trials"], 8) * 0.4 for *_, d in h.edges(data=True)])
-    nx.draw_networkx_nodes(h, pos, ax=ax, node_size=[40 + 60 * h.degree(n) for n in h],
-                           node_color=[colours.get(h.nodes[n]["type"], "#7f7f7f") for n in h], alpha=0.85)
-    main = sorted(h, key=lambda n: -h.degree(n))[:labels]
-    nx.draw_networkx_labels(h, pos, labels={n: h.nodes[n]["label"][:32] for n in main}, font_size=8, ax=ax,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
-    for kind, colour in colours.items():
-        if any(h.nodes[n]["type"] == kind for n in h):
-            ax.scatter([], [], c=colour, label=kind, s=60)
-    ax.legend(loc="lower left", frameon=False)
-    ax.set_title(f"trialkg {g.name} network, largest connected part: {h.number_of_nodes()} of {g.number_of_nodes()} nodes, "
-                 f"{h.number_of_edges()} links (size = degree; labels on the {len(main)} best connected)")
-    ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)

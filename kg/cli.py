@@ -419,15 +419,30 @@ def analyze(store_dir: str | None, network: str, top: int, as_json: bool) -> Non
 
 @main.command()
 @click.argument("network", type=click.Choice(["sponsor-drug", "drug-drug", "trial-trial", "sponsor-site"]))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str), help="A .png or .svg file.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="A .png, .svg or .html (interactive, self-contained) file.")
 @store_option
-@click.option("--labels", type=int, default=25, show_default=True, help="Label this many of the best connected nodes.")
-def plot(network: str, output: str, store_dir: str | None, labels: int) -> None:
-    """Draw a network (size by degree, colour by type, labels on the main nodes) as PNG or SVG."""
-    from kg.analyze import plot as draw, project
+@click.option("--around", help="Draw the neighbourhood of this drug, target, sponsor or trial (any spelling).")
+@click.option("--min-trials", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --around: only neighbours sharing at least this many trials.")
+@click.option("--top", type=click.IntRange(min=1), default=30, show_default=True,
+              help="With --around: the neighbours sharing most trials, at most this many.")
+@click.option("--labels", type=int, default=25, show_default=True, help="Whole network: label this many of the best connected nodes.")
+def plot(network: str, output: str, store_dir: str | None, around: str | None, min_trials: int, top: int, labels: int) -> None:
+    """Draw a network: the neighbourhood of one drug, target, sponsor or trial (--around), or the whole network's
+    largest connected part; size by degree, colour by type with a legend, labels cut at a word; PNG, SVG or HTML."""
+    from kg.analyze import project
+    from kg.plot import centres, neighbourhood, plot as draw
+    from kg.resolve.drugs import DrugResolver
 
     with _open(store_dir) as store:
         g = project(store.oxigraph, network)
+        resolver = DrugResolver(learned=store.learned_aliases()) if around else None
+    if around:
+        found = centres(g, around, resolver)
+        if not found:
+            raise KGError(f"--around {around!r} names nothing in the {network} network (a drug, target, sponsor or trial)")
+        g = neighbourhood(g, found, min_trials, top)
     draw(g, output, labels)
     err.print(f"wrote {output}")
 

@@ -12,7 +12,8 @@ import pytest
 from kg.resolve.sponsors import organization_iri
 from kg.ingest import ingest
 from kg import iris
-from kg.analyze import NETWORKS, combined, headline, plot, project, write_network
+from kg.analyze import NETWORKS, combined, headline, project, write_network
+from kg.plot import plot
 from kg.sources.reader import read_paths
 from kg.store import TrialStore
 
@@ -89,4 +90,42 @@ def test_cli_analyze_export_plot(store_dir: Path, tmp_path: Path) -> None:
     assert nx.read_graphml(out).number_of_nodes() > 50
     bad = subprocess.run([sys.executable, "-m", "kg", "plot", "drug-drug", "-o", str(tmp_path / "x.jpg"), "--store",
                           str(store_dir)], capture_output=True, text=True)
-    assert bad.returncode == 2 and "png or .svg" in bad.stderr
+    assert bad.returncode == 2 and ".png, .svg or .html" in bad.stderr
+
+
+def test_a_neighbourhood_holds_the_centre_and_its_strongest_neighbours(oxi) -> None:
+    from kg.plot import centres, neighbourhood
+
+    g = project(oxi, "sponsor-drug")
+    tori = iris.drug(unii="8JXN261VVA")
+    assert centres(g, "JS-001") == {tori}  # any spelling of the drug
+    assert tori in centres(g, "PD-1")  # a target: the drugs acting on it
+    h = neighbourhood(g, {tori}, min_trials=1, top=3)
+    assert tori in h and len(h) <= 4 and all(h.nodes[n]["type"] == "sponsor" for n in h if n != tori)
+    strongest = sorted((d["trials"] for _, d in g[tori].items()), reverse=True)[:3]
+    assert sorted((h[tori][n]["trials"] for n in h[tori]), reverse=True) == strongest
+    assert all(d["trials"] >= 2 for _, d in neighbourhood(g, {tori}, min_trials=2).adj[tori].items())
+
+
+def test_labels_are_cut_at_a_word() -> None:
+    from kg.plot import short
+
+    assert short("Shanghai Junshi Bioscience Co., Ltd.", 20) == "Shanghai Junshi…"
+    assert short("toripalimab", 40) == "toripalimab"
+    assert all(len(short("a " * 50 + "word", n)) <= n for n in (10, 25, 40))
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
+def test_cli_plot_around_a_drug_target_or_sponsor(store_dir: Path, tmp_path: Path, suffix: str) -> None:
+    for around in ("Tuoyi", "PD-1", "Shanghai Junshi Bioscience Co., Ltd."):
+        out = tmp_path / f"around{suffix}"
+        proc = subprocess.run([sys.executable, "-m", "kg", "plot", "sponsor-drug", "-o", str(out), "--around", around,
+                               "--top", "10", "--store", str(store_dir)], capture_output=True, text=True)
+        assert proc.returncode == 0, (around, proc.stderr)
+        data = out.read_bytes()
+        assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data
+        if suffix == ".html":
+            assert b"<title>" in data and b"src=" not in data and b"http" not in data.replace(b"http://www.w3.org", b"")
+    none = subprocess.run([sys.executable, "-m", "kg", "plot", "sponsor-drug", "-o", str(tmp_path / "n.png"), "--around",
+                           "no such thing at all", "--store", str(store_dir)], capture_output=True, text=True)
+    assert none.returncode == 2 and "names nothing" in none.stderr and "Traceback" not in none.stderr

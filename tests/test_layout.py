@@ -18,7 +18,7 @@ STAGES: list[tuple[str, ...]] = [
     ("kg.validation", "kg.reason"),
     ("kg.store", "kg.snapshot", "kg.ingest"),
     ("kg.sparql_text", "kg.query", "kg.trials", "kg.remote", "kg.serve", "kg.push", "kg.show", "kg.summary", "kg.export",
-     "kg.analyze"),
+     "kg.analyze", "kg.plot"),
     ("kg.api", "kg.cli", "kg.__main__"),
 ]
 
