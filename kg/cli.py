@@ -615,6 +615,8 @@ def query(name: str | None, params: tuple[str, ...], query_file: str | None, spa
 @click.option("--subsidiaries", is_flag=True, help="With --sponsor: also the trials of its subsidiaries.")
 @click.option("--lead-only", is_flag=True, help="With --sponsor: as lead sponsor only.")
 @click.option("--country", help="A country name or ISO code (a site there, or stated).")
+@click.option("--city", help="A site's city, however spelled (Beijing, beijing-shi).")
+@click.option("--site", help="Words of a site's name (Fudan University Shanghai Cancer Center).")
 @click.option("--phase", help="PHASE1 ... PHASE4, EARLY_PHASE1, NA (or 'Phase 2').")
 @click.option("--status", help="RECRUITING, COMPLETED ... (or 'not yet recruiting').")
 @click.option("--study-type", "study_type", help="INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS.")

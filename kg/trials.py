@@ -23,6 +23,7 @@ from kg import iris
 from kg.errors import KGError
 from kg.namespaces import sparql_prefixes
 from kg.query import Binder, Param
+from kg.resolve.places import city_key
 
 COLUMNS = ("nct_id", "title", "status", "phases", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
            "enrollment", "enrollment_type", "conditions", "drugs", "countries", "sites")
@@ -45,6 +46,8 @@ class Filters:
     subsidiaries: bool = False
     lead_only: bool = False
     country: str | None = None
+    city: str | None = None  # a site's city, however spelled ("Beijing", "beijing-shi")
+    site: str | None = None  # words of a site's name ("Fudan University Shanghai Cancer Center")
     phase: str | None = None
     status: str | None = None
     study_type: str | None = None
@@ -99,6 +102,16 @@ def _where(f: Filters, binder: Binder) -> tuple[str, dict[str, ox.NamedNode | ox
         parts.append(f"?t {role} ?org . ?org tkg:parentOrganization* {s} ." if f.subsidiaries else f"?t {role} {s} .")
     if f.country:
         parts.append(f"?t tkg:country {bind('country', 'country', f.country)} .")
+    if f.city:  # by the city's key, in whichever country: the last segment of the city's IRI
+        b["city_seg"] = ox.Literal("/" + iris.city("x", city_key(f.city)).rsplit("/", 1)[1])
+        parts.append("?t tkg:site ?cs . ?cs tkg:city ?city_node . FILTER(STRENDS(STR(?city_node), ?city_seg))")
+    if f.site:  # every word of the text in one of the site's names
+        words = [w for w in re.findall(r"\w+", f.site.casefold()) if len(w) > 1]
+        if not words:
+            raise KGError(f"site={f.site!r}: give words of the site's name")
+        parts.append("GRAPH ?sg { ?t tkg:site ?ss . ?ss rdfs:label|skos:prefLabel ?site_name } "
+                     + " ".join(f"FILTER(CONTAINS(LCASE(?site_name), ?site_w{k}))" for k in range(len(words))))
+        b |= {f"site_w{k}": ox.Literal(w) for k, w in enumerate(words)}
     if f.phase:
         parts.append(f"?t tkg:phase {bind('phase', 'phase', f.phase)} .")
     if f.status:

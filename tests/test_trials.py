@@ -255,3 +255,17 @@ def test_the_python_api_gives_a_dataframe_with_pandas(store_dir: Path) -> None:
     with kg.open(store_dir) as graph:
         frame = graph.trials(drug="toripalimab", limit=None, as_frame=True)
     assert list(frame.columns) == list(COLUMNS) and len(frame) > 0
+
+
+def test_city_and_site_filters_agree_with_the_records(store_dir: Path, records: list) -> None:
+    from kg.resolve.places import city_key
+
+    def expected(pred) -> set[str]:
+        return {r.nct_id for r in records if r.nct_id and any(pred(s) for s in r.sites)}
+
+    in_city = {r["nct_id"] for r in _run(store_dir, city="beijing-shi", limit=None).rows}  # a spelling no record uses
+    assert in_city and in_city == expected(lambda s: s.city and city_key(s.city) == "beijing")
+    words = ("fudan", "cancer")
+    named = {r["nct_id"] for r in _run(store_dir, site="Fudan Cancer", limit=None).rows}
+    stated = expected(lambda s: s.facility and all(w in s.facility.casefold() for w in words))
+    assert stated and stated <= named  # a site's resolved (ROR) name may hold the words where the stated one does not
