@@ -130,7 +130,12 @@ class Binder:
             code = value.upper() if re.fullmatch(r"[A-Za-z]{2}", value) else vocab.country_code(value)
             return ox.NamedNode(iris.country(code) if code else iris.unknown_country(value))
         if kind == "trial":
-            return ox.NamedNode(iris.trial(value.strip().upper()))
+            trial = ox.NamedNode(iris.trial(value.strip().upper()))
+            if not re.fullmatch(r"NCT\d{8}", value.strip().upper()):
+                self.notes.append(f"{param.name}={value!r} is not an NCT id (NCT and 8 digits): nothing matches")
+            elif self.store is not None and next(self.store.quads_for_pattern(trial, None, None), None) is None:
+                self.notes.append(f"{param.name}={value!r}: no such trial in the store: nothing matches")
+            return trial
         if kind == "phase":
             phases = vocab.parse_phases(value) or (value.upper(),)
             return ox.NamedNode(iris.enum("phase", re.sub(r"\W", "_", phases[0])))

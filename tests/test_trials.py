@@ -269,3 +269,12 @@ def test_city_and_site_filters_agree_with_the_records(store_dir: Path, records: 
     named = {r["nct_id"] for r in _run(store_dir, site="Fudan Cancer", limit=None).rows}
     stated = expected(lambda s: s.facility and all(w in s.facility.casefold() for w in words))
     assert stated and stated <= named  # a site's resolved (ROR) name may hold the words where the stated one does not
+
+
+def test_an_unknown_trial_id_gets_a_note_not_silence(store_dir: Path) -> None:
+    for value, words in (("NCT99999999", "no such trial"), ("banana", "not an NCT id")):
+        proc = _query(store_dir, "sites-of-trial", "--param", f"trial={value}", "--format", "json")
+        body = json.loads(proc.stdout)
+        assert proc.returncode == 0 and body["rows"] == [] and words in body["notes"][0]
+    known = json.loads(_query(store_dir, "sites-of-trial", "--param", "trial=NCT04736823", "--format", "json").stdout)
+    assert known["rows"] and known["notes"] == []
