@@ -180,3 +180,37 @@ def test_a_site_with_no_address_at_all_is_a_warning(tmp_path: Path, data_dir: Pa
     findings = [f for found in report.findings.values() for f in found]
     assert [(f.severity, f.shape) for f in findings if "Site" in f.shape] == [("Warning", "SiteCountryShape country")]
     assert not any(f.severity == "Violation" for f in findings)
+
+
+@pytest.mark.slow
+def test_an_ingest_forks_its_workers_safely_after_the_engine_ran_in_the_process(tmp_path: Path, data_dir: Path) -> None:
+    """A notebook validates a graph with the shacl engine (from two threads), then builds a store on two workers that
+    validate as they build: the forked workers must not inherit a lock the engine held (a hang fails at the timeout)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import threading
+        from pathlib import Path
+        import pyoxigraph as ox
+        from kg.build import record_graph
+        from kg.ingest import ingest
+        from kg.rdf import to_bytes
+        from kg.sources.reader import read_paths
+        from kg.store import TrialStore
+        from kg.validation.documents import validate_ntriples
+        records = [r for r in read_paths([Path({str(data_dir / "ctgov-tigit-watch")!r})]) if not hasattr(r, "reason")]
+        text = to_bytes([ox.Triple(q.subject, q.predicate, q.object) for r in records[:300] for q in record_graph(r).quads],
+                        ox.RdfFormat.N_TRIPLES).decode()
+        threads = [threading.Thread(target=validate_ntriples, args=("g", text)) for _ in range(2)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        with TrialStore({str(tmp_path / "store")!r}) as store:
+            report = ingest(store, iter(records), workers=2, validate=True)
+        print(report.added, len(records))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    added, total = map(int, proc.stdout.split())
+    assert added == total > 1000
