@@ -32,6 +32,7 @@ from kg.errors import SourceError
 from kg.sources.model import RecordError, Source, TrialRecord, check_record
 from kg.sources import (classic_json, ctgov_json, ctgov_xml, digest_page, portal_page,
                         summary_table_page, veeva_page)
+from kg.sources.html_text import looks_like_html, visible_text
 from kg.sources.jsonstream import JSONStreamError, iter_values, loads
 
 PAGE_PARSERS = (digest_page, veeva_page, portal_page, summary_table_page)
@@ -231,14 +232,11 @@ def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Item]:
     if not first:
         yield SourceError(name, "empty file (white space only)")
         return
-    if first in "{[":
+    if first in "{[" and _looks_like_json(head):
         yield from _read_json(fh, name)
         return
-    lowered = head.lower()
-    if first == "<" and (b"<html" in lowered or b"<!doctype html" in lowered):
-        yield SourceError(name, "an HTML page: save the registry page as text (the parsers read its visible text)")
-        return
-    if first == "<":
+    html = first == "<" and looks_like_html(head)  # a page as the browser saved it: its visible text, then the page parsers
+    if first == "<" and not html:
         data = _read_limited(fh, MAX_XML_BYTES, name)
         if isinstance(data, SourceError):
             yield data
@@ -256,7 +254,23 @@ def _read_plain(fh: BinaryIO, head: bytes, name: str) -> Iterator[Item]:
     if isinstance(text, SourceError):
         yield text
         return
-    yield from _read_text_page(text, data, name)
+    yield from _read_text_page(visible_text(text) if html else text, data, name)
+
+
+def _looks_like_json(head: bytes) -> bool:
+    """Whether a file starting with ``{`` or ``[`` can be JSON: what follows the bracket is a JSON value or its end (a
+    text page may start "[Trial of device ...]")."""
+    if head.startswith(_UTF16_BOMS):
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8", errors="replace")
+    m = re.match(rb"\s*(?:\xef\xbb\xbf)?\s*([\[{])\s*(.?)", head, re.S)
+    if not m:
+        return False
+    opener, after = m[1], m[2]
+    if not after:
+        return True  # nothing more to read yet: only the JSON reader can tell
+    if opener == b"{":
+        return after in (b'"', b"}")
+    return after in b'{["-0123456789tfn]'
 
 
 def _utf8_xml(data: bytes) -> bytes:
