@@ -191,3 +191,29 @@ def test_a_bad_study_is_reported_and_the_rest_go_on(tmp_path: Path, data_dir: Pa
     results = list(read_file(tmp_path / "mixed.json"))
     assert [type(r).__name__ for r in results] == ["TrialRecord", "SourceError", "TrialRecord", "SourceError", "TrialRecord"]
     assert "NCT99999999" in str(results[1])
+
+
+def test_the_2014_schema_one_line_design_and_phase_0(data_dir: Path, tmp_path: Path) -> None:
+    """A record in the 2014 ``clinical_study`` schema: the design on one line (``study_design``) instead of
+    ``study_design_info``, masked roles by their old names, and "Phase 0" (ClinicalTrials.gov: early phase 1)."""
+    import re
+
+    from kg.sources.reader import read_file
+
+    text = (data_dir / "ctgov-aact-fixtures" / "legacy_xml" / "NCT00023673.xml").read_text(encoding="utf-8")
+    line = ("Allocation: Randomized, Endpoint Classification: Safety/Efficacy Study, Intervention Model: Parallel "
+            "Assignment, Masking: Double Blind (Subject, Caregiver, Investigator, Outcomes Assessor), Primary Purpose: Prevention")
+    old = re.sub(r"<study_design_info>.*?</study_design_info>", f"<study_design>{line}</study_design>", text, flags=re.S)
+    old = re.sub(r"<phase>[^<]*</phase>", "<phase>Phase 0</phase>", old)
+    path = tmp_path / "old.xml"
+    path.write_text(old, encoding="utf-8")
+    (record,) = list(read_file(path))
+    assert record.phases == ("EARLY_PHASE1",)
+    d = record.design
+    assert (d.allocation, d.intervention_model, d.masking, d.primary_purpose) == ("RANDOMIZED", "PARALLEL", "DOUBLE", "PREVENTION")
+    assert set(d.who_masked) == {"PARTICIPANT", "CARE_PROVIDER", "INVESTIGATOR", "OUTCOMES_ASSESSOR"}
+    observational = re.sub(r"<study_design_info>.*?</study_design_info>",
+                           "<study_design>Observational Model: Cohort, Time Perspective: Prospective</study_design>", text, flags=re.S)
+    path.write_text(observational, encoding="utf-8")
+    (record,) = list(read_file(path))
+    assert record.design.allocation is None and record.design.masking is None  # no interventional design invented

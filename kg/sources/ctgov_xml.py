@@ -134,7 +134,7 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
         sites=sites,
         countries=unique(_all(root, "location_countries/country")) or unique(s.country for s in sites),
         eligibility=_eligibility(root.find("eligibility")),
-        design=_design(root.find("study_design_info")),
+        design=_design(root.find("study_design_info"), _t(root, "study_design")),
         outcomes=tuple(Outcome(kind=kind, measure=m, time_frame=_t(o, "time_frame"))
                        for tag, kind in (("primary_outcome", "PRIMARY"), ("secondary_outcome", "SECONDARY"),
                                          ("other_outcome", "EXPLORATORY"))
@@ -203,7 +203,31 @@ def _eligibility(node: ET.Element | None) -> Eligibility:
     )
 
 
-def _design(node: ET.Element | None) -> Design:
+_OLD_ROLES = {"subject": "participant", "caregiver": "care provider"}  # the 2014 schema's names of the masked roles
+_DESIGN_KEYS = ("Allocation", "Control", "Endpoint Classification", "Intervention Model", "Masking", "Primary Purpose",
+                "Observational Model", "Time Perspective")
+
+
+def _design_line(line: str) -> dict[str, str]:
+    """The 2014 schema's one-line design ("Allocation: Randomized, Masking: Double Blind (Subject, Investigator), Primary
+    Purpose: Treatment") as field -> value; a comma inside a value (the masked roles) stays in it."""
+    keys = "|".join(re.escape(k) for k in _DESIGN_KEYS)
+    out = {}
+    for part in re.split(rf",\s*(?=(?:{keys})\s*:)", line):
+        key, sep, value = part.partition(":")
+        if sep and key.strip() in _DESIGN_KEYS:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _design(node: ET.Element | None, line: str | None = None) -> Design:
+    if node is None and line:
+        fields = _design_line(line)
+        node = ET.Element("study_design_info")
+        for key, tag in (("Allocation", "allocation"), ("Intervention Model", "intervention_model"),
+                         ("Primary Purpose", "primary_purpose"), ("Masking", "masking")):
+            if key in fields:
+                ET.SubElement(node, tag).text = fields[key]
     if node is None:
         return Design()
     masking = _t(node, "masking") or ""
@@ -214,5 +238,6 @@ def _design(node: ET.Element | None) -> Design:
         primary_purpose=vocab.to_enum(_t(node, "primary_purpose"), vocab.PRIMARY_PURPOSES),
         masking=vocab.to_enum(re.sub(r"\bblind(ed)?\b", "", word, flags=re.I), vocab.MASKINGS)
         or (vocab.to_enum(masking, vocab.MASKINGS) if masking else None),
-        who_masked=unique(vocab.to_enum(w, vocab.WHO_MASKED) for w in re.split(r",", who.rstrip(")")) if w.strip()),
+        who_masked=unique(vocab.to_enum(_OLD_ROLES.get(w.strip().lower(), w), vocab.WHO_MASKED)
+                          for w in re.split(r",", who.rstrip(")")) if w.strip()),
     )

@@ -104,6 +104,8 @@ def parse_phases(text: str | None) -> tuple[str, ...]:
         key = enum_key(token).replace("_", "")
         if key in {"NA", "NOTAPPLICABLE"}:
             phase = "NA"
+        elif key == "PHASE0":  # ClinicalTrials.gov files phase 0 (exploratory IND) studies as early phase 1
+            phase = "EARLY_PHASE1"
         elif m := re.fullmatch(r"(EARLY)?PHASE([1-4]|I{1,3}|IV)", key):
             phase = ("EARLY_PHASE" if m.group(1) else "PHASE") + _ROMAN.get(m.group(2), m.group(2))
         else:
