@@ -25,7 +25,7 @@ def test_curated_drug_aliases_point_at_the_right_substance() -> None:
     d = load()
     for row in _tsv("drug-aliases.tsv"):
         assert row["seen_in"].strip(), row
-        assert row["kind"] in {"misspelling", "code", "formulation", "brand"}, row
+        assert row["kind"] in {"misspelling", "code", "formulation", "brand", "chinese-name"}, row
         s = d.canonical(row["unii"])
         assert s.name.lower() == row["canonical"], row
         # a curated alias must not be a dictionary name of another drug
@@ -52,7 +52,13 @@ def test_not_drug_patterns_compile_and_spare_real_drug_names() -> None:
 
 
 def test_condition_aliases_use_known_mesh_ids() -> None:
+    """Every curated variant names a descriptor of the shipped MeSH disease tree or one the records carry, and says
+    where it was seen."""
+    import gzip
+
     known = {r["mesh_id"] for r in csv.DictReader(open(REPO / "data" / "conditions" / "mesh-conditions.tsv", encoding="utf-8"), delimiter="\t")}
+    with gzip.open(REPO / "data" / "conditions" / "mesh-diseases.tsv.gz", "rt", encoding="utf-8") as fh:
+        known |= {r["mesh_id"] for r in csv.DictReader(fh, delimiter="\t")}
     for row in _tsv("condition-aliases.tsv"):
         assert row["mesh_id"] in known and row["seen_in"], row
 

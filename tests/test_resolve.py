@@ -254,3 +254,18 @@ def test_a_learned_name_never_links_an_intervention_of_a_non_drug_type(tmp_path:
             "SELECT ?nct WHERE { GRAPH <%s> { ?i <%sdrug> ?d } ?t <%sintervention> ?i ; <%snctId> ?nct }"
             % (iris.RECORD_ALIAS_GRAPH, iris.ONTOLOGY, iris.ONTOLOGY, iris.ONTOLOGY))}
     assert "NCT01599637" in linked and "NCT09900001" not in linked
+
+
+@pytest.mark.parametrize(("text", "labels"), [
+    ("特瑞普利单抗", {"toripalimab"}), ("特瑞普利单抗注射液", {"toripalimab"}),  # the generic name; its injection
+    ("甲磺酸阿帕替尼片", {"rivoceranib"}), ("注射用紫杉醇", {"paclitaxel"}),  # a salt and a form around the name
+    ("信迪利单抗+紫杉醇", {"sintilimab", "paclitaxel"}), ("卡瑞利珠单抗（艾瑞卡）", {"camrelizumab"}),
+])
+def test_chinese_generic_names_resolve(resolver: DrugResolver, text: str, labels: set[str]) -> None:
+    result = resolver.resolve(text)
+    assert result.status == "resolved" and {m.label for m in result.matches} == labels
+
+
+def test_part_of_a_chinese_name_is_no_drug(resolver: DrugResolver) -> None:
+    assert resolver.resolve("特瑞普利").status == "unresolved"  # a stem, not the name
+    assert resolver.resolve("单抗").status == "unresolved"  # "monoclonal antibody"

@@ -56,6 +56,9 @@ _FORM_WORDS = re.compile(
     r"mesylate|mesilate|hydrochloride|dihydrochloride|hcl|sulfate|sodium|disodium|potassium|calcium|maleate|tartrate|"
     r"citrate|acetate|phosphate|besylate|tosylate|fumarate|succinate|malate|bromide|chloride|monohydrate|hydrate|"
     r"dimaleate|diarginine|tromethamine|meglumine)\b", re.I)
+# Chinese product forms and salts around a generic name ("注射用紫杉醇", "特瑞普利单抗注射液", "甲磺酸阿帕替尼片")
+_ZH_FORM = re.compile(r"^(?:注射用|盐酸|二盐酸|甲磺酸|马来酸|苹果酸|硫酸|枸橼酸|富马酸|琥珀酸)|"
+                      r"(?:注射液|浓溶液|胶囊|软胶囊|肠溶片|缓释片|分散片|片|颗粒|口服液|混悬液|乳剂|凝胶|（[^）]*）|\([^)]*\))$")
 _FORMULATION_SUFFIX = re.compile(r"^(?P<code>.*\d)(?P<suffix>sc|iv|sq|po|im|er|xr)$", re.I)
 _SPLIT = re.compile(r"\s*(?:\bcombined with\b|\bin combination with\b|\bfollowed by\b|\bplus\b|\bwith\b|\band\b|\bor\b|\bvs\.?|"
                     r"\bversus\b|[+/,;，、；&])\s*", re.I)
@@ -140,7 +143,7 @@ class DrugResolver:
                 return self._matches(found, "code-key", name)
             if (m := _FORMULATION_SUFFIX.match(code_key(name))) and (found := d.lookup_code(m["code"])):
                 return self._matches(found, "formulation", name)
-        stripped = " ".join(_FORM_WORDS.sub(" ", _DOSE.sub(" ", name)).split()).strip(" ,.-")
+        stripped = _ZH_FORM.sub("", " ".join(_FORM_WORDS.sub(" ", _DOSE.sub(" ", name)).split()).strip(" ,.-"))
         if stripped and stripped != name:
             if found := d.lookup_name(fold(stripped)):
                 return self._matches(found, "salt-form", name)
