@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -314,3 +315,17 @@ def test_aliases_curates_every_kind(store_dir: Path) -> None:
     unresolved = _aliases(store_dir, "--kind", "sponsor", "--unresolved", "--limit", "500")
     assert "Merck Sharp" not in unresolved and "row(s)" in unresolved
     assert "row(s)" in _aliases(store_dir, "--kind", "condition", "--unresolved", "--limit", "5")
+
+
+@pytest.mark.parametrize("name", sorted(q.named_queries()))
+def test_a_named_query_returns_the_columns_its_header_and_the_readme_name(store_dir: Path, name: str) -> None:
+    from conftest import NAMED_PARAMS, REPO
+
+    nq = q.get(name)
+    with TrialStore(store_dir, read_only=True) as store:
+        text, bindings = q.prepare(nq, NAMED_PARAMS.get(name, {}), q.Binder())
+        columns, rows = q.select(store.oxigraph, text, bindings)
+    documented = [c.strip() for c in re.sub(r"\([^()]*\)", "", nq.returns).split(",")]  # "(...)" explains a column
+    assert columns == documented, name
+    assert rows, f"{name} answers nothing on the seeds and real records"
+    assert f"`{name}`" in (REPO / "README.md").read_text(encoding="utf-8"), f"the README does not name {name}"
