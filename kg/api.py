@@ -48,7 +48,7 @@ class KnowledgeGraph:
         self._store.close()
 
     def _binder(self) -> q.Binder:
-        return q.Binder(resolver=self._resolver, store=self._store.oxigraph)
+        return q.Binder(resolver=self._resolver, store=self._store.oxigraph)  # one resolver for every call
 
     def trials(self, *, sort: str = "nct_id", limit: int | None = 50, offset: int = 0, as_frame: bool = False,
                **filters: Any) -> Any:

@@ -517,7 +517,6 @@ def aliases(name: str | None, kind: str, store_dir: str | None, unresolved: bool
     condition; targets: the names of the target in the shipped HGNC table (no store needed).
     """
     from kg import query as q
-    from kg.resolve.drugs import DrugResolver
 
     if not unresolved and not name:
         raise click.UsageError("give a NAME, or --unresolved")
@@ -534,7 +533,7 @@ def aliases(name: str | None, kind: str, store_dir: str | None, unresolved: bool
         return
     named = q.get(ALIAS_QUERIES[kind][1 if unresolved else 0])
     with _open(store_dir) as store:
-        binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()), store=store.oxigraph)
+        binder = q.Binder(store=store.oxigraph, learned=store.learned_aliases)
         text, bindings = q.prepare(named, {} if unresolved or name is None else {named.params[0].name: name}, binder)
         columns, data = q.select(store.oxigraph, text + (f"\nLIMIT {int(limit)}" if unresolved else ""), bindings)
     for note in binder.notes:
@@ -594,9 +593,8 @@ def query(name: str | None, params: tuple[str, ...], query_file: str | None, spa
         columns, data = remote_rows(endpoint, q.paged(q.with_values(text, bindings), sort, limit, offset))
     else:
         with _open(store_dir) as store:
-            from kg.resolve.drugs import DrugResolver
 
-            binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()), store=store.oxigraph)
+            binder = q.Binder(store=store.oxigraph, learned=store.learned_aliases)
             text, bindings = q.prepare(named, values, binder)
             columns, data = q.select(store.oxigraph, q.paged(q.with_values(text, bindings), sort, limit, offset))
     if sort is not None and sort.removeprefix("-") not in columns:
@@ -643,11 +641,10 @@ def trials(store_dir: str | None, fmt: str, sort: str, limit: int, offset: int, 
     Each filter is resolved first (a note when it names nothing); a filter holds when any source of the trial states it.
     """
     from kg import query as q
-    from kg.resolve.drugs import DrugResolver
     from kg.trials import COLUMNS, Filters, trials as find
 
     with _open(store_dir) as store:
-        binder = q.Binder(resolver=DrugResolver(learned=store.learned_aliases()), store=store.oxigraph)
+        binder = q.Binder(store=store.oxigraph, learned=store.learned_aliases)
         answer = find(store.oxigraph, Filters(subsidiaries=subsidiaries, lead_only=lead_only, **filters), binder, sort=sort,
                       limit=limit, offset=offset, count_only=count_only, facets=facets)
     for note in answer.notes:

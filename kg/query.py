@@ -7,6 +7,7 @@ its enumeration individual, ...) and bound, never pasted into the query text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import re
@@ -92,14 +93,21 @@ def get(name: str) -> NamedQuery:
 class Binder:
     """Turns parameter values into RDF terms; notes values that named nothing."""
 
-    resolver: DrugResolver = field(default_factory=DrugResolver)
+    resolver: DrugResolver | None = None  # made on first use (loading the drug dictionary costs ~0.3 s and 130 MB)
     notes: list[str] = field(default_factory=list)
     store: ox.Store | None = None  # the store asked whether a sponsor is in it (for "names nothing here" notes)
+    learned: Callable[[], dict] | None = None  # the aliases a store's records taught, read when a drug is first resolved
+
+    def drugs(self) -> DrugResolver:
+        """The drug resolver, made when a parameter first needs one."""
+        if self.resolver is None:
+            self.resolver = DrugResolver(learned=self.learned() if self.learned else {})
+        return self.resolver
 
     def term(self, param: Param, value: str) -> ox.NamedNode | ox.Literal:
         kind = param.type
         if kind == "drug":
-            r = self.resolver.resolve(value)
+            r = self.drugs().resolve(value)
             if r.status == "resolved" and len(r.matches) == 1:
                 return ox.NamedNode(iris.drug(unii=r.matches[0].local_id))
             self.notes.append(f"{param.name}={value!r} names no single drug ({r.status}): nothing matches")
