@@ -11,6 +11,7 @@ are those every source states.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import re
@@ -78,7 +79,7 @@ def _date(value: str, name: str) -> str:
 
 def _where(f: Filters, binder: Binder) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
     """The filter patterns (over the union of the documents) and their bindings."""
-    parts = ["?t a tkg:Trial ; tkg:nctId ?nct ."]
+    parts: list[str] = []  # the most selective patterns first; the trial's type and id last (Oxigraph joins in order)
     b: dict[str, ox.NamedNode | ox.Literal] = {}
 
     def bind(name: str, kind: str, value: str) -> str:
@@ -88,7 +89,7 @@ def _where(f: Filters, binder: Binder) -> tuple[str, dict[str, ox.NamedNode | ox
     if f.drug:
         parts.append(f"?t tkg:intervention/tkg:drug {bind('drug', 'drug', f.drug)} .")
     if f.target:
-        parts.append(f"?t tkg:intervention/tkg:drug ?td . GRAPH {DICTIONARY} {{ ?td tkg:target {bind('target', 'target', f.target)} }}")
+        parts.append(f"GRAPH {DICTIONARY} {{ ?td tkg:target {bind('target', 'target', f.target)} }} ?t tkg:intervention/tkg:drug ?td .")
     if f.drug_class:
         c = bind("drug_class", "drug_class", f.drug_class)
         parts.append(f"{{ ?t tkg:intervention/tkg:drug ?cd . GRAPH {DICTIONARY} {{ ?cd tkg:inClass {c} }} }} "
@@ -139,30 +140,49 @@ def _where(f: Filters, binder: Binder) -> tuple[str, dict[str, ox.NamedNode | ox
         if not re.fullmatch(r"[a-z0-9-]+", f.registry):
             raise KGError(f"registry takes a source family such as ctgov or page-veeva (got {f.registry!r})")
         parts.append(f'GRAPH ?rg {{ ?t tkg:nctId ?nct }} FILTER(STRSTARTS(STR(?rg), "{iris.GRAPH}{f.registry}/"))')
+    parts.append("?t a tkg:Trial ; tkg:nctId ?nct .")
     return "\n  ".join(parts), b
 
 
-def _sort(sort: str) -> tuple[str, str]:
-    """The ORDER BY of ``--sort``: a column of ``SORTS``, "-" first for descending; then by NCT id."""
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise KGError(f"--sort takes one of {', '.join(SORTS)} (a leading - for descending; got {sort!r})")
-    extra = {"start_date": 'OPTIONAL { ?t tkg:startDate ?sd0 } BIND(COALESCE(STR(?sd0), "") AS ?sort_start)',
-             "enrollment": "OPTIONAL { ?t tkg:enrollment ?en0 } BIND(COALESCE(?en0, -1) AS ?sort_enrollment)"}.get(key, "")
-    var = SORTS[key]
-    return extra, (f"DESC({var}) ?nct" if sort.startswith("-") else f"{var} ?nct")
+def _date_key(v: str | None) -> str:
+    return v or ""
+
+
+def _count_key(v: str | None) -> int:
+    return int(v) if v else -1
+
+
+_SORT_VALUES: dict[str, tuple[str, Callable[[str | None], str | int]]] = {
+    "start_date": ("tkg:startDate", _date_key), "enrollment": ("tkg:enrollment", _count_key)}
+
+
+def _ordered(store: ox.Store, found: list[list], sort: str) -> list[str]:
+    """The trials found, in the order of ``--sort`` (a column of ``SORTS``, "-" first for descending; ties by NCT id):
+    sorted here, from the ids already found and, for a date or a count, one lookup of their values."""
+    from kg.query import select
+
+    nct = {t: n for t, n in found}
+    ids = sorted(nct, key=lambda t: nct[t])
+    if sort.lstrip("-") not in _SORT_VALUES:
+        return ids[::-1] if sort.startswith("-") else ids
+    prop, read = _SORT_VALUES[sort.lstrip("-")]
+    _, got = select(store, f"{PREFIXES}SELECT ?t (MAX(?v) AS ?k) WHERE {{ {_values(ids)} OPTIONAL {{ ?t {prop} ?v }} }} GROUP BY ?t")
+    value = {t: read(k) for t, k in got}
+    missing = read(None)
+    return sorted(ids, key=lambda t: value.get(t, missing), reverse=sort.startswith("-"))  # stable: ties by NCT id
 
 
 def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort: str = "nct_id", limit: int | None = 50,
            offset: int = 0, count_only: bool = False, facets: bool = False) -> Answer:
     """The trials matching every filter: their count, one page of rows (sorted), and facets when asked."""
-    from kg.query import select, with_values
+    from kg.query import select
 
     binder = binder or Binder()
     where, bindings = _where(filters, binder)
     if limit is not None and limit < 0 or offset < 0:
         raise KGError("--limit and --offset take whole numbers of 0 or more")
-    extra, order = _sort(sort)
+    if sort.lstrip("-") not in SORTS:
+        raise KGError(f"--sort takes one of {', '.join(SORTS)} (a leading - for descending; got {sort!r})")
     ids_query = f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{\n  {where}\n}}"
     _, found = select(store, ids_query, bindings)
     answer = Answer(count=len(found), notes=list(binder.notes))
@@ -170,11 +190,8 @@ def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort
         answer.facets = _facets(store, [t for t, _ in found])
     if count_only or not found:
         return answer
-    inner = with_values(f"SELECT DISTINCT ?t ?nct WHERE {{\n  {where}\n}}", bindings)  # bound inside the subquery
-    page_query = (f"{PREFIXES}SELECT ?t WHERE {{ {{ {inner} }} {extra} }} ORDER BY {order}"
-                  + (f" LIMIT {int(limit)}" if limit is not None else "") + (f" OFFSET {int(offset)}" if offset else ""))
-    _, page = select(store, page_query)
-    answer.rows = rows(store, [t for (t,) in page])
+    ordered = _ordered(store, found, sort)
+    answer.rows = rows(store, ordered[offset:None if limit is None else offset + limit])
     return answer
 
 
