@@ -217,3 +217,31 @@ def test_the_2014_schema_one_line_design_and_phase_0(data_dir: Path, tmp_path: P
     path.write_text(observational, encoding="utf-8")
     (record,) = list(read_file(path))
     assert record.design.allocation is None and record.design.masking is None  # no interventional design invented
+
+
+def test_exclusion_criteria_are_never_read_as_inclusion_criteria(data_dir: Path) -> None:
+    """About 4% of the real records put their exclusion criteria under inclusion when only a whole-line
+    "Exclusion Criteria:" was a heading: capitals, "Study Exclusion Criteria.", a heading glued to its first item,
+    a heading at the end of the last inclusion item, escaped markdown. Now: exclusion lists start where the record
+    says, and a heading that scopes its list ("Specific exclusion criteria for renal transplant patients:") is kept."""
+    import re
+
+    from kg.sources.criteria import split_inclusion_exclusion
+    from kg.sources.reader import read_paths
+
+    records = {r.nct_id: r for r in read_paths([data_dir / s for s in ("ctgov-tigit-watch", "ctgov-nsclcbench",
+                                                                          "ctgov-dgg32-samples", "ctgov-aact-fixtures")])
+               if not hasattr(r, "reason") and r.eligibility}
+    misplaced = [n for n, r in records.items()
+                 if any(re.match(r"\W*(?:study\s+|key\s+)?exclusion\s+crit\w*\W*$", i, re.I) for i in r.eligibility.inclusion)]
+    assert misplaced == []
+    assert len(records) > 1500
+    assert records["NCT01224132"].eligibility.exclusion[0].startswith("No drug")  # "Exclusion Criteria:No drug was used ..."
+    assert records["NCT00001245"].eligibility.exclusion  # "EXCLUSION CRITERIA:" in capitals
+    inc, exc = split_inclusion_exclusion("Inclusion Criteria:\n* Adults\n* Body weight 20 to 150 kg EXCLUSION CRITERIA:\n"
+                                         "* Pregnancy\nSpecific exclusion criteria for transplant patients:\n* Rejection")
+    assert inc == ("Adults", "Body weight 20 to 150 kg")
+    assert exc == ("Pregnancy", "Specific exclusion criteria for transplant patients:", "Rejection")
+    inc, exc = split_inclusion_exclusion("Inclusion Criteria:\n* Meets none of the exclusion criteria\n* Exclusion criteria "
+                                         "of the parent study do not apply")
+    assert exc == () and len(inc) == 2  # criteria that mention the exclusion criteria are no headings

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from kg.sources.vocab import clean, unescape_markdown
 
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)、]\s*(.*)$")
-_LIST_HEAD = re.compile(r"(?:key\s+)?(inclusion|exclusion)\s+criteria")
 _BULLET = re.compile(r"^\s*[•\-*·▪◦]\s*(.*)$")
 
 
@@ -85,14 +84,56 @@ def _place_numbered(stack: list[tuple[list[_Item], int | None]], n: int, item: _
     stack[-1] = (items, n + 1)
 
 
+# a heading that opens a list: "Inclusion Criteria:", "EXCLUSION CRITERIA", "Study Exclusion Criteria.", "Key Exclusion
+# Criteria:", "Exclusion Criteria for Groups 1-3:", "**Exclusion criteria:**", and glued to its first item:
+# "Exclusion Criteria:Patients ..." (words after "criteria" without a colon are no heading: "Exclusion criteria apply")
+_HEADING = re.compile(
+    r"^[\W_]*(?:(?:the|key|main|major|study|general|specific|other|additional|subject|patient|participant|sibling|donor)\s+)*"
+    r"(?P<kind>inclusion|exclusion)(?:\s+crit[a-z]{0,3}ria\b(?:(?P<scope>[^:]{1,60}):|\s*[.:]?[\s*_]*$|\s*:"
+    r"|\s*(?:for\b|[-\u2013(])(?!.*\b(?:apply|applies|are|is|will|may|must|see)\b)[^:]{0,60}$)|s?\s*:)[\s*_]*(?P<rest>.*)$", re.I)
+# a heading at the end of a line, after the last item of the other list ("Cyclosporine up to 5 mg/kg/day EXCLUSION
+# CRITERIA:"): written in capitals or title case, not after a word that makes it part of a sentence ("meets the
+# exclusion criteria")
+_TRAILING_HEADING = re.compile(r"^(?P<before>.*\S)\s+(?P<kind>EXCLUSION CRITERIA|Exclusion Criteria|INCLUSION CRITERIA|"
+                               r"Inclusion Criteria)\s*:?\s*$")
+_SENTENCE_WORDS = frozenset({"the", "any", "all", "of", "these", "following", "meet", "meets", "met", "no", "other", "above",
+                             "below", "study", "and", "or", "with", "per", "protocol", "see", "by"})
+
+
+_PLAIN_HEADING = re.compile(r"[\W_]*(?:key\s+|main\s+|the\s+)?(?:inclusion|exclusion)(?:\s+crit[a-z]{0,3}ria)?[\s:.*_]*", re.I)
+
+
+def _heading(line: str) -> tuple[str, str, str] | None:
+    """(text before, inclusion|exclusion, text after) when the line holds a list heading, else None. A heading that
+    says whom or what its list is for ("Specific exclusion criteria for renal transplant patients:") stays in the list
+    as its first item, so the criteria under it keep their scope; a plain one ("Exclusion Criteria:") is dropped."""
+    plain = unescape_markdown(line).strip()
+    if "clusion" not in plain.lower():
+        return None
+    if m := _HEADING.match(plain):
+        head = plain[: len(plain) - len(m["rest"])] if m["rest"] else plain
+        scoped = not _PLAIN_HEADING.fullmatch(head)
+        return "", m["kind"].lower(), (head.rstrip(" *_") + (f" {m['rest'].strip()}" if m["rest"] else "")) if scoped \
+            else m["rest"].strip()
+    if (m := _TRAILING_HEADING.match(plain)) and m["before"].split()[-1].lower().strip(",;") not in _SENTENCE_WORDS:
+        return m["before"], m["kind"].split()[0].lower(), ""
+    return None
+
+
 def split_inclusion_exclusion(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Split a free-text eligibility block (as in API v2 ``eligibilityCriteria``) into two lists."""
+    """Split a free-text eligibility block (as in API v2 ``eligibilityCriteria``) into two lists, at each heading
+    (``_HEADING``, ``_TRAILING_HEADING``); lines before any heading are inclusion criteria."""
     inc: list[str] = []
     exc: list[str] = []
-    target: list[str] | None = None
+    target: list[str] = inc
     for line in text.splitlines():
-        if "riteria" in line and (m := _LIST_HEAD.fullmatch(line.strip().lower().rstrip(":").strip())):
-            target = inc if m[1] == "inclusion" else exc
+        if found := _heading(line):
+            before, kind, rest = found
+            if before:
+                target.append(before)
+            target = inc if kind == "inclusion" else exc
+            if rest:
+                target.append(rest)
             continue
-        (target if target is not None else inc).append(line)
+        target.append(line)
     return parse_criteria(inc), parse_criteria(exc)
