@@ -69,7 +69,8 @@ def test_visible_text_drops_what_is_not_shown_and_keeps_blocks_cells_and_entitie
 
 
 @pytest.mark.parametrize(("head", "expected"), [(b"<!DOCTYPE html><html>", True), (b"  <html lang=en>", True),
-                                                (b"<!-- saved -->\n<html>", True), (b"<clinical_study>", False),
+                                                (b"<!-- saved -->\n<html>", True), (b"\xef\xbb\xbf<!DOCTYPE html>", True),
+                                                ("<html><body>".encode("utf-16"), True), (b"<clinical_study>", False),
                                                 (b"<?xml version='1.0'?><clinical_study>", False)])
 def test_html_is_told_from_xml(head: bytes, expected: bool) -> None:
     assert looks_like_html(head) is expected
@@ -80,3 +81,11 @@ def test_a_text_page_starting_with_a_bracket_is_not_taken_for_json(tmp_path: Pat
     page.write_text("[Trial of device X in adults]\nnothing a registry parser knows\n", encoding="utf-8")
     (item,) = list(read_file(page))
     assert "JSON" not in item.reason and "not a known registry page layout" in item.reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_page_saved_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    seed = SEEDS[0]
+    page = tmp_path / "bom.html"
+    page.write_text(as_html(seed.read_text(encoding="utf-8")), encoding=encoding)
+    _same(_record(seed), _record(page))

@@ -26,6 +26,9 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 
 def looks_like_html(head: bytes) -> bool:
     """Whether the start of a file is an HTML document (a doctype, an ``<html>``, ``<head>`` or ``<body>`` tag)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: read its start as text first
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8", errors="replace")
+    head = head.removeprefix(b"\xef\xbb\xbf")
     return bool(re.match(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", head, re.I | re.S))
 
 
