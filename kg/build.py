@@ -26,6 +26,7 @@ from kg.resolve.conditions import mesh_ancestors, resolve_condition
 from kg.resolve.places import city_key, is_region_not_city, match_site, region_of
 from kg.resolve.result import DrugLink, Resolver
 from kg.resolve.sponsors import SponsorLink, is_placeholder, split_names
+from kg.resolve.stop_reasons import stop_reasons
 from kg.resolve.sponsors import link as sponsor_link
 from kg.provenance import RDF_TYPE, Document, commit_marker, document, provenance_quads
 from kg.sources import vocab
@@ -165,6 +166,10 @@ def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
     out.add(t, DCT + "abstract", r.brief_summary)
     if r.status:
         out.add(t, T("status"), NamedNode(iris.enum("status", r.status)))
+    if r.why_stopped:
+        out.add(t, T("whyStopped"), r.why_stopped)
+        for reason in stop_reasons(r.why_stopped):
+            out.add(t, T("stopReason"), NamedNode(iris.enum("stopReason", reason)))
     for ph in r.phases:
         out.add(t, T("phase"), NamedNode(iris.enum("phase", ph)))
     if r.study_type:

@@ -95,6 +95,7 @@ def to_v2(study: dict) -> dict:
             },
             "statusModule": {
                 "overallStatus": status.get("OverallStatus"),
+                "whyStopped": status.get("WhyStopped"),
                 "startDateStruct": _date(status.get("StartDateStruct"), "StartDate"),
                 "primaryCompletionDateStruct": _date(status.get("PrimaryCompletionDateStruct"), "PrimaryCompletionDate"),
                 "completionDateStruct": _date(status.get("CompletionDateStruct"), "CompletionDate"),

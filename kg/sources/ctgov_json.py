@@ -108,6 +108,7 @@ def _map(study: dict, source: Source) -> TrialRecord:
         brief_summary=_get(p, "descriptionModule", "briefSummary"),
         detailed_description=_get(p, "descriptionModule", "detailedDescription"),
         status=vocab.to_enum(status.get("overallStatus"), vocab.STATUSES),
+        why_stopped=vocab.clean(status.get("whyStopped")) if isinstance(status.get("whyStopped"), str) else None,
         phases=tuple(ph for ph in design.get("phases") or () if ph in vocab.PHASES),
         study_type=vocab.to_enum(design.get("studyType"), vocab.STUDY_TYPES),
         enrollment=Enrollment(

@@ -108,6 +108,7 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
         brief_summary=textblock(root, "brief_summary/textblock"),
         detailed_description=textblock(root, "detailed_description/textblock"),
         status=vocab.to_enum(status, vocab.STATUSES),
+        why_stopped=vocab.clean(_t(root, "why_stopped")),
         phases=vocab.parse_phases(_t(root, "phase")),
         study_type=vocab.to_enum(re.sub(r"\[.*?\]", "", _t(root, "study_type") or ""), vocab.STUDY_TYPES),
         enrollment=Enrollment(

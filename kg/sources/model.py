@@ -167,6 +167,7 @@ class TrialRecord(_Record):
     brief_summary: str | None = None
     detailed_description: str | None = None
     status: str | None = None
+    why_stopped: str | None = None  # the registry's free text on why the trial stopped (or was withdrawn, suspended)
     phases: tuple[str, ...] = ()
     study_type: str | None = None
     enrollment: Enrollment = Enrollment()
