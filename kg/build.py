@@ -205,6 +205,8 @@ def _design(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
             out.add(t, T(prop), NamedNode(iris.enum(prefix, value)))
     out.add(t, T("minimumAge"), e.min_age)
     out.add(t, T("maximumAge"), e.max_age)
+    out.add(t, T("minimumAgeYears"), vocab.age_years(e.min_age))  # the same ages as numbers, for ranges and sorting
+    out.add(t, T("maximumAgeYears"), vocab.age_years(e.max_age))
     out.add(t, T("healthyVolunteers"), e.healthy_volunteers)
 
 

@@ -245,3 +245,26 @@ def test_exclusion_criteria_are_never_read_as_inclusion_criteria(data_dir: Path)
     inc, exc = split_inclusion_exclusion("Inclusion Criteria:\n* Meets none of the exclusion criteria\n* Exclusion criteria "
                                          "of the parent study do not apply")
     assert exc == () and len(inc) == 2  # criteria that mention the exclusion criteria are no headings
+
+
+@pytest.mark.parametrize(("text", "age", "years"), [
+    ("18 Years", "18 Years", 18.0), ("1 Year", "1 Year", 1.0), ("1 year old", "1 Year", 1.0), ("6 Months", "6 Months", 0.5),
+    ("2 Weeks", "2 Weeks", 0.0383), ("1 Day", "1 Day", 0.0027), ("N/A", None, None), (None, None, None),
+])
+def test_ages_keep_their_unit_and_are_numbers_in_years(text: str | None, age: str | None, years: float | None) -> None:
+    from kg.sources.vocab import age_years, parse_age
+
+    assert parse_age(text) == age and age_years(age) == years
+
+
+def test_every_real_age_is_a_number_in_the_graph(v2_records: dict[str, TrialRecord]) -> None:
+    from kg.build import record_quads
+    from kg.sources.vocab import age_years
+
+    ages = [(r, a) for r in v2_records.values() for a in (r.eligibility.min_age, r.eligibility.max_age) if a]
+    assert len(ages) > 1000 and all(age_years(a) is not None for _, a in ages)
+    assert not any(a.startswith("1 ") and a.endswith("s") for _, a in ages)  # "1 Year", never "1 Years"
+    record = next(r for r, a in ages if a.endswith("Months"))
+    _, quads = record_quads(record)
+    numbers = {q.predicate.value.rsplit("#", 1)[1]: float(q.object.value) for q in quads if q.predicate.value.endswith("AgeYears")}
+    assert numbers and all(0 <= v < 150 for v in numbers.values())

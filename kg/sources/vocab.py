@@ -164,13 +164,25 @@ def parse_date(text: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)
 def parse_age(text: str | None) -> str | None:
-    """An eligibility age in API v2 form: ``'18 years old'`` -> ``'18 Years'``; ``'N/A'`` -> ``None``."""
+    """An eligibility age in API v2 form: ``'18 years old'`` -> ``'18 Years'``, ``'1 year'`` -> ``'1 Year'``;
+    ``'N/A'`` -> ``None``."""
     if not text:
         return None
     m = re.search(r"(\d+)\s*(year|month|week|day|hour|minute)s?", text, re.I)
     if not m:
         return None
-    return f"{int(m[1])} {m[2].capitalize()}s"
+    n = int(m[1])
+    return f"{n} {m[2].capitalize()}{'' if n == 1 else 's'}"
+
+
+_YEARS_PER = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25, "hour": 1 / (24 * 365.25),
+              "minute": 1 / (60 * 24 * 365.25)}
+
+
+def age_years(age: str | None) -> float | None:
+    """An age as ``parse_age`` writes it, in years (a decimal, to four places): ``'6 Months'`` -> 0.5."""
+    m = re.fullmatch(r"(\d+) (Year|Month|Week|Day|Hour|Minute)s?", age or "")
+    return round(int(m[1]) * _YEARS_PER[m[2].lower()], 4) if m else None
 
 
 # Country names as ClinicalTrials.gov writes them, where they differ from every ISO 3166 name.
