@@ -240,3 +240,17 @@ def test_kg_resolve_gives_one_result_shape_for_every_kind(kind: str, text: str) 
     assert result["matches"], result
     for m in result["matches"]:
         assert {"id", "label", "method", "score"} <= set(m) and isinstance(m["score"], float), m
+
+
+def test_a_name_two_regions_share_names_neither() -> None:
+    """"Hsinchu" is both Hsinchu City (TW-HSZ) and Hsinchu County (TW-HSQ); pycountry lists them in no fixed order,
+    so picking one made the same record give another region in another process (found by the SIGKILL test)."""
+    import subprocess
+    import sys
+
+    assert region_of("TW", "Hsinchu") is None  # pycountry names both "Hsinchu"
+    assert region_of("TW", "Taipei").code == "TW-TPE"
+    script = "from kg.resolve.places import _regions; print(sorted((k, r.code) for k, r in _regions('TW').items()))"
+    answers = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"}).stdout for seed in (1, 2, 3)}
+    assert len(answers) == 1  # the same in every process

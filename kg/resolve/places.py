@@ -58,13 +58,14 @@ def _region_key(name: str) -> str:
 
 @lru_cache(maxsize=None)
 def _regions(country_code: str) -> dict[str, Region]:
-    """Top-level subdivisions of a country (provinces, states, autonomous regions; municipalities included) by key."""
-    out: dict[str, Region] = {}
+    """Top-level subdivisions of a country (provinces, states, autonomous regions; municipalities included) by key. A
+    key two subdivisions share ("Hsinchu": Hsinchu City and Hsinchu County) names neither: pycountry gives them in no
+    fixed order, so keeping one would make the same record give another region in another process."""
+    found: dict[str, set[Region]] = {}
     for sub in pycountry.subdivisions.get(country_code=country_code) or ():
-        if getattr(sub, "parent_code", None):
-            continue
-        out.setdefault(_region_key(sub.name), Region(sub.code, sub.name))
-    return out
+        if not getattr(sub, "parent_code", None):
+            found.setdefault(_region_key(sub.name), set()).add(Region(sub.code, sub.name))
+    return {key: next(iter(regions)) for key, regions in found.items() if len(regions) == 1}
 
 
 @lru_cache(maxsize=1)
