@@ -28,7 +28,7 @@ from kg.resolve.places import city_key
 
 COLUMNS = ("nct_id", "title", "status", "phases", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
            "enrollment", "enrollment_type", "conditions", "drugs", "countries", "sites")
-SORTS = {"nct_id": "?nct", "start_date": "?sort_start", "enrollment": "?sort_enrollment"}
+SORTS = ("nct_id", "start_date", "enrollment")  # the columns --sort takes
 FACETS = ("phase", "status", "country", "sponsor", "drug")
 PREFIXES = f"""PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("dcterms", "rdfs", "skos", "xsd", "prov")}
 """
