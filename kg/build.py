@@ -18,6 +18,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat
 
 from kg.namespaces import DCT, ROR, SCHEMA, SKOS, XSD
 from kg import iris
+from kg.build_results import results_quads
 from kg.privacy import scrub_record
 from kg.rdf import to_bytes
 from kg.sources.model import Intervention, Site, TrialRecord
@@ -191,6 +192,7 @@ def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
     _interventions_and_arms(out, t, r, options)
     _sites(out, t, r)
     _outcomes(out, t, r)
+    results_quads(out, t, r)
     _people(out, t, r, options)
     _related(out, t, r)
 

@@ -10,9 +10,10 @@ PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
 ROR = "https://ror.org/"
 SH = "http://www.w3.org/ns/shacl#"
+QB = "http://purl.org/linked-data/cube#"  # the W3C Data Cube vocabulary: outcome results as data sets of observations
 
 # the usual prefix of each, for SPARQL text and serializations
-PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCT, "prov": PROV, "schema": SCHEMA}
+PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCT, "prov": PROV, "schema": SCHEMA, "qb": QB}
 
 
 def sparql_prefixes(*names: str) -> str:

@@ -2,7 +2,8 @@
 
 Every fact of the trial, grouped (identification, status and dates with their types, design, eligibility,
 conditions with MeSH, arms, interventions with the drugs they resolved to and how, sponsors and collaborators with
-their organisations, sites with city and country, outcomes, officials, related trials). Sources that disagree keep
+their organisations, sites with city and country, outcomes, posted results (groups with their arms and event totals,
+outcome results), officials, related trials). Sources that disagree keep
 their own facts in their own named graphs: each value is shown with the source that states it. For each field the
 current values are those of the source that states the latest update of the trial (``tkg:recordsUpdated``; the later
 ingest breaks ties).
@@ -17,7 +18,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
-from kg.namespaces import DCT, RDFS, SCHEMA, SKOS, sparql_prefixes
+from kg.namespaces import DCT, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
 from kg.rdf import select
 
 T = iris.term
@@ -46,10 +47,12 @@ PARTS = {
     "lead sponsor": ("sponsors", T("leadSponsor")), "collaborator": ("sponsors", T("collaborator")),
     "sponsor": ("sponsors", T("sponsor")), "site": ("sites", T("location")), "outcome": ("outcomes", T("outcome")),
     "official": ("people", T("official")),
+    "results group": ("results", T("resultGroup")), "outcome result": ("results", T("outcomeResult")),
 }
 GROUPS = ("identification", "status", "design", "eligibility", "conditions", "arms", "interventions", "sponsors", "sites",
-          "outcomes", "people", "related trials")
+          "outcomes", "results", "people", "related trials")
 LABEL, PREF = RDFS + "label", SKOS + "prefLabel"
+RDF_TYPE = RDF + "type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +132,32 @@ def _describe(g: _Graph, field: str, node: str) -> str:
     if field == "outcome":
         kind, frame = one(T("outcomeKind")), one(T("timeFrame"))
         return (f"{kind}: " if kind else "") + one(LABEL) + (f" (time frame: {frame})" if frame else "")
+    if field == "results group":
+        return _result_group(g, node)
+    if field == "outcome result":
+        kind, unit, analyses = one(T("outcomeKind")), one(T("unitOfMeasure")), len(g.nodes[node][T("analysis")])
+        return ((f"{kind}: " if kind else "") + one(LABEL) + (f" [{unit}]" if unit else "")
+                + (f"; {analyses} analyses" if analyses else ""))
     if field == "official":
         return ", ".join(x for x in (one(SCHEMA + "name"), one(T("role")), one(T("affiliation"))) if x)
     return one(LABEL) or node
+
+
+def _result_group(g: _Graph, node: str) -> str:
+    """A results group: its module, title, what it is linked to (and by which rule), participants, event totals."""
+    def one(p: str) -> str:
+        return g.one(node, p)
+
+    module = next((k for k in g.all(node, RDF_TYPE) if k.endswith("Group")), "").rsplit("#", 1)[-1]
+    arms = [g.one(a, LABEL) for a in g.nodes[node][T("armGroup")]]
+    given = [g.one(i, T("interventionName")) for i in g.nodes[node][T("groupIntervention")]]
+    link = (f" = arm {', '.join(arms)}" if arms else f" -> {', '.join(given)}" if given else " (no arm)") + (
+        f" [{one(T('groupLinkMethod'))}]" if one(T("groupLinkMethod")) else "")
+    counts = [f"{one(T('participants'))} participants"] if one(T("participants")) else []
+    for kind in ("serious", "other", "deaths"):
+        if one(T(kind + "Affected")):
+            counts.append(f"{kind}: {one(T(kind + 'Affected'))} of {one(T(kind + 'AtRisk'))}")
+    return f"{module} {one(T('groupId'))}: {one(LABEL)}{link}" + (f"; {'; '.join(counts)}" if counts else "")
 
 
 def show(store: ox.Store, nct_id: str) -> list[Statement]:

@@ -55,7 +55,9 @@ NAMED_PARAMS = {"trials-by-drug": {"drug": "JS-001"}, "sponsors-by-drug": {"drug
                 "drugs-by-target": {"target": "CD279"}, "trials-by-drug-class": {"drug_class": "anti-PD-1 antibody"},
                 "sponsors-by-target": {"target": "programmed cell death 1"},
                 "sponsor-aliases": {"sponsor": "Junshi Biosciences"}, "condition-aliases": {"condition": "HCC"},
-                "trials": {"drug": "JS-001", "country": "China"}}
+                "trials": {"drug": "JS-001", "country": "China"},
+                "adverse-events-by-drug": {"drug": "Xolair", "seriousness": "serious"},
+                "outcomes-of-trial": {"trial": "NCT00079937"}}
 
 
 # Tests that take more than a few seconds each (whole real-record sets, killed or concurrent ingests, servers):

@@ -44,7 +44,7 @@ def test_enum_individuals_match_the_parsers() -> None:
                 "SponsorClass": vocab.SPONSOR_CLASSES, "Allocation": vocab.ALLOCATIONS,
                 "InterventionModel": vocab.INTERVENTION_MODELS, "PrimaryPurpose": vocab.PRIMARY_PURPOSES,
                 "Masking": vocab.MASKINGS, "Sex": vocab.SEXES,
-                "OutcomeKind": frozenset({"PRIMARY", "SECONDARY", "EXPLORATORY"})}
+                "OutcomeKind": vocab.OUTCOME_KINDS}
     for cls, values in expected.items():
         notations = {str(g.value(i, SKOS.notation)) for i in g.subjects(RDF.type, TKG[cls])}
         assert notations == set(values), cls

@@ -14,6 +14,7 @@ from kg.errors import SourceError
 from kg.sources.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollment, GeoPoint, Intervention, MeshTerm,
                       Official, Outcome, Reference, Site, Source, Sponsor, TrialRecord)
 from kg.sources import vocab
+from kg.sources.ctgov_json_results import results
 from kg.sources.criteria import split_inclusion_exclusion
 from kg.sources.page import unique
 
@@ -145,6 +146,7 @@ def _map(study: dict, source: Source) -> TrialRecord:
         references=tuple(Reference(pmid=r.get("pmid"), type=r.get("type"), citation=vocab.clean(r.get("citation")))
                          for r in _get(p, "referencesModule", "references", default=())),
         has_results=study.get("hasResults") if isinstance(study.get("hasResults"), bool) else None,
+        results=results(study.get("resultsSection")),
     )
 
 

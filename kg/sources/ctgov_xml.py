@@ -20,6 +20,7 @@ from kg.errors import SourceError
 from kg.sources.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollment, Intervention, MeshTerm, Official,
                       Outcome, Reference, Site, Source, Sponsor, TrialRecord)
 from kg.sources import vocab
+from kg.sources.ctgov_xml_results import results
 from kg.sources.criteria import split_inclusion_exclusion
 from kg.sources.page import unique
 
@@ -143,6 +144,7 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
         references=tuple(Reference(pmid=_t(r, "PMID"), type=None, citation=_t(r, "citation"))
                          for r in root.findall("reference") + root.findall("results_reference")),
         has_results=root.find("clinical_results") is not None,
+        results=results(root),
     )
 
 

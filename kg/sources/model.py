@@ -14,36 +14,23 @@ import math
 import re
 import types
 import typing
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, is_dataclass
 from typing import Any
+
+from kg.sources.model_base import Record
+from kg.sources.results_model import Results
 
 NCT_ID = re.compile(r"NCT[0-9]{8}")  # ASCII digits only: ``\d`` also matches Arabic-Indic and full-width digits
 
 
-def _plain(value: Any) -> Any:
-    """Turn nested records and tuples into JSON-ready dicts and lists."""
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-class _Record:
-    """Mixin: ``to_dict`` over the dataclass fields, honouring a ``json`` name in field metadata."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.metadata.get("json", f.name): _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
-
-
 @dataclass(frozen=True, slots=True)
-class Enrollment(_Record):
+class Enrollment(Record):
     count: int | None = None
     type: str | None = None  # ACTUAL | ESTIMATED | None
 
 
 @dataclass(frozen=True, slots=True)
-class Intervention(_Record):
+class Intervention(Record):
     name: str
     type: str | None = None  # DRUG, BIOLOGICAL, COMBINATION_PRODUCT, PROCEDURE, OTHER ...
     description: str | None = None
@@ -51,7 +38,7 @@ class Intervention(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Arm(_Record):
+class Arm(Record):
     label: str
     type: str | None = None  # EXPERIMENTAL, PLACEBO_COMPARATOR, ACTIVE_COMPARATOR ...
     description: str | None = None
@@ -59,14 +46,14 @@ class Arm(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Sponsor(_Record):
+class Sponsor(Record):
     name: str
     role: str | None = None  # LEAD | COLLABORATOR | None
     sponsor_class: str | None = field(default=None, metadata={"json": "class"})
 
 
 @dataclass(frozen=True, slots=True)
-class Official(_Record):
+class Official(Record):
     name: str
     degree: str | None = None
     role: str | None = None
@@ -74,7 +61,7 @@ class Official(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Contact(_Record):
+class Contact(Record):
     """A named contact person. Phone and e-mail are personal data: the graph drops them by default."""
 
     name: str | None = None
@@ -83,13 +70,13 @@ class Contact(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class GeoPoint(_Record):
+class GeoPoint(Record):
     lat: float
     lon: float
 
 
 @dataclass(frozen=True, slots=True)
-class Site(_Record):
+class Site(Record):
     facility: str | None = None
     city: str | None = None
     state: str | None = None
@@ -100,7 +87,7 @@ class Site(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Eligibility(_Record):
+class Eligibility(Record):
     min_age: str | None = None
     max_age: str | None = None
     sex: str | None = None  # ALL | FEMALE | MALE
@@ -110,7 +97,7 @@ class Eligibility(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Design(_Record):
+class Design(Record):
     allocation: str | None = None
     intervention_model: str | None = None
     primary_purpose: str | None = None
@@ -119,14 +106,14 @@ class Design(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome(_Record):
+class Outcome(Record):
     kind: str  # PRIMARY | SECONDARY | EXPLORATORY (OTHER in API v2)
     measure: str
     time_frame: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class RelatedTrial(_Record):
+class RelatedTrial(Record):
     nct_id: str
     title: str | None = None
     status: str | None = None
@@ -135,27 +122,27 @@ class RelatedTrial(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class MeshTerm(_Record):
+class MeshTerm(Record):
     id: str | None  # MeSH descriptor UI (D002289); None where the source names only the term
     term: str
 
 
 @dataclass(frozen=True, slots=True)
-class Reference(_Record):
+class Reference(Record):
     pmid: str | None = None
     type: str | None = None
     citation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Source(_Record):
+class Source(Record):
     path: str
     sha256: str
     format: str
 
 
 @dataclass(frozen=True, slots=True)
-class TrialRecord(_Record):
+class TrialRecord(Record):
     """One trial as one source document states it."""
 
     source: Source
@@ -196,10 +183,11 @@ class TrialRecord(_Record):
     related_trials: tuple[RelatedTrial, ...] = ()
     references: tuple[Reference, ...] = ()
     has_results: bool | None = None
+    results: Results | None = None  # what the registry posted as results, where the source carries them
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``kg extract --json``: identifiers first, provenance last."""
-        data = _Record.to_dict(self)
+        data = Record.to_dict(self)
         data["source"] = data.pop("source")
         return data
 

@@ -37,6 +37,7 @@ ARM_TYPES = frozenset({
     "EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR",
     "NO_INTERVENTION", "OTHER",
 })
+OUTCOME_KINDS = frozenset({"PRIMARY", "SECONDARY", "EXPLORATORY", "POST_HOC"})  # "other pre-specified" is EXPLORATORY
 SPONSOR_CLASSES = frozenset({
     "NIH", "FED", "OTHER_GOV", "INDIV", "INDUSTRY", "NETWORK", "AMBIG", "OTHER", "UNKNOWN",
 })
@@ -44,6 +45,7 @@ SPONSOR_CLASSES = frozenset({
 # Wordings seen on registry pages and in the legacy XML that do not upper-case to the enum.
 _SYNONYMS = {
     "N_A": "NA",
+    "OTHER_PRE_SPECIFIED": "EXPLORATORY",
     "NOT_APPLICABLE": "NA",
     "UNKNOWN_STATUS": "UNKNOWN",
     "SINGLE_GROUP_ASSIGNMENT": "SINGLE_GROUP",

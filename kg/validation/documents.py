@@ -56,8 +56,10 @@ def shapes_graph() -> rdflib.Graph:
 
 @lru_cache(maxsize=1)
 def subclass_axioms() -> str:
-    """The ontology's ``rdfs:subClassOf`` axioms between named classes, as N-Triples text."""
-    onto = rdflib.Graph().parse(data_dir("ontology") / "trialkg.ttl", format="turtle")
+    """The ontology's ``rdfs:subClassOf`` axioms between named classes (of every ontology file), as N-Triples text."""
+    onto = rdflib.Graph()
+    for path in sorted(data_dir("ontology").glob("*.ttl")):
+        onto.parse(path, format="turtle")
     return "".join(f"{s.n3()} <{RDFS.subClassOf}> {o.n3()} .\n" for s, o in onto.subject_objects(RDFS.subClassOf)
                    if isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef))
 
