@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat
 
-from kg.namespaces import DCT, ROR, SCHEMA, SKOS, XSD
+from kg.namespaces import DCT, RDFS, ROR, SCHEMA, SKOS, XSD
 from kg import iris
 from kg.build_results import results_quads
 from kg.privacy import scrub_record
@@ -193,6 +193,7 @@ def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
     _sites(out, t, r)
     _outcomes(out, t, r)
     results_quads(out, t, r)
+    _references(out, t, r)
     _people(out, t, r, options)
     _related(out, t, r)
 
@@ -210,6 +211,8 @@ def _design(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     out.add(t, T("minimumAgeYears"), vocab.age_years(e.min_age))  # the same ages as numbers, for ranges and sorting
     out.add(t, T("maximumAgeYears"), vocab.age_years(e.max_age))
     out.add(t, T("healthyVolunteers"), e.healthy_volunteers)
+    out.add(t, T("inclusionCriteria"), "\n".join(e.inclusion))  # each list as one text, its items in order, one a line
+    out.add(t, T("exclusionCriteria"), "\n".join(e.exclusion))
 
 
 def _conditions(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
@@ -233,6 +236,13 @@ def _conditions(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
     for term in r.condition_mesh_ancestors:  # and their broader descriptors (for "this condition or narrower")
         if term.id:
             out.add(t, T("meshAncestor"), _mesh_node(out, term.id, term.term))
+    for term in r.intervention_mesh:  # the MeSH descriptors the registry assigned to the trial's interventions
+        if term.id:
+            d = NamedNode(iris.mesh(term.id))
+            out.add(t, T("meshIntervention"), d)
+            out.a(d, "MeshDescriptor")
+            out.add(d, SKOS + "prefLabel", term.term)
+            out.add(d, T("meshId"), term.id)
 
 
 def _mesh_node(out: GraphQuads, mesh_id: str, term: str) -> NamedNode:
@@ -450,6 +460,22 @@ def _outcomes(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
         out.add(n, RDFS_LABEL.value, o.measure)
         out.add(n, T("outcomeKind"), NamedNode(iris.enum("outcomeKind", o.kind)))
         out.add(n, T("timeFrame"), o.time_frame)
+
+
+def _references(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
+    """The publications a record cites: PubMed id (linked to its PubMed page), type and citation as given."""
+    for k, ref in enumerate(r.references, start=1):
+        pmid = ref.pmid.strip() if isinstance(ref.pmid, str) and ref.pmid.strip().isascii() and ref.pmid.strip().isdigit() else None
+        if not pmid and not ref.citation:
+            continue
+        n = NamedNode(iris.part(t.value, "reference", k))
+        out.add(t, T("reference"), n)
+        out.a(n, "Reference")
+        out.add(n, T("pmid"), pmid)
+        if pmid:
+            out.add(n, RDFS + "seeAlso", NamedNode(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+        out.add(n, T("referenceType"), ref.type)
+        out.add(n, DCT + "bibliographicCitation", ref.citation)
 
 
 def _people(out: GraphQuads, t: NamedNode, r: TrialRecord, options: BuildOptions) -> None:

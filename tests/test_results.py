@@ -199,3 +199,30 @@ def test_show_lists_the_results_groups_with_their_arms_and_totals(results_store:
     assert any(line.startswith(expected) for line in lines), lines
     posted = study["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]
     assert sum(s["field"] == "outcome result" for s in shown["groups"]["results"]) == len(posted)
+
+
+def _graph_of(data_dir: Path, nct: str) -> tuple[dict, list]:
+    from kg.build import BuildOptions, record_graph
+
+    with gzip.open(data_dir / "ctgov-tigit-watch" / "studies_api_v2.jsonl.gz", "rt", encoding="utf-8") as fh:
+        study = next(s for line in fh if (s := json.loads(line))["protocolSection"]["identificationModule"]["nctId"] == nct)
+    (record,) = [r for r in read_paths([data_dir / "ctgov-tigit-watch"]) if getattr(r, "nct_id", None) == nct]
+    return study, record_graph(record, BuildOptions(resolve=False)).quads
+
+
+def test_references_intervention_mesh_and_criteria_reach_the_graph(data_dir: Path) -> None:
+    from kg import iris
+
+    study, quads = _graph_of(data_dir, "NCT00001245")
+    cited = {r["pmid"] for r in study["protocolSection"]["referencesModule"]["references"] if r.get("pmid")}
+    pmids = {q.object.value for q in quads if q.predicate.value == iris.term("pmid")}
+    pages = {q.object.value for q in quads if q.predicate.value.endswith("#seeAlso")}
+    assert pmids == cited and pages == {f"https://pubmed.ncbi.nlm.nih.gov/{p}/" for p in cited}
+    (inclusion,) = [q.object.value for q in quads if q.predicate.value == iris.term("inclusionCriteria")]
+    assert inclusion.splitlines()[0] == "Age of 5 to 80 years and of either sex."  # as the record lists it, in order
+
+    study, quads = _graph_of(data_dir, "NCT00079937")
+    given = study["derivedSection"]["interventionBrowseModule"]["meshes"]
+    linked = {q.object.value for q in quads if q.predicate.value == iris.term("meshIntervention")}
+    assert linked == {iris.mesh(f"D{int(m['id'][1:]):06d}" if len(m["id"]) == 10 and int(m["id"][1:]) < 67000 else m["id"])
+                      for m in given} and linked
