@@ -226,3 +226,26 @@ def test_references_intervention_mesh_and_criteria_reach_the_graph(data_dir: Pat
     linked = {q.object.value for q in quads if q.predicate.value == iris.term("meshIntervention")}
     assert linked == {iris.mesh(f"D{int(m['id'][1:]):06d}" if len(m["id"]) == 10 and int(m["id"][1:]) < 67000 else m["id"])
                       for m in given} and linked
+
+
+def test_one_study_gives_the_same_results_from_classic_json_and_xml(data_dir: Path) -> None:
+    """NCT02028676 in both formats: the same events, totals, outcomes and values (group ids differ: EG000 and E1)."""
+    fixtures = data_dir / "ctgov-aact-fixtures"
+    (classic,) = read_paths([fixtures / "classic_api_json" / "NCT02028676.json"])
+    (xml,) = read_paths([fixtures / "legacy_xml" / "NCT02028676.xml"])
+    a, b = classic.results, xml.results
+
+    def events(res):
+        return sorted((e.term, e.organ_system, e.serious, tuple((c.affected, c.at_risk, c.events) for c in e.counts))
+                      for e in res.events)
+
+    def outcomes(res):
+        return [(o.title, o.kind, o.unit, tuple(m.value for m in o.measurements), tuple(x.p_value for x in o.analyses))
+                for o in res.outcomes]
+
+    assert events(a) == events(b) and len(a.events) == 37
+    assert outcomes(a) == outcomes(b) and len(a.outcomes) == 58
+    totals = [(g.title, g.serious_affected, g.serious_at_risk, g.other_affected, g.other_at_risk) for g in a.event_groups]
+    assert totals == [(g.title, g.serious_affected, g.serious_at_risk, g.other_affected, g.other_at_risk) for g in b.event_groups]
+    assert [(m.milestone, tuple(c.count for c in m.counts)) for m in a.milestones] == [
+        (m.milestone, tuple(c.count for c in m.counts)) for m in b.milestones]

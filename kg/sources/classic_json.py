@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from kg.errors import SourceError
 from kg.sources.model import Source, TrialRecord
 from kg.sources import ctgov_json, vocab
+from kg.sources.classic_json_results import results
 
 FORMAT = "ctgov-classic-json"
 
@@ -36,7 +38,8 @@ def map_response(value: dict, name: str) -> Iterator[TrialRecord | SourceError]:
         data = json.dumps(study, sort_keys=True, ensure_ascii=False).encode("utf-8")
         source = Source(path=where, sha256=hashlib.sha256(data).hexdigest(), format=FORMAT)
         try:
-            yield ctgov_json.map_study(to_v2(study), source)
+            record = ctgov_json.map_study(to_v2(study), source)
+            yield replace(record, results=results(study.get("ResultsSection")))  # results in the classic shape
         except SourceError as exc:
             yield exc
         except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError) as exc:

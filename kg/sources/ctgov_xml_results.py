@@ -14,9 +14,6 @@ from kg.sources.ctgov_json_results import count, text
 from kg.sources.results_model import (AdverseEvent, Analysis, EventCount, EventGroup, GroupCount, Measurement,
                                       Milestone, OutcomeResult, ResultGroup, Results)
 
-_ASSESSMENTS = {"systematic assessment": "SYSTEMATIC_ASSESSMENT", "non-systematic assessment": "NON_SYSTEMATIC_ASSESSMENT"}
-
-
 def _t(node: ET.Element | None, path: str) -> str | None:
     found = node.find(path) if node is not None else None
     return text(found.text) if found is not None else None
@@ -133,7 +130,7 @@ def _event_groups(events: ET.Element | None) -> tuple[tuple[EventGroup, ...], tu
                     vocab_name = text(sub.get("vocab")) if sub is not None else None
                     assessment = _t(e, "assessment") or default_assessment
                     found.append(AdverseEvent(term, serious, organ, vocab_name or default_vocab,
-                                              _ASSESSMENTS.get((assessment or "").lower(), assessment), counts))
+                                              vocab.assessment(assessment), counts))
     groups = tuple(EventGroup(g.id, g.title, g.description,
                               serious_affected=totals.get((g.id, True), (None, None))[0],
                               serious_at_risk=totals.get((g.id, True), (None, None))[1],

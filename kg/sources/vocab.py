@@ -319,3 +319,14 @@ def clean(text: str | None) -> str | None:
     if text is None:
         return None
     return " ".join(text.split()) or None
+
+
+_ASSESSMENTS = {"systematic assessment": "SYSTEMATIC_ASSESSMENT", "non-systematic assessment": "NON_SYSTEMATIC_ASSESSMENT"}
+
+
+def assessment(text: str | None) -> str | None:
+    """An adverse-event assessment type as the API v2 enum ("Systematic Assessment" -> ``SYSTEMATIC_ASSESSMENT``);
+    other text as given."""
+    if text is None:
+        return None
+    return _ASSESSMENTS.get(" ".join(text.lower().split()), text)
