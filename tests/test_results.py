@@ -136,6 +136,10 @@ def test_adverse_events_of_a_drug_in_any_spelling(results_store: Path, data_dir:
     assert rows == expected and rows
     assert {r["serious"] for r in serious} == {True}
     assert other and {r["serious"] for r in other} == {False}
+    with kg.open(results_store) as graph:  # by target: dupilumab is the one IL-4 receptor antagonist in these records
+        by_target = graph.query("adverse-events-by-drug", target="IL4R")
+        by_drug = graph.query("adverse-events-by-drug", drug="dupilumab")
+    assert by_target == by_drug and {r["drug_name"] for r in by_drug} == {"dupilumab"}
 
 
 def test_outcomes_of_a_trial_give_every_posted_value(results_store: Path, data_dir: Path) -> None:
