@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = iris.term
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_COMPARED = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*$")
+_COMPARED = re.compile(rf"^\s*(<=|>=|≤|≥|<|>|=)?\s*({_NUMBER.pattern})\s*$")
 _COMPARATORS = {"≤": "<=", "≥": ">="}
 _SUMMARY_MILESTONES = frozenset({"STARTED", "COMPLETED", "NOT COMPLETED"})
 STRUCTURE = T("outcomeResultStructure")  # the Data Cube structure of every outcome result (ontology/trialkg.ttl)
