@@ -87,9 +87,19 @@ class KnowledgeGraph:
         rows = [dict(zip(columns, r)) for r in data]
         return _frame(rows, columns) if as_frame else rows
 
-    def show(self, nct_id: str) -> dict:
-        """Every fact of a trial by group, each with its source and whether it is current (``kg show --json``)."""
-        return as_json(nct_id, show(self._store.oxigraph, nct_id))
+    def show(self, nct_id: str, at: str | None = None) -> dict:
+        """Every fact of a trial by group, each with its source and whether it is current (``kg show --json``); with
+        ``at`` (YYYY-MM-DD), as each source stated it in the version in effect then (``kg show --at``)."""
+        from kg.trial_history import as_of
+
+        db = as_of(self._store.oxigraph, nct_id, at) if at else self._store.oxigraph
+        return as_json(nct_id, show(db, nct_id)) | ({"at": at} if at else {})
+
+    def history(self, nct_id: str) -> dict:
+        """Every ingested version of the trial's sources and what changed between them (``kg show --history --json``)."""
+        from kg import trial_history
+
+        return trial_history.as_json(nct_id, trial_history.versions(self._store.oxigraph, nct_id))
 
     def resolve(self, text: str, kind: str = "drug") -> dict:
         """What a name resolves to, with method and score (``kg resolve --json``)."""

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat
 
 from kg.namespaces import DCT, RDFS, ROR, SCHEMA, SKOS, XSD
-from kg import iris
+from kg import history, iris
 from kg.build_results import results_quads
 from kg.privacy import scrub_record
 from kg.rdf import to_bytes
@@ -138,20 +138,23 @@ def record_quads(record: TrialRecord, options: BuildOptions | None = None) -> tu
 class PreparedDocument:
     """A document's graph ready to store: every quad but its commit marker, as N-Quads (cheap to send
     between processes and to bulk-load), the number of quads including the marker, the warnings building it
-    gave, and the SHACL findings in it when the pipeline validated it (``kg.pipeline``; else empty)."""
+    gave, the SHACL findings in it when the pipeline validated it (``kg.pipeline``; else empty), and its version
+    record (``kg.history``)."""
 
     doc: Document
     nquads: bytes
     quads: int
     findings: tuple = ()
     warnings: tuple[str, ...] = ()
+    version: bytes = b""  # N-Quads of its version record in graph/history (kg.history.record)
 
 
 def prepared_document(doc: Document, quads: list[Quad], findings: tuple = (), warnings: tuple[str, ...] = ()) -> PreparedDocument:
     """A document's quads (from ``record_graph``) as a prepared document."""
     marker = commit_marker(doc)
     content = [q for q in quads if q != marker]
-    return PreparedDocument(doc, to_bytes(content, RdfFormat.N_QUADS), len(content) + 1, findings, warnings)
+    return PreparedDocument(doc, to_bytes(content, RdfFormat.N_QUADS), len(content) + 1, findings, warnings,
+                            to_bytes(history.record(doc.graph, doc.sha256, content), RdfFormat.N_QUADS))
 
 
 def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:

@@ -32,6 +32,11 @@ def report_error(message: str) -> None:
     err.print(f"[bold red]error:[/] {escape(line)}", markup=True, highlight=False)
 
 
+def _print_json(body: object) -> None:
+    """JSON on stdout, indented."""
+    sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
 @contextmanager
 def progress_bar(label: str, unit: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A live count, rate and (with ``total``) ETA on stderr, shown only on a terminal; yields
@@ -275,7 +280,7 @@ def stats(store_dir: str | None, as_json: bool) -> None:
     with _open(store_dir) as store:
         counts = summary(store)
         if as_json:
-            sys.stdout.write(orjson.dumps({"store": str(store.path), **counts}, option=orjson.OPT_INDENT_2).decode() + "\n")
+            _print_json({"store": str(store.path), **counts})
             return
         out.print(_counts_table(f"kg store {store.path}", counts))
 
@@ -328,7 +333,7 @@ def validate(store_dir: str | None, engine: str, workers: int | None, show_warni
                 "findings_total": len(shown), "offset": offset,
                 "findings": [{"severity": f.severity, "shape": f.shape, "focus": f.focus, "label": labels.get((f.graph, f.focus)),
                               "message": f.message, "value": f.value, "graph": f.graph} for f in page]}
-        sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(body)
         sys.exit(1 if violations else 0)
     _print_findings(shown)
     out.print(f"{len(graphs)} documents validated ({engine}): {violations} violation(s), {warnings} warning(s)")
@@ -403,7 +408,7 @@ def analyze(store_dir: str | None, network: str, top: int, as_json: bool) -> Non
                 head["top_degree"] = [{"label": lab, "type": kind, "degree": d} for lab, kind, d in head["top_degree"]]
                 head["top_betweenness"] = [{"label": lab, "type": kind, "betweenness": b}
                                            for lab, kind, b in head["top_betweenness"]]
-            sys.stdout.write(orjson.dumps(heads, option=orjson.OPT_INDENT_2).decode() + "\n")
+            _print_json(heads)
             return
         for name in NETWORKS if network == "all" else (network,):
             h = headline(project(store.oxigraph, name), top)
@@ -483,7 +488,7 @@ def resolve(texts: tuple[str, ...], kind: str, as_json: bool, store_dir: str | N
 
         results = [resolve_condition(t).to_dict() for t in texts]
     if as_json:
-        sys.stdout.write(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(results)
         return
     table = Table(title=f"kg resolve --kind {kind}")
     for column in ("text", "status", "id", "label", "method", "score", "parents / note"):
@@ -656,7 +661,7 @@ def trials(store_dir: str | None, fmt: str, sort: str, limit: int, offset: int, 
         body = {"count": answer.count, "rows": answer.rows, "notes": answer.notes}
         if facets:
             body["facets"] = {k: [{"value": v, "trials": n} for v, n in vals] for k, vals in answer.facets.items()}
-        sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(body)
         return
     if fmt == "jsonl":
         sys.stdout.write("".join(orjson.dumps(r).decode() + "\n" for r in answer.rows))
@@ -672,7 +677,7 @@ def _print_rows(columns: list[str], data: list[list], fmt: str, notes: list[str]
     """Rows as a table, CSV, TSV or JSON (``{"columns", "rows": [{column: value}], "notes"}``)."""
     if fmt == "json":
         body = {"columns": columns, "rows": [dict(zip(columns, r)) for r in data], "notes": notes or []}
-        sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(body)
     elif fmt in ("csv", "tsv"):
         import csv
 
@@ -752,32 +757,74 @@ def push(store_dir: str | None, endpoint: str, user: str | None, password: str |
 @main.command()
 @click.argument("nct_ids", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: for each trial its sources and its facts by group.")
+@click.option("--history", "with_history", is_flag=True,
+              help="Every ingested version of each of the trial's sources and what changed between consecutive ones.")
+@click.option("--at", "at_date", metavar="DATE", help="The trial as each source stated it on DATE (YYYY-MM-DD, YYYY-MM or YYYY): "
+              "the version in effect then (the last one updated on or before it).")
 @store_option
-def show(nct_ids: tuple[str, ...], as_json: bool, store_dir: str | None) -> None:
+def show(nct_ids: tuple[str, ...], as_json: bool, with_history: bool, at_date: str | None, store_dir: str | None) -> None:
     """Trials as every source states them, every fact grouped (identification, status and dates with their types,
     design, eligibility, conditions with MeSH, arms, interventions with their drugs and how they resolved, sponsors
     with their organisations, sites, outcomes, people, related trials); each value with its source, the current
-    value (from the source that states the latest update of the trial) marked with *."""
-    from kg import iris
+    value (from the source that states the latest update of the trial) marked with *. With --history: the versions
+    and their changes instead; with --at: as the trial stood on a date."""
     from kg.show import as_json as to_json
     from kg.show import show as statements
+    from kg.trial_history import as_of
 
+    if with_history and at_date is not None:
+        raise KGError("--history and --at: give one of them")
     with _open(store_dir) as store:
-        found = [(n, statements(store.oxigraph, n)) for n in nct_ids]
+        if with_history:
+            _show_history(store.oxigraph, nct_ids, as_json)
+            return
+        found = [(n, statements(as_of(store.oxigraph, n, at_date) if at_date else store.oxigraph, n)) for n in nct_ids]
     if as_json:
-        body = [to_json(n, rows) for n, rows in found]
-        sys.stdout.write(orjson.dumps(body if len(body) > 1 else body[0], option=orjson.OPT_INDENT_2).decode() + "\n")
+        body = [to_json(n, rows) | ({"at": at_date} if at_date else {}) for n, rows in found]
+        _print_json(body if len(body) > 1 else body[0])
         return
     for nct_id, rows in found:
-        table = Table(title=f"{nct_id.strip().upper()}: * = current value (from the most recently updated source)")
+        when = f" as of {at_date}" if at_date else ""
+        table = Table(title=f"{nct_id.strip().upper()}{when}: * = current value (from the most recently updated source)")
         for column in ("group", "field", "", "value", "source", "source updated"):
             table.add_column(column, overflow="fold")
         group = None
         for s in rows:
             table.add_row(s.group if s.group != group else "", s.field, "*" if s.current else "", Text(s.value),
-                          s.source.removeprefix(iris.GRAPH), s.source_updated)
+                          _graph_name(s.source), s.source_updated)
             group = s.group
         out.print(table)
+
+
+def _show_history(db, nct_ids: tuple[str, ...], as_json: bool) -> None:
+    """``kg show --history``: the versions of each trial's sources and the changes between them."""
+    from kg.trial_history import as_json as history_json
+    from kg.trial_history import changes, versions
+
+    found = [(n.strip().upper(), versions(db, n)) for n in nct_ids]
+    if as_json:
+        body = [history_json(n, vs) for n, vs in found]
+        _print_json(body if len(body) > 1 else body[0])
+        return
+    for nct_id, vs in found:
+        table = Table(title=f"{nct_id}: versions (* = the source's graph today; the others are kept whole)")
+        for column in ("source", "", "updated", "ingested", "sha256", "path"):
+            table.add_column(column, overflow="fold")
+        for v in vs:
+            table.add_row(_graph_name(v.source), "*" if v.current else "", v.updated, v.ingested, v.sha256[:12], Text(v.path))
+        out.print(table)
+        table = Table(title=f"{nct_id}: changes between consecutive versions")
+        for column in ("source", "to version updated", "field", "from", "to"):
+            table.add_column(column, overflow="fold")
+        for c in changes(vs):
+            table.add_row(_graph_name(c.source), c.to_updated or c.to_ingested, c.field, Text(c.old), Text(c.new))
+        out.print(table)
+
+
+def _graph_name(graph: str) -> str:
+    from kg import iris
+
+    return graph.removeprefix(iris.GRAPH)
 
 
 def run() -> None:

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
-from kg import MAPPING_VERSION, __version__, iris
+from kg import MAPPING_VERSION, __version__, history, iris
 from kg.build import BuildOptions, PreparedDocument
 from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
 from kg.errors import SourceError
@@ -54,6 +54,8 @@ class IngestReport:
     stale: int = 0  # documents in the store made by another mapping version and not in this ingest's input
     unchanged: int = 0
     older: int = 0  # versions older than the one stored (by the record's last update): not written
+    versions_kept: int = 0  # versions kept in graph/history that are not their document's graph (older or replaced)
+    versions_recorded: int = 0  # version records written to graph/history (kg.history)
     failed: list[SourceError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     quads_written: int = 0
@@ -111,7 +113,10 @@ def _finish(store: TrialStore, report: IngestReport, resolve: bool) -> None:
     marker = ox.Quad(_INFERRED, _SHA256, ox.Literal(derived_digest(resolve)), _INFERRED)
     db = store.oxigraph
     if not (report.added or report.replaced or report.reprocessed) and marker in db and current_name(store.path) is not None:
-        prune(store.path)  # snapshots that readers held at the last ingest may be free now
+        if report.versions_recorded:  # only the history changed (an older version): the derived graphs are still current
+            publish(db, store.path)
+        else:
+            prune(store.path)  # snapshots that readers held at the last ingest may be free now
         return
     steps = [("derived classes", lambda: apply_rules(db)),
              ("summary counts", lambda: refresh_summaries(db)),
@@ -131,15 +136,19 @@ def _publish(store: TrialStore, marker: ox.Quad) -> None:
 
 def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[str, str | None, str | None]],
            report: IngestReport) -> None:
-    """Write one batch: new documents bulk-loaded, then their commit markers in one transaction;
-    new versions of stored documents replaced in one transaction.
+    """Write one batch: new documents bulk-loaded, then their commit markers and version records in one
+    transaction; new versions of stored documents replaced in one transaction, the replaced graph kept in
+    ``graph/history`` (``kg.history``).
 
     A version is not written when the stored one is the same (sha256, made by this mapping version) or
     states a later update of the trial (an old download after a newer one); within a batch the last
     version wins. The same document made by another mapping version is made again (``reprocessed``).
+    A version not written (older, or followed by another in the batch) is still kept in the history.
     """
     chosen: dict[str, PreparedDocument] = {}
     again: set[str] = set()
+    superseded: list[PreparedDocument] = []
+    unrecorded: list[PreparedDocument] = []
     for item in batch:
         doc = item.doc
         stored = chosen[doc.graph].doc if doc.graph in chosen else None
@@ -147,15 +156,24 @@ def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[s
                                  else known.get(doc.graph, (None, None, None)))
         if sha == doc.sha256 and mapping == MAPPING_VERSION:
             report.unchanged += 1
+            if stored is None and doc.graph in known:
+                unrecorded.append(item)  # a store written before trialkg kept history: its record made now
         elif sha == doc.sha256:  # the same document, made by another mapping version: made again
             chosen[doc.graph] = item
             again.add(doc.graph)
         elif sha is not None and updated and doc.updated and updated > doc.updated:
             report.older += 1
+            superseded.append(item)
         else:
+            if doc.graph in chosen:
+                superseded.append(chosen[doc.graph])
             chosen[doc.graph] = item
             again.discard(doc.graph)
+    kept = _superseded_records(db, superseded, chosen, known)
+    kept += [q for item in unrecorded if not _recorded(db, item) for q in _parsed(item.version)]
+    report.versions_kept += sum(q.predicate == _SNAPSHOT for q in kept)
     if not chosen:
+        _record(db, kept, report)
         return
     if not report.written:  # this ingest's first write: the derived graphs stop being current until it finishes
         _invalidate_derived(db)
@@ -170,10 +188,48 @@ def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[s
     if new:  # bulk-loaded (fast, not transactional); a document counts as stored once its marker is
         db.bulk_load(b"".join(item.nquads for item in new), format=ox.RdfFormat.N_QUADS,
                               lenient=True)  # serialized by pyoxigraph from valid terms: no need to check again
-        db.extend([commit_marker(item.doc) for item in new])
+    _record(db, [commit_marker(item.doc) for item in new] + _parsed(b"".join(item.version for item in new)) + kept, report)
     if replaced:
-        db.update(_replace_update(replaced))
+        db.update(_replace_update(db, replaced, again, report))
     known.update({g: (item.doc.sha256, item.doc.updated, MAPPING_VERSION) for g, item in chosen.items()})
+
+
+def _record(db: ox.Store, quads: list[ox.Quad], report: IngestReport) -> None:
+    """Add commit markers and version records in one transaction, counting the records."""
+    db.extend(quads)
+    report.versions_recorded += _records(quads)
+
+
+def _records(quads: list[ox.Quad]) -> int:
+    return sum(q.predicate == _TYPE and q.object == _VERSION for q in quads)
+
+
+def _recorded(db: ox.Store, item: PreparedDocument) -> bool:
+    """Whether the history holds a record of this version."""
+    v = ox.NamedNode(history.version_iri(item.doc.graph, item.doc.sha256))
+    return ox.Quad(v, _TYPE, _VERSION, history.HISTORY) in db
+
+
+def _parsed(nquads: bytes) -> list[ox.Quad]:
+    return list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)) if nquads else []
+
+
+def _superseded_records(db: ox.Store, superseded: list[PreparedDocument], chosen: dict[str, PreparedDocument],
+                        known: dict[str, tuple[str, str | None, str | None]]) -> list[ox.Quad]:
+    """The version records, with their graphs, of versions seen but not written, unless already kept or about
+    to be the document's graph."""
+    out: list[ox.Quad] = []
+    seen: set[str] = set()
+    for item in superseded:
+        g, sha = item.doc.graph, item.doc.sha256
+        v = history.version_iri(g, sha)
+        current = chosen[g].doc.sha256 if g in chosen else known.get(g, (None,))[0]
+        if sha == current or v in seen or _recorded(db, item):
+            continue
+        seen.add(v)
+        out += _parsed(item.version) + [history.snapshot(g, sha, _parsed(item.nquads))]
+    return out
+
 
 def _invalidate_derived(db: ox.Store) -> None:
     """Remove the marker saying the derived graphs were computed from the stored documents: an ingest
@@ -184,6 +240,9 @@ def _invalidate_derived(db: ox.Store) -> None:
 
 
 _INFERRED = ox.NamedNode(iris.INFERRED_GRAPH)
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_VERSION = ox.NamedNode(iris.term("DocumentVersion"))
+_SNAPSHOT = ox.NamedNode(iris.term("graphSnapshot"))
 _SHA256 = ox.NamedNode(iris.term("sha256"))  # <graph/inferred> tkg:sha256 "digest": what the derived graphs were computed from
 
 
@@ -195,14 +254,40 @@ def derived_digest(resolve: bool) -> str:
     return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
 
 
-def _replace_update(replaced: list[PreparedDocument]) -> str:
-    """One SPARQL update: drop the old graphs, insert the new versions with their commit markers."""
+def _replace_update(db: ox.Store, replaced: list[PreparedDocument], again: set[str], report: IngestReport) -> str:
+    """One SPARQL update: drop the old graphs, insert the new versions with their commit markers; in the history,
+    the old version's record replaced by one read from its graph with the graph itself kept (unless the new
+    version is the same document made again: graphs in ``again``), the new version's record written."""
     parts = [f"DROP SILENT GRAPH <{item.doc.graph}>" for item in replaced]
-    graphs = []
+    graphs, dropped, kept = [], [], []
     for item in replaced:
+        g = item.doc.graph
         triples = [q.triple for q in ox.parse(item.nquads, format=ox.RdfFormat.N_QUADS)]
         triples.append(commit_marker(item.doc).triple)
-        body = to_bytes(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        graphs.append(f"GRAPH <{item.doc.graph}> {{ {body} }}")
-    parts.append(f"INSERT DATA {{ {' '.join(graphs)} }}")
+        graphs.append(f"GRAPH <{g}> {{ {_ntriples(triples)} }}")
+        old = list(db.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        old_sha = next((q.object.value for q in old if q.subject == ox.NamedNode(g) and q.predicate == _SHA256
+                        and isinstance(q.object, ox.Literal)), None)
+        for sha in {s for s in (old_sha, item.doc.sha256) if s}:
+            dropped += _stored_record(db, history.version_iri(g, sha))
+        if old_sha and g not in again:
+            kept += history.record(g, old_sha, old) + [history.snapshot(g, old_sha, old)]
+            report.versions_kept += 1
+        kept += _parsed(item.version)
+    report.versions_recorded += _records(kept)
+    if dropped:
+        parts.append(f"DELETE DATA {{ GRAPH <{iris.HISTORY_GRAPH}> {{ {_ntriples(q.triple for q in dropped)} }} }}")
+    parts.append(f"INSERT DATA {{ {' '.join(graphs)} "
+                 f"GRAPH <{iris.HISTORY_GRAPH}> {{ {_ntriples(q.triple for q in kept)} }} }}")
     return " ;\n".join(parts)
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> str:
+    return to_bytes(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _stored_record(db: ox.Store, version: str) -> list[ox.Quad]:
+    """A version record as stored: its own quads and its facts'."""
+    own = list(db.quads_for_pattern(ox.NamedNode(version), None, None, history.HISTORY))
+    facts = [q.object for q in own if q.predicate.value == iris.term("versionFact")]
+    return own + [q for f in facts for q in db.quads_for_pattern(f, None, None, history.HISTORY)]  # type: ignore[arg-type]

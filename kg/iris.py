@@ -23,8 +23,9 @@ ONTOLOGY_GRAPH = GRAPH + "ontology"
 DICTIONARY_GRAPH = GRAPH + "dictionary"
 RECORD_ALIAS_GRAPH = GRAPH + "record-aliases"
 SUMMARY_GRAPH = GRAPH + "summary"
+HISTORY_GRAPH = GRAPH + "history"  # every ingested version of each document (kg.history); kept, never recomputed
 DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, DICTIONARY_GRAPH, RECORD_ALIAS_GRAPH, SUMMARY_GRAPH})  # rebuilt at the end of an ingest
-SPECIAL_GRAPHS = DERIVED_GRAPHS | {ONTOLOGY_GRAPH}  # every named graph that is not a source document's
+SPECIAL_GRAPHS = DERIVED_GRAPHS | {ONTOLOGY_GRAPH, HISTORY_GRAPH}  # every named graph that is not a source document's
 
 
 @lru_cache(maxsize=200_000)  # sites, cities and sponsors recur across records

@@ -37,6 +37,13 @@ def store_dir(tmp_path_factory, seeds_dir: Path, data_dir: Path) -> Path:
         report = ingest(store, read_paths([seeds_dir, data_dir / "ctgov-tigit-watch", data_dir / "ctgov-nsclcbench",
                                           data_dir / "ctgov-dgg32-samples"]))
         assert report.failed == []
+        # an earlier version of a real record, downloaded after the current one: kept in the history only
+        earlier = json.loads((data_dir / "ctgov-nsclcbench/ctg-studies.json").read_text(encoding="utf-8"))[-1]
+        module = earlier["protocolSection"]["statusModule"]
+        assert (earlier["protocolSection"]["identificationModule"]["nctId"], module["overallStatus"]) == ("NCT04007835", "UNKNOWN")
+        module["overallStatus"], module["lastUpdatePostDateStruct"] = "RECRUITING", {"date": "2019-01-01", "type": "ACTUAL"}
+        (path.parent / "NCT04007835-2019.json").write_text(json.dumps(earlier), encoding="utf-8")
+        assert ingest(store, read_paths([path.parent / "NCT04007835-2019.json"])).older == 1
     return path
 
 
@@ -315,6 +322,13 @@ def test_aliases_curates_every_kind(store_dir: Path) -> None:
     unresolved = _aliases(store_dir, "--kind", "sponsor", "--unresolved", "--limit", "500")
     assert "Merck Sharp" not in unresolved and "row(s)" in unresolved
     assert "row(s)" in _aliases(store_dir, "--kind", "condition", "--unresolved", "--limit", "5")
+
+
+def test_trial_changes_lists_what_an_earlier_version_said(store_dir: Path) -> None:
+    rows = run(store_dir, "trial-changes", trial="NCT04007835")
+    assert [(r["field"], r["from_value"], r["to_value"], r["from_updated"], r["to_updated"]) for r in rows] == [
+        ("status", "RECRUITING", "UNKNOWN", "2019-01-01", "2019-07-05")]
+    assert run(store_dir, "trial-changes", trial="NCT04007835", since="2020-01-01") == []
 
 
 @pytest.mark.parametrize("name", sorted(q.named_queries()))
