@@ -35,4 +35,15 @@ def remote_rows(endpoint: str, text: str, timeout: float = 120.0) -> tuple[list[
     if "boolean" in body:
         return ["result"], [[str(body["boolean"]).lower()]]
     names = body["head"]["vars"]
-    return names, [[(b[n]["value"] if n in b else None) for n in names] for b in body["results"]["bindings"]]
+    return names, [[(_lexical(b[n]) if n in b else None) for n in names] for b in body["results"]["bindings"]]
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _lexical(term: dict) -> str:
+    """A bound value as text; an ``xsd:boolean`` in its canonical form (Virtuoso answers ``1`` and ``0``)."""
+    value = term["value"]
+    if term.get("datatype") == _BOOLEAN and value in ("1", "0"):
+        return "true" if value == "1" else "false"
+    return value

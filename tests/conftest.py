@@ -23,6 +23,9 @@ def require(path: Path) -> Path:
     return path
 
 
+from virtuoso_server import virtuoso  # noqa: E402,F401 - a Virtuoso server for each test module that asks for one
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return require(SEEDS)
@@ -62,7 +65,7 @@ NAMED_PARAMS = {"trials-by-drug": {"drug": "JS-001"}, "sponsors-by-drug": {"drug
 
 # Tests that take more than a few seconds each (whole real-record sets, killed or concurrent ingests, servers):
 # `python -m pytest -m "not slow"` leaves them out (under 3 minutes here); CI runs everything.
-SLOW = ("test_crash.py", "test_bulk.py", "test_concurrency.py", "test_store_faults.py", "test_virtuoso.py",
+SLOW = ("test_crash.py", "test_bulk.py", "test_concurrency.py", "test_store_faults.py", "test_virtuoso.py", "test_virtuoso_results.py",
         "test_benchmarks.py", "test_seed_pages_and_every_real_record_validate_without_violation",
         "test_build_validates_exactly_the_documents_it_wrote", "multiworker_build", "200 MB", "1 GB", "50 MB",
         "from_any_real_record", "test_summaries_follow_every_ingest", "test_export_never_writes_contact",
