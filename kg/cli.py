@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -828,9 +829,16 @@ def _graph_name(graph: str) -> str:
 
 
 def run() -> None:
-    """Entry point that turns any product error into one line and exit code 2."""
+    """Entry point that turns any product error into one line and exit code 2, and any other failure (a bug) into
+    one line naming it and exit code 3 (``KG_DEBUG=1`` shows its traceback). Output cut short by a closed pipe
+    (``kg extract ... | head``) ends quietly with exit code 1: click's standalone mode handles it."""
     try:
         main(standalone_mode=True)
     except KGError as exc:
         report_error(str(exc))
         sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug is still one line, not a traceback
+        if os.environ.get("KG_DEBUG"):
+            raise
+        report_error(f"unexpected {type(exc).__name__}: {exc} (a bug in trialkg; KG_DEBUG=1 shows the traceback)")
+        sys.exit(3)

@@ -244,3 +244,28 @@ def test_a_lone_surrogate_becomes_the_replacement_character(tmp_path: Path) -> N
     path.write_bytes(MINIMAL_STUDY.replace(b'"T"', b'"a\\ud800b \\ud83d\\ude00"'))
     (record,) = list(read_paths([path]))
     assert record.title == "a\ufffdb \U0001F600"  # a lone half replaced, a whole pair kept
+
+
+def test_an_unforeseen_failure_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    """A bug anywhere under the command line (here: the store opening raising what nothing expects) is one line
+    naming it, exit code 3; KG_DEBUG=1 gives the traceback."""
+    script = ("import kg.cli, kg.store\n"
+              "def broken(*a, **k): raise RuntimeError('disk said no')\n"
+              "kg.store.TrialStore.__init__ = broken\n"
+              "kg.cli.run()\n")
+    args = [sys.executable, "-c", script, "stats", "--store", str(tmp_path / "s")]
+    quiet = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 3, quiet.stderr
+    assert quiet.stderr.strip().splitlines() == [
+        "error: unexpected RuntimeError: disk said no (a bug in trialkg; KG_DEBUG=1 shows the traceback)"]
+    loud = subprocess.run(args, capture_output=True, text=True, timeout=120, env={**os.environ, "KG_DEBUG": "1"})
+    assert loud.returncode == 1 and "Traceback" in loud.stderr and "disk said no" in loud.stderr
+
+
+def test_output_cut_short_by_a_closed_pipe_ends_quietly(data_dir: Path) -> None:
+    """``kg extract ... --json | head -c 10`` (megabytes of output, the reader gone after 10 bytes): no
+    BrokenPipeError traceback, exit 1."""
+    proc = subprocess.run(f"{sys.executable} -m kg extract {data_dir / 'ctgov-tigit-watch'} --json | head -c 10; "
+                          "exit ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True, text=True,
+                          timeout=300)
+    assert proc.stdout == "[\n{\n  \"nct" and proc.stderr == "" and proc.returncode == 1, proc.stderr
