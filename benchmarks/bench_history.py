@@ -2,7 +2,7 @@
 successive versions each (status, enrollment and last update changed), against the same trials ingested once as their
 last version (the baseline, measured in the same run): store size on disk, quads, and the history's share.
 
-    python benchmarks/bench_history.py [--size 2000] [--data ../shared/data] [--workers 2]
+    python benchmarks/bench_history.py [--size 1000] [--data ../shared/data] [--workers 2]
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def measure(store_dir: Path, files: list[Path], workers: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=2000)
+    parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()

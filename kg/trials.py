@@ -77,9 +77,10 @@ def _date(value: str, name: str) -> str:
     return "-".join(parts + ["01"] * (3 - len(parts)))
 
 
-def _where(f: Filters, binder: Binder) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
-    """The filter patterns (over the union of the documents) and their bindings."""
-    parts: list[str] = []  # the most selective patterns first; the trial's type and id last (Oxigraph joins in order)
+def _where(f: Filters, binder: Binder) -> tuple[list[str], dict[str, ox.NamedNode | ox.Literal]]:
+    """One pattern per filter (over the union of the documents; each binds ``?t``, its other variables its own), the
+    most selective kinds first, and the bindings of them all."""
+    parts: list[str] = []
     b: dict[str, ox.NamedNode | ox.Literal] = {}
 
     def bind(name: str, kind: str, value: str) -> str:
@@ -123,25 +124,26 @@ def _where(f: Filters, binder: Binder) -> tuple[str, dict[str, ox.NamedNode | ox
     for name, prop, low, high in (("start", "startDate", f.start_from, f.start_to),
                                   ("completion", "primaryCompletionDate", f.completion_from, f.completion_to)):
         if low or high:  # a date at the precision stated, padded to a day: "2023" -> "2023-01-01", "2023-05" -> "2023-05-01"
-            parts.append(f'?t tkg:{prop} ?{name}_d . BIND(CONCAT(STR(?{name}_d), SUBSTR("-01-01", STRLEN(STR(?{name}_d)) - 3)) AS ?{name}_day)')
+            part = f'?t tkg:{prop} ?{name}_d . BIND(CONCAT(STR(?{name}_d), SUBSTR("-01-01", STRLEN(STR(?{name}_d)) - 3)) AS ?{name}_day)'
             if low:
-                parts.append(f'FILTER(?{name}_day >= "{_date(low, name + "_from")}")')
+                part += f' FILTER(?{name}_day >= "{_date(low, name + "_from")}")'
             if high:
-                parts.append(f'FILTER(?{name}_day <= "{_date(high, name + "_to")}")')
+                part += f' FILTER(?{name}_day <= "{_date(high, name + "_to")}")'
+            parts.append(part)
     if f.enrollment_min is not None or f.enrollment_max is not None:
-        parts.append("?t tkg:enrollment ?n_enrolled .")
+        part = "?t tkg:enrollment ?n_enrolled ."
         if f.enrollment_min is not None:
-            parts.append(f"FILTER(?n_enrolled >= {int(f.enrollment_min)})")
+            part += f" FILTER(?n_enrolled >= {int(f.enrollment_min)})"
         if f.enrollment_max is not None:
-            parts.append(f"FILTER(?n_enrolled <= {int(f.enrollment_max)})")
+            part += f" FILTER(?n_enrolled <= {int(f.enrollment_max)})"
+        parts.append(part)
     if f.has_results is not None:
         parts.append(f"?t tkg:hasResults {'true' if f.has_results else 'false'} .")
     if f.registry:
         if not re.fullmatch(r"[a-z0-9-]+", f.registry):
             raise KGError(f"registry takes a source family such as ctgov or page-veeva (got {f.registry!r})")
-        parts.append(f'GRAPH ?rg {{ ?t tkg:nctId ?nct }} FILTER(STRSTARTS(STR(?rg), "{iris.GRAPH}{f.registry}/"))')
-    parts.append("?t a tkg:Trial ; tkg:nctId ?nct .")
-    return "\n  ".join(parts), b
+        parts.append(f'GRAPH ?rg {{ ?t tkg:nctId ?rnct }} FILTER(STRSTARTS(STR(?rg), "{iris.GRAPH}{f.registry}/"))')
+    return parts, b
 
 
 def _date_key(v: str | None) -> str:
@@ -183,8 +185,7 @@ def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort
         raise KGError("--limit and --offset take whole numbers of 0 or more")
     if sort.lstrip("-") not in SORTS:
         raise KGError(f"--sort takes one of {', '.join(SORTS)} (a leading - for descending; got {sort!r})")
-    ids_query = f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{\n  {where}\n}}"
-    _, found = select(store, ids_query, bindings)
+    found = _matching(store, where, bindings)
     answer = Answer(count=len(found), notes=list(binder.notes))
     if facets and found:
         answer.facets = _facets(store, [t for t, _ in found])
@@ -193,6 +194,29 @@ def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort
     ordered = _ordered(store, found, sort)
     answer.rows = rows(store, ordered[offset:None if limit is None else offset + limit])
     return answer
+
+
+def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[list]:
+    """``[trial, NCT id]`` of the trials every pattern holds for. The first pattern is evaluated alone, each next one
+    only for the trials still in (bound by ``VALUES``): one query joining them all let Oxigraph enumerate every
+    trial of the first filter against every other pattern (8.3 s at 100k studies for target + condition + country)."""
+    from kg.query import select
+
+    candidates: list[str] | None = None
+    for pattern in patterns:
+        scope = _values(candidates) if candidates is not None else ""
+        _, got = select(store, f"{PREFIXES}SELECT DISTINCT ?t WHERE {{ {scope} {pattern} }}", _used(pattern, bindings))
+        candidates = [t for (t,) in got]
+        if not candidates:
+            return []
+    scope = _values(candidates) if candidates is not None else ""
+    _, found = select(store, f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {scope} ?t a tkg:Trial ; tkg:nctId ?nct . }}")
+    return found
+
+
+def _used(pattern: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> dict[str, ox.NamedNode | ox.Literal]:
+    """The bindings whose variables the pattern names."""
+    return {k: v for k, v in bindings.items() if re.search(rf"\?{re.escape(k)}\b", pattern)}
 
 
 def _values(trials_: list[str]) -> str:
