@@ -1,12 +1,14 @@
 """Ingest: records (or pending studies) into a store, all or nothing.
 
 - One named graph per source document; re-ingesting a document with the same sha256 (made by this mapping version)
-  changes nothing; a new version replaces its graph in one transaction (readers see the old or the new graph, never
-  half), unless the stored one states a later update of the trial.
-- Documents are prepared on all cores (``kg.pipeline``) and written in batches: new ones bulk-loaded, then their
-  commit markers; after the last batch the derived graphs are recomputed (``_finish``) and a snapshot is published
-  for readers. All of it runs inside ``TrialStore.writing()``: an error leaves the store as it was, Ctrl-C keeps
-  what was written for the next run to resume.
+  changes nothing; a new version replaces its graph (the old one kept in ``graph/history``), unless the stored one
+  states a later update of the trial. Readers see the old or the new graph, never half: they read the snapshot the
+  last finished ingest published.
+- Documents are prepared on all cores (``kg.pipeline``) and written in batches: the graphs they replace dropped (one
+  transaction), the new documents and the new versions bulk-loaded, then their commit markers; after the last batch
+  the derived graphs are recomputed (``_finish``) and a snapshot is published for readers. All of it runs inside
+  ``TrialStore.writing()``: an error leaves the store as it was, Ctrl-C keeps what was written for the next run to
+  resume.
 """
 
 from __future__ import annotations
@@ -185,12 +187,15 @@ def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[s
     report.quads_written += sum(item.quads for item in chosen.values())
     report.written.extend(chosen)
     report.findings.update((g, item.findings) for g, item in chosen.items() if item.findings)
-    if new:  # bulk-loaded (fast, not transactional); a document counts as stored once its marker is
-        db.bulk_load(b"".join(item.nquads for item in new), format=ox.RdfFormat.N_QUADS,
-                              lenient=True)  # serialized by pyoxigraph from valid terms: no need to check again
-    _record(db, [commit_marker(item.doc) for item in new] + _parsed(b"".join(item.version for item in new)) + kept, report)
-    if replaced:
+    if replaced:  # the old graphs dropped and kept in the history, in one transaction
         db.update(_replace_update(db, replaced, again, report))
+    # bulk-loaded (fast, not transactional): a document counts as stored once its marker is, written with the version
+    # records in one transaction; readers see none of it before the ingest publishes its snapshot
+    written = new + replaced
+    db.bulk_load(b"".join(item.nquads for item in written), format=ox.RdfFormat.N_QUADS,
+                 lenient=True)  # serialized by pyoxigraph from valid terms: no need to check again
+    _record(db, [commit_marker(item.doc) for item in written] + _parsed(b"".join(item.version for item in written)) + kept,
+            report)
     known.update({g: (item.doc.sha256, item.doc.updated, MAPPING_VERSION) for g, item in chosen.items()})
 
 
@@ -255,16 +260,13 @@ def derived_digest(resolve: bool) -> str:
 
 
 def _replace_update(db: ox.Store, replaced: list[PreparedDocument], again: set[str], report: IngestReport) -> str:
-    """One SPARQL update: drop the old graphs, insert the new versions with their commit markers; in the history,
-    the old version's record replaced by one read from its graph with the graph itself kept (unless the new
-    version is the same document made again: graphs in ``again``), the new version's record written."""
+    """One SPARQL update: drop the old graphs; in the history, the old version's record replaced by one read from its
+    graph, with the graph itself kept (unless the new version is the same document made again: graphs in ``again``),
+    and any record of the new version removed (the new one is written with its commit marker)."""
     parts = [f"DROP SILENT GRAPH <{item.doc.graph}>" for item in replaced]
-    graphs, dropped, kept = [], [], []
+    dropped, kept = [], []
     for item in replaced:
         g = item.doc.graph
-        triples = [q.triple for q in ox.parse(item.nquads, format=ox.RdfFormat.N_QUADS)]
-        triples.append(commit_marker(item.doc).triple)
-        graphs.append(f"GRAPH <{g}> {{ {_ntriples(triples)} }}")
         old = list(db.quads_for_pattern(None, None, None, ox.NamedNode(g)))
         old_sha = next((q.object.value for q in old if q.subject == ox.NamedNode(g) and q.predicate == _SHA256
                         and isinstance(q.object, ox.Literal)), None)
@@ -273,12 +275,11 @@ def _replace_update(db: ox.Store, replaced: list[PreparedDocument], again: set[s
         if old_sha and g not in again:
             kept += history.record(g, old_sha, old) + [history.snapshot(g, old_sha, old)]
             report.versions_kept += 1
-        kept += _parsed(item.version)
     report.versions_recorded += _records(kept)
     if dropped:
         parts.append(f"DELETE DATA {{ GRAPH <{iris.HISTORY_GRAPH}> {{ {_ntriples(q.triple for q in dropped)} }} }}")
-    parts.append(f"INSERT DATA {{ {' '.join(graphs)} "
-                 f"GRAPH <{iris.HISTORY_GRAPH}> {{ {_ntriples(q.triple for q in kept)} }} }}")
+    if kept:
+        parts.append(f"INSERT DATA {{ GRAPH <{iris.HISTORY_GRAPH}> {{ {_ntriples(q.triple for q in kept)} }} }}")
     return " ;\n".join(parts)
 
 

@@ -3,7 +3,7 @@ checkpoint, read views. The ingest that writes records into it is ``kg.ingest``.
 
 - One named graph per source document; the default graph of queries is the union of them all.
 - Re-ingesting a document with the same sha256 changes nothing; a new version of a document
-  replaces its named graph in one transaction (readers see the old or the new graph, never half).
+  replaces its named graph (readers, who read snapshots, see the old or the new graph, never half).
 - An ingest that fails (an exception) leaves the store as it was before it: a checkpoint (RocksDB
   hard links, cheap) is taken first and restored on failure. One that is interrupted (Ctrl-C, or
   killed) keeps the documents it has written, whole, and running it again resumes where it stopped;

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from kg import iris
 from kg.errors import KGError
 from kg.namespaces import sparql_prefixes
-from kg.query import Binder, Param
+from kg.query import Binder, Param, select
 from kg.resolve.places import city_key
 
 COLUMNS = ("nct_id", "title", "status", "phases", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
@@ -161,8 +161,6 @@ _SORT_VALUES: dict[str, tuple[str, Callable[[str | None], str | int]]] = {
 def _ordered(store: ox.Store, found: list[list], sort: str) -> list[str]:
     """The trials found, in the order of ``--sort`` (a column of ``SORTS``, "-" first for descending; ties by NCT id):
     sorted here, from the ids already found and, for a date or a count, one lookup of their values."""
-    from kg.query import select
-
     nct = {t: n for t, n in found}
     ids = sorted(nct, key=lambda t: nct[t])
     if sort.lstrip("-") not in _SORT_VALUES:
@@ -177,8 +175,6 @@ def _ordered(store: ox.Store, found: list[list], sort: str) -> list[str]:
 def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort: str = "nct_id", limit: int | None = 50,
            offset: int = 0, count_only: bool = False, facets: bool = False) -> Answer:
     """The trials matching every filter: their count, one page of rows (sorted), and facets when asked."""
-    from kg.query import select
-
     binder = binder or Binder()
     where, bindings = _where(filters, binder)
     if limit is not None and limit < 0 or offset < 0:
@@ -200,8 +196,6 @@ def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.Named
     """``[trial, NCT id]`` of the trials every pattern holds for. The first pattern is evaluated alone, each next one
     only for the trials still in (bound by ``VALUES``): one query joining them all let Oxigraph enumerate every
     trial of the first filter against every other pattern (8.3 s at 100k studies for target + condition + country)."""
-    from kg.query import select
-
     candidates: list[str] | None = None
     for pattern in patterns:
         scope = _values(candidates) if candidates is not None else ""
@@ -225,8 +219,6 @@ def _values(trials_: list[str]) -> str:
 
 def rows(store: ox.Store, trials_: list[str]) -> list[dict]:
     """The rows of these trials, in this order (see the module docstring for where each value comes from)."""
-    from kg.query import select
-
     values = _values(trials_)
     _, single = select(store, f"""{PREFIXES}SELECT ?t ?g ?updated ?ended ?field ?v WHERE {{ {values}
       GRAPH ?g {{
@@ -283,8 +275,6 @@ def rows(store: ox.Store, trials_: list[str]) -> list[dict]:
 
 def _facets(store: ox.Store, trials_: list[str]) -> dict[str, list[tuple[str, int]]]:
     """Counts of trials per phase, status, country, sponsor (lead) and drug in the filtered set, largest first."""
-    from kg.query import select
-
     values = _values(trials_)
     _, data = select(store, f"""{PREFIXES}SELECT DISTINCT ?facet ?key ?v ?t WHERE {{ {values}
       GRAPH ?g {{

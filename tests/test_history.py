@@ -221,3 +221,18 @@ def test_the_python_api_gives_the_same_history(three, study: dict) -> None:
         assert [v["updated"] for v in told["versions"]] == ["2019-01-01", "2020-01-01", "2021-01-01"]
         with pytest.raises(KGError, match="give a date"):
             graph.show(_nct(study), at="31/12/2019")
+
+
+def test_a_replaced_document_is_the_graph_a_fresh_build_makes(three, study: dict, tmp_path: Path) -> None:
+    """The document's graph after two replacements (bulk-loaded once the old graph is dropped) equals that of a store
+    that ingested only the last version, but for the time of the ingest; no quad of it is left outside its graph."""
+    store_dir, folder, _ = three
+    g = ox.NamedNode(iris.document_graph("ctgov", _nct(study)))
+    with TrialStore(tmp_path / "only-v3") as alone:
+        ingest(alone, read_paths([folder / "v3.json"]), workers=1)
+        expected = {q for q in alone.oxigraph.quads_for_pattern(None, None, None, g) if q.predicate.value != ENDED}
+    with TrialStore(store_dir, read_only=True) as store:
+        got = {q for q in store.oxigraph.quads_for_pattern(None, None, None, g) if q.predicate.value != ENDED}
+        graphs = {x.value for x in store.oxigraph.named_graphs()}
+    assert got == expected
+    assert {x for x in graphs if x.startswith(iris.GRAPH + "ctgov/")} == {g.value}
