@@ -159,3 +159,21 @@ def test_a_misspelling_never_crosses_a_meaning_prefix() -> None:
 ])
 def test_new_ambiguous_abbreviations_follow_the_context(text: str, context: str, mesh_id: str) -> None:
     assert _id(text, context) == mesh_id
+
+
+def test_the_condition_index_is_kept_between_runs_and_a_stale_one_is_replaced(tmp_path, monkeypatch) -> None:
+    """The index is built once and read back (kg trials starts in about a second); a cache written by other code (a
+    changed module or data file gives another name) is not read."""
+    import kg.resolve.conditions as conditions
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    conditions._index.cache_clear()
+    built = conditions._index()
+    (cached,) = (tmp_path / "trialkg").glob("condition-index-*.pickle")
+    conditions._index.cache_clear()
+    assert conditions._index() == built == conditions._build_index()
+    stale = cached.with_name("condition-index-0000000000000000.pickle")
+    cached.rename(stale)
+    conditions._index.cache_clear()
+    assert conditions._index() == built and cached.exists() and not stale.exists()
+    conditions._index.cache_clear()

@@ -1,0 +1,69 @@
+"""``kg trials`` on a built store (issue 18: three filters, first page, < 1 s in process and < 1.5 s from the command
+line at 100k studies): the staged evaluation ``kg.trials`` uses against the one-query join of every filter (the
+baseline, the way it was before), both in the same run on the same store, with their answers compared.
+
+    python benchmarks/bench_trials.py STORE [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kg import query as q
+from kg import trials as kt
+from kg.store import TrialStore
+
+FILTER_SETS = [{"target": "PD-1", "condition": "Non-small cell lung cancer", "country": "China"},
+               {"drug": "pembrolizumab", "phase": "Phase 3", "status": "recruiting"},
+               {"sponsor": "Merck Sharp & Dohme LLC", "country": "United States", "start_from": "2015"}]
+
+
+def one_join(store, filters: kt.Filters, binder: q.Binder) -> int:
+    """The baseline: every filter's pattern joined in one query, as ``kg trials`` did before."""
+    patterns, bindings = kt._where(filters, binder)
+    text = f"{kt.PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {' '.join(patterns)} ?t a tkg:Trial ; tkg:nctId ?nct . }}"
+    return len(q.select(store, text, bindings)[1])
+
+
+def median_seconds(fn, runs: int) -> tuple[float, object]:
+    result, times = fn(), []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with TrialStore(args.store, read_only=True) as store:
+        db, binder = store.oxigraph, q.Binder(store=store.oxigraph)
+        for given in FILTER_SETS:
+            filters = kt.Filters(**given)
+            ours, answer = median_seconds(lambda: kt.trials(db, filters, binder, limit=50), args.runs)
+            base, count = median_seconds(lambda: one_join(db, filters, binder), args.runs)
+            assert answer.count == count, (given, answer.count, count)  # type: ignore[attr-defined]
+            print(f"{given}: {count} trials; first page in {ours:.3f} s (one-query join: {base:.3f} s, "
+                  f"{base / max(ours, 1e-9):.1f}x)")
+    for given in FILTER_SETS[:1]:
+        cmd = [sys.executable, "-m", "kg", "trials", "--store", str(args.store), "--format", "json",
+               *[a for k, v in given.items() for a in (f"--{k.replace('_', '-')}", v)]]
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        shown = " ".join(cmd[8:])
+        print(f"kg trials {shown}: {statistics.median(times):.2f} s from the command line, start-up included")
+
+
+if __name__ == "__main__":
+    main()
