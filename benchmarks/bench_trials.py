@@ -48,8 +48,8 @@ def main() -> None:
         db, binder = store.oxigraph, q.Binder(store=store.oxigraph)
         for given in FILTER_SETS:
             filters = kt.Filters(**given)
-            ours, answer = median_seconds(lambda: kt.trials(db, filters, binder, limit=50), args.runs)
-            base, count = median_seconds(lambda: one_join(db, filters, binder), args.runs)
+            ours, answer = median_seconds(lambda f=filters: kt.trials(db, f, binder, limit=50), args.runs)
+            base, count = median_seconds(lambda f=filters: one_join(db, f, binder), args.runs)
             assert answer.count == count, (given, answer.count, count)  # type: ignore[attr-defined]
             print(f"{given}: {count} trials; first page in {ours:.3f} s (one-query join: {base:.3f} s, "
                   f"{base / max(ours, 1e-9):.1f}x)")
