@@ -119,6 +119,16 @@ def record(graph: str, sha256: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return out
 
 
+def drop_current_records(graphs: list[str]) -> str:
+    """A SPARQL update removing the records of these documents' versions that keep no graph: an interrupted ingest
+    bulk-loads a document's graph and its version record before its commit marker, and drops the uncommitted graph
+    (``TrialStore.drop_uncommitted``) with its record, so that the rerun writes both once."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    return f"""DELETE {{ GRAPH <{iris.HISTORY_GRAPH}> {{ ?v ?p ?o . ?f ?fp ?fo }} }} WHERE {{ VALUES ?doc {{ {values} }}
+      GRAPH <{iris.HISTORY_GRAPH}> {{ ?v <{DCT}isVersionOf> ?doc FILTER NOT EXISTS {{ ?v <{T("graphSnapshot")}> ?kept }}
+        {{ ?v ?p ?o }} UNION {{ ?v <{T("versionFact")}> ?f . ?f ?fp ?fo }} }} }}"""
+
+
 def snapshot(graph: str, sha256: str, quads: Iterable[ox.Quad]) -> ox.Quad:
     """The quad keeping a superseded version's whole graph: its N-Quads, zlib-compressed, base64-encoded."""
     packed = base64.b64encode(zlib.compress(to_bytes(quads, ox.RdfFormat.N_QUADS), 6)).decode("ascii")

@@ -175,7 +175,9 @@ def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[s
     kept += [q for item in unrecorded if not _recorded(db, item) for q in _parsed(item.version)]
     report.versions_kept += sum(q.predicate == _SNAPSHOT for q in kept)
     if not chosen:
-        _record(db, kept, report)
+        if kept:  # records of versions not written (older, or of a store made before the history): bulk-loaded
+            db.bulk_load(to_bytes(kept, ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS, lenient=True)
+            report.versions_recorded += _records(kept)
         return
     if not report.written:  # this ingest's first write: the derived graphs stop being current until it finishes
         _invalidate_derived(db)
@@ -189,20 +191,16 @@ def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[s
     report.findings.update((g, item.findings) for g, item in chosen.items() if item.findings)
     if replaced:  # the old graphs dropped and kept in the history, in one transaction
         db.update(_replace_update(db, replaced, again, report))
-    # bulk-loaded (fast, not transactional): a document counts as stored once its marker is, written with the version
-    # records in one transaction; readers see none of it before the ingest publishes its snapshot
+    # the documents and the version records bulk-loaded (fast, not transactional), then the commit markers in one
+    # transaction: a document counts as stored once its marker is (an interrupted ingest leaves graphs without
+    # markers, which the next one drops with their records); readers see none of it before the snapshot is published
     written = new + replaced
-    db.bulk_load(b"".join(item.nquads for item in written), format=ox.RdfFormat.N_QUADS,
-                 lenient=True)  # serialized by pyoxigraph from valid terms: no need to check again
-    _record(db, [commit_marker(item.doc) for item in written] + _parsed(b"".join(item.version for item in written)) + kept,
-            report)
+    records = b"".join(item.version for item in written)
+    db.bulk_load(b"".join(item.nquads for item in written) + records + to_bytes(kept, ox.RdfFormat.N_QUADS),
+                 format=ox.RdfFormat.N_QUADS, lenient=True)  # serialized by pyoxigraph from valid terms: not checked again
+    report.versions_recorded += _records(kept) + sum(bool(item.version) for item in written)
+    db.extend([commit_marker(item.doc) for item in written])
     known.update({g: (item.doc.sha256, item.doc.updated, MAPPING_VERSION) for g, item in chosen.items()})
-
-
-def _record(db: ox.Store, quads: list[ox.Quad], report: IngestReport) -> None:
-    """Add commit markers and version records in one transaction, counting the records."""
-    db.extend(quads)
-    report.versions_recorded += _records(quads)
 
 
 def _records(quads: list[ox.Quad]) -> int:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.namespaces import PROV, SKOS
-from kg import iris
+from kg import history, iris
 from kg.build import replace_graph_update
 from kg.errors import KGError
 from kg.resources import data_dir
@@ -231,12 +231,14 @@ class TrialStore:
             shutil.rmtree(checkpoint, ignore_errors=True)
 
     def drop_uncommitted(self) -> None:
-        """Drop the graphs an interrupted ingest left without their commit marker (never published)."""
+        """Drop the graphs an interrupted ingest left without their commit marker (never published), and their
+        versions' records that keep no graph (``kg.history.drop_current_records``)."""
         committed = set(self.versions()) | iris.SPECIAL_GRAPHS
         leftovers = [g.value for g in self._store.named_graphs()
                      if isinstance(g, ox.NamedNode) and g.value not in committed]
         if leftovers:
-            self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in leftovers))
+            self._store.update(" ;\n".join([f"DROP SILENT GRAPH <{g}>" for g in leftovers]
+                                            + [history.drop_current_records(leftovers)]))
 
     def _checkpoint(self) -> Path:
         target = self.path / "checkpoint"

@@ -236,3 +236,28 @@ def test_a_replaced_document_is_the_graph_a_fresh_build_makes(three, study: dict
         graphs = {x.value for x in store.oxigraph.named_graphs()}
     assert got == expected
     assert {x for x in graphs if x.startswith(iris.GRAPH + "ctgov/")} == {g.value}
+
+
+def test_an_ingest_interrupted_before_the_commit_markers_leaves_one_record_after_the_rerun(tmp_path: Path, study: dict,
+                                                                                          monkeypatch) -> None:
+    """Ctrl-C after the bulk load (documents and records written, no commit marker yet): the rerun drops the
+    uncommitted graph with its record and writes both once (one ingest time, not two)."""
+    import kg.ingest
+
+    v1 = _version(study, tmp_path, "a.json", "2019-01-01", "RECRUITING", 300)
+    with TrialStore(tmp_path / "s") as store:
+        def interrupted(doc):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(kg.ingest, "commit_marker", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            ingest(store, read_paths([v1]), workers=1)
+        monkeypatch.undo()
+        assert store.documents() == {} and len(list(store.oxigraph.quads_for_pattern(None, None, None, history.HISTORY)))
+        report = ingest(store, read_paths([v1]), workers=1)
+        assert report.added == 1
+        records = list(store.oxigraph.quads_for_pattern(None, ox.NamedNode(iris.term("versionSha256")), None, history.HISTORY))
+        times = [q for q in store.oxigraph.quads_for_pattern(records[0].subject, None, None, history.HISTORY)
+                 if q.predicate.value.endswith("generatedAtTime")]
+        assert len(records) == 1 and len(times) == 1
+        assert [v.current for v in versions(store.oxigraph, _nct(study))] == [True]
