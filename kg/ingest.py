@@ -138,9 +138,9 @@ def _publish(store: TrialStore, marker: ox.Quad) -> None:
 
 def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[str, str | None, str | None]],
            report: IngestReport) -> None:
-    """Write one batch: new documents bulk-loaded, then their commit markers and version records in one
-    transaction; new versions of stored documents replaced in one transaction, the replaced graph kept in
-    ``graph/history`` (``kg.history``).
+    """Write one batch: the graphs that new versions replace dropped and kept in ``graph/history`` (``kg.history``,
+    one transaction), the new documents, new versions and their version records bulk-loaded, then their commit
+    markers (one transaction).
 
     A version is not written when the stored one is the same (sha256, made by this mapping version) or
     states a later update of the trial (an old download after a newer one); within a batch the last
