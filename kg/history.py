@@ -66,16 +66,32 @@ def _shown(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
     return value
 
 
-def facts(quads: Iterable[ox.Quad]) -> tuple[str | None, dict[str, str]]:
-    """The trial a document's graph describes (its IRI, or None) and the tracked facts it states (field -> value)."""
+_META = (T("recordsUpdated"), T("sourcePath"), DCT + "format", PROV + "endedAtTime")  # of the document's provenance
+_WANTED = frozenset({link for link, _ in FIELDS.values()} | {shown for _, shown in FIELDS.values() if shown}
+                    | set(_META) | {_TYPE.value})
+
+
+def _scan(quads: Iterable[ox.Quad]) -> tuple[Any, dict[Any, dict[str, list[Any]]], dict[str, Any]]:
+    """One pass over a document's quads, reading only those of the predicates a record needs (a third of them): the
+    trial (or None), subject -> predicate -> objects, and the provenance values."""
+    trial, meta = None, {}
     by_subject: dict[Any, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    trial = None
     for q in quads:
-        by_subject[q.subject][q.predicate.value].append(q.object)
-        if q.predicate == _TYPE and q.object == _TRIAL and isinstance(q.subject, ox.NamedNode):
-            trial = q.subject
-    if trial is None:
-        return None, {}
+        p = q.predicate.value
+        if p not in _WANTED:
+            continue
+        if p == _TYPE.value:
+            if q.object == _TRIAL and isinstance(q.subject, ox.NamedNode):
+                trial = q.subject
+        elif p in _META:
+            meta[p] = q.object
+        else:
+            by_subject[q.subject][p].append(q.object)
+    return trial, by_subject, meta
+
+
+def _facts(trial: Any, by_subject: dict[Any, dict[str, list[Any]]]) -> dict[str, str]:
+    """The followed fields the trial's quads state: field -> its value (several sorted and joined)."""
     found: dict[str, str] = {}
     for field, (link, shown) in FIELDS.items():
         objects = by_subject[trial].get(link, [])
@@ -87,31 +103,25 @@ def facts(quads: Iterable[ox.Quad]) -> tuple[str | None, dict[str, str]]:
             values = [v.value for o in objects for v in by_subject[o].get(shown, [])[:1]]
         if values:
             found[field] = SEPARATOR.join(sorted(set(values)))
-    return trial.value, found
+    return found
 
 
 def record(graph: str, sha256: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The version record (in ``graph/history``) of the document ``graph`` with this sha256 whose quads (its
     provenance included) are given; empty when they describe no trial."""
-    quads = list(quads)
-    trial, found = facts(quads)
-    g = ox.NamedNode(graph)
-    meta: dict[str, Any] = {q.predicate.value: q.object for q in quads if q.subject == g}
-    ended = next((q.object for q in quads if q.predicate.value == PROV + "endedAtTime"), None)
+    trial, by_subject, meta = _scan(quads)
     if trial is None:
         return []
+    g = ox.NamedNode(graph)
     v = ox.NamedNode(version_iri(graph, sha256))
     out = [ox.Quad(v, _TYPE, ox.NamedNode(T("DocumentVersion")), HISTORY),
            ox.Quad(v, ox.NamedNode(DCT + "isVersionOf"), g, HISTORY),
-           ox.Quad(v, ox.NamedNode(T("versionOfTrial")), ox.NamedNode(trial), HISTORY),
+           ox.Quad(v, ox.NamedNode(T("versionOfTrial")), trial, HISTORY),
            ox.Quad(v, ox.NamedNode(T("versionSha256")), ox.Literal(sha256), HISTORY)]
-    for stated, predicate in ((T("recordsUpdated"), T("versionUpdated")), (T("sourcePath"), T("versionPath")),
-                              (DCT + "format", DCT + "format")):
+    for stated, predicate in zip(_META, (T("versionUpdated"), T("versionPath"), DCT + "format", PROV + "generatedAtTime")):
         if stated in meta:
             out.append(ox.Quad(v, ox.NamedNode(predicate), meta[stated], HISTORY))
-    if ended is not None:
-        out.append(ox.Quad(v, ox.NamedNode(PROV + "generatedAtTime"), ended, HISTORY))
-    for field, value in found.items():
+    for field, value in _facts(trial, by_subject).items():
         f = ox.NamedNode(f"{v.value}/{field.replace(' ', '-')}")
         out += [ox.Quad(v, ox.NamedNode(T("versionFact")), f, HISTORY),
                 ox.Quad(f, ox.NamedNode(T("field")), ox.Literal(field), HISTORY),
