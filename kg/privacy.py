@@ -35,11 +35,16 @@ _PHONE = re.compile(
 )
 
 
+# every pattern of _PHONE holds a run of 7 or more of these characters, from a digit or "(" to a digit: a text
+# without one (most: doses, dates, counts) is not given to _PHONE, whose look-behinds make it slow
+_DIGIT_RUN = re.compile(r"[0-9(][0-9 ().\-]{5,}[0-9]")
+
+
 def scrub_text(text: str) -> str:
     """``text`` with e-mail addresses and phone numbers replaced by markers."""
     if "@" in text:
         text = _scrub_emails(text)
-    if any(c.isdigit() for c in text):
+    if _DIGIT_RUN.search(text):
         text = _PHONE.sub(lambda m: (m["cue"] or "") + PHONE_MARK, text)
     return text
 
@@ -77,12 +82,20 @@ def _scrub(value: Any) -> Any:
         return Contact(name=_scrub(value.name))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
-        for f in dataclasses.fields(value):
-            if f.name == "source":  # provenance: where the record was read, not what it says
-                continue
-            old = getattr(value, f.name)
+        for name in _field_names(type(value)):
+            old = getattr(value, name)
             new = _scrub(old)
             if new is not old and new != old:
-                changes[f.name] = new
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a record class that hold what the source says (not ``source``: where it was read)."""
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name != "source")
+    return _FIELD_NAMES[cls]

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.build import BuildOptions, record_quads
 from kg.privacy import EMAIL_MARK, PHONE_MARK, scrub_text
@@ -78,3 +80,13 @@ def test_extract_json_leaves_contacts_out_unless_asked(data_dir: Path) -> None:
     assert EMAIL.search(shown.stdout) and not EMAIL.search(hidden.stdout)
     phones = [c["phone"] for r in json.loads(shown.stdout) for c in r["contacts"] if c["phone"]]
     assert phones and all(c["phone"] is None and c["email"] is None for r in json.loads(hidden.stdout) for c in r["contacts"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789 ().-+:Tel电话abc@x", max_size=40))
+def test_the_digit_run_prefilter_never_hides_a_phone(text: str) -> None:
+    """Texts without a run of seven phone characters skip the phone pattern: on any text, the answer is the one the
+    pattern alone gives."""
+    from kg.privacy import _PHONE
+
+    assert scrub_text(text.replace("@", "")) == _PHONE.sub(lambda m: (m["cue"] or "") + PHONE_MARK, text.replace("@", ""))

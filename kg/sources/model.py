@@ -14,7 +14,9 @@ import math
 import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field, is_dataclass
+from functools import lru_cache
 from typing import Any
 
 from kg.sources.model_base import Record
@@ -212,49 +214,78 @@ def check_record(record: TrialRecord) -> TrialRecord:
     return record
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+Failure = tuple[str, str] | None  # (where in the value, what was wrong), or None: the value is what its type says
+Checker = Callable[[Any], Failure]
 
 
 def _check(obj: Any, where: str) -> None:
-    for name, hint in _hints(type(obj)).items():
-        _check_value(getattr(obj, name), hint, f"{where}{name}")
+    if failure := _fields_checker(type(obj))(obj):
+        raise RecordError(f"{where}{failure[0]}: {failure[1]}")
 
 
-def _check_value(value: Any, hint: Any, where: str) -> None:
+_FIELD_CHECKERS: dict[type, Checker] = {}
+
+
+def _fields_checker(cls: type) -> Checker:
+    """A checker of every field of a record class (built once per class: the gate runs on every record)."""
+    if cls not in _FIELD_CHECKERS:
+        _FIELD_CHECKERS[cls] = _make_fields_checker(cls)
+    return _FIELD_CHECKERS[cls]
+
+
+def _make_fields_checker(cls: type) -> Checker:
+    fields = [(name, _checker(hint)) for name, hint in typing.get_type_hints(cls).items()]
+
+    def check(obj: Any) -> Failure:
+        for name, field_check in fields:
+            if failure := field_check(getattr(obj, name)):
+                return name + failure[0], failure[1]
+        return None
+    return check
+
+
+@lru_cache(maxsize=None)
+def _checker(hint: Any) -> Checker:
+    """A checker of one type hint: an optional, a tuple of items, a nested record, or a scalar type."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(hint)
-        if value is None and type(None) in options:
-            return
-        hint = next(h for h in options if h is not type(None))
-        origin = typing.get_origin(hint)
+        inner = _checker(next(h for h in typing.get_args(hint) if h is not type(None)))
+        return lambda value: None if value is None else inner(value)
     if origin is tuple:
-        if not isinstance(value, tuple):
-            raise RecordError(f"{where}: expected a list, got {type(value).__name__}")
         (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
-        for k, v in enumerate(value):
-            _check_value(v, item, f"{where}[{k}]")
-        return
+        item_check = _checker(item)
+
+        def check_items(value: Any) -> Failure:
+            if not isinstance(value, tuple):
+                return "", f"expected a list, got {type(value).__name__}"
+            for k, v in enumerate(value):
+                if failure := item_check(v):
+                    return f"[{k}]{failure[0]}", failure[1]
+            return None
+        return check_items
     if isinstance(hint, type) and is_dataclass(hint):
-        if not isinstance(value, hint):
-            raise RecordError(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
-        _check(value, f"{where}.")
-        return
+        def check_record_value(value: Any) -> Failure:
+            if not isinstance(value, hint):
+                return "", f"expected {hint.__name__}, got {type(value).__name__}"
+            failure = _fields_checker(hint)(value)
+            return None if failure is None else ("." + failure[0], failure[1])
+        return check_record_value
     if hint is float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        def ok(value: Any) -> bool:
+            return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     elif hint is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
+        def ok(value: Any) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool)
     else:
-        ok = isinstance(value, hint)
-    if not ok:
+        def ok(value: Any) -> bool:
+            return isinstance(value, hint)
+
+    def check_scalar(value: Any) -> Failure:
+        if ok(value):
+            return None
         shown = repr(value) if isinstance(value, (int, float, bool)) else type(value).__name__
-        raise RecordError(f"{where}: expected {_KIND.get(hint, hint.__name__)}, got {shown}")
+        return "", f"expected {_KIND.get(hint, hint.__name__)}, got {shown}"
+    return check_scalar
 
 
 _KIND = {str: "text", int: "a whole number", float: "a finite number", bool: "true or false"}
