@@ -21,6 +21,7 @@ from kg.store import TrialStore
 from conftest import count
 
 ENDED = "http://www.w3.org/ns/prov#endedAtTime"
+INGESTED = "http://www.w3.org/ns/prov#generatedAtTime"  # a version record's ingest time (graph/history)
 SHA256 = f"<{iris.term('sha256')}>"
 
 
@@ -40,7 +41,7 @@ def _graphs(store: Path, view: str = "db") -> dict[str, set[tuple[str, str, str]
     s = ox.Store.read_only(str(store / view))
     out: dict[str, set] = {}
     for q in s.quads_for_pattern(None, None, None, None):
-        if q.predicate.value == ENDED:
+        if q.predicate.value in (ENDED, INGESTED):
             continue
         triple = tuple("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in (q.subject, q.predicate, q.object))
         out.setdefault(q.graph_name.value, set()).add(triple)
