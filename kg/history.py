@@ -24,11 +24,11 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.namespaces import DCT, PROV, RDF, RDFS, XSD
+from kg.provenance import RDF_TYPE
 from kg.rdf import to_bytes
 
 T = iris.term
 HISTORY = ox.NamedNode(iris.HISTORY_GRAPH)
-_TYPE = ox.NamedNode(RDF + "type")
 _TRIAL = ox.NamedNode(T("Trial"))
 # field -> (predicate from the trial, predicate of the node it names whose value is shown, or None: the value itself)
 FIELDS: dict[str, tuple[str, str | None]] = {
@@ -68,7 +68,7 @@ def _shown(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
 
 _META = (T("recordsUpdated"), T("sourcePath"), DCT + "format", PROV + "endedAtTime")  # of the document's provenance
 _WANTED = frozenset({link for link, _ in FIELDS.values()} | {shown for _, shown in FIELDS.values() if shown}
-                    | set(_META) | {_TYPE.value})
+                    | set(_META) | {RDF_TYPE.value})
 
 
 def _scan(quads: Iterable[ox.Quad]) -> tuple[Any, dict[Any, dict[str, list[Any]]], dict[str, Any]]:
@@ -80,7 +80,7 @@ def _scan(quads: Iterable[ox.Quad]) -> tuple[Any, dict[Any, dict[str, list[Any]]
         p = q.predicate.value
         if p not in _WANTED:
             continue
-        if p == _TYPE.value:
+        if p == RDF_TYPE.value:
             if q.object == _TRIAL and isinstance(q.subject, ox.NamedNode):
                 trial = q.subject
         elif p in _META:
@@ -114,7 +114,7 @@ def record(graph: str, sha256: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         return []
     g = ox.NamedNode(graph)
     v = ox.NamedNode(version_iri(graph, sha256))
-    out = [ox.Quad(v, _TYPE, ox.NamedNode(T("DocumentVersion")), HISTORY),
+    out = [ox.Quad(v, RDF_TYPE, ox.NamedNode(T("DocumentVersion")), HISTORY),
            ox.Quad(v, ox.NamedNode(DCT + "isVersionOf"), g, HISTORY),
            ox.Quad(v, ox.NamedNode(T("versionOfTrial")), trial, HISTORY),
            ox.Quad(v, ox.NamedNode(T("versionSha256")), ox.Literal(sha256), HISTORY)]

@@ -29,7 +29,7 @@ from kg.errors import SourceError
 from kg.rdf import to_bytes
 from kg.sources.model import TrialRecord
 from kg.pipeline import prepared
-from kg.provenance import commit_marker
+from kg.provenance import RDF_TYPE, commit_marker
 from kg.resolve.dictionary import load
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.linker import InterventionLinker
@@ -204,13 +204,13 @@ def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[s
 
 
 def _records(quads: list[ox.Quad]) -> int:
-    return sum(q.predicate == _TYPE and q.object == _VERSION for q in quads)
+    return sum(q.predicate == RDF_TYPE and q.object == _VERSION for q in quads)
 
 
 def _recorded(db: ox.Store, item: PreparedDocument) -> bool:
     """Whether the history holds a record of this version."""
     v = ox.NamedNode(history.version_iri(item.doc.graph, item.doc.sha256))
-    return ox.Quad(v, _TYPE, _VERSION, history.HISTORY) in db
+    return ox.Quad(v, RDF_TYPE, _VERSION, history.HISTORY) in db
 
 
 def _parsed(nquads: bytes) -> list[ox.Quad]:
@@ -243,7 +243,6 @@ def _invalidate_derived(db: ox.Store) -> None:
 
 
 _INFERRED = ox.NamedNode(iris.INFERRED_GRAPH)
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _VERSION = ox.NamedNode(iris.term("DocumentVersion"))
 _SNAPSHOT = ox.NamedNode(iris.term("graphSnapshot"))
 _SHA256 = ox.NamedNode(iris.term("sha256"))  # <graph/inferred> tkg:sha256 "digest": what the derived graphs were computed from
