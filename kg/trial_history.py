@@ -9,7 +9,6 @@ is on or before it. The same order and comparison as ``queries/trial-changes.rq`
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
@@ -19,6 +18,7 @@ from kg import history, iris
 from kg.errors import KGError
 from kg.namespaces import sparql_prefixes
 from kg.rdf import select
+from kg.sources.vocab import is_iso_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ def as_json(nct_id: str, found: list[Version]) -> dict:
 def as_of(store: ox.Store, nct_id: str, date: str) -> ox.Store:
     """An in-memory store holding, for each of the trial's documents, the version in effect on ``date``
     (YYYY-MM-DD, YYYY-MM or YYYY); an error if no document had a version by then."""
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
+    if not is_iso_date(date):
         raise KGError(f"date {date!r}: give a date as YYYY-MM-DD, YYYY-MM or YYYY")
     chosen: dict[str, Version] = {}
     for v in versions(store, nct_id):

@@ -25,6 +25,7 @@ from kg.errors import KGError
 from kg.namespaces import sparql_prefixes
 from kg.query import Binder, Param, select
 from kg.resolve.places import city_key
+from kg.sources.vocab import is_iso_date
 
 COLUMNS = ("nct_id", "title", "status", "phases", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
            "enrollment", "enrollment_type", "conditions", "drugs", "countries", "sites")
@@ -71,7 +72,7 @@ class Answer:
 
 
 def _date(value: str, name: str) -> str:
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+    if not is_iso_date(value.strip()):
         raise KGError(f"{name} takes a date as YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})")
     parts = value.strip().split("-")
     return "-".join(parts + ["01"] * (3 - len(parts)))

@@ -268,3 +268,11 @@ def test_every_real_age_is_a_number_in_the_graph(v2_records: dict[str, TrialReco
     _, quads = record_quads(record)
     numbers = {q.predicate.value.rsplit("#", 1)[1]: float(q.object.value) for q in quads if q.predicate.value.endswith("AgeYears")}
     assert numbers and all(0 <= v < 150 for v in numbers.values())
+
+
+@pytest.mark.parametrize(("text", "ok"), [("2024", True), ("2024-07", True), ("2024-07-11", True), ("2024-7", False),
+                                         ("24-07-11", False), ("2024-07-11T00:00", False), ("July 2024", False), ("", False)])
+def test_a_query_date_is_iso_at_a_stated_precision(text: str, ok: bool) -> None:
+    from kg.sources.vocab import is_iso_date
+
+    assert is_iso_date(text) is ok

@@ -141,6 +141,12 @@ def _checked(year: int, month: int | None = None, day: int | None = None) -> str
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def is_iso_date(text: str) -> bool:
+    """Whether ``text`` is an ISO 8601 date at a stated precision: YYYY, YYYY-MM or YYYY-MM-DD (a query's bound,
+    not a registry's free text: see ``parse_date``)."""
+    return re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) is not None
+
+
 @lru_cache(maxsize=65536)
 def parse_date(text: str | None) -> str | None:
     """ISO 8601 keeping the stated precision.
