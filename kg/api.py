@@ -22,7 +22,6 @@ from typing import Any
 from kg import query as q
 from kg.errors import KGError
 from kg.resolve.drugs import DrugResolver
-from kg.show import as_json, show
 from kg.store import TrialStore
 from kg.trials import Filters, trials
 
@@ -90,10 +89,9 @@ class KnowledgeGraph:
     def show(self, nct_id: str, at: str | None = None) -> dict:
         """Every fact of a trial by group, each with its source and whether it is current (``kg show --json``); with
         ``at`` (YYYY-MM-DD), as each source stated it in the version in effect then (``kg show --at``)."""
-        from kg.trial_history import as_of
+        from kg.trial_history import shown_json
 
-        db = as_of(self._store.oxigraph, nct_id, at) if at else self._store.oxigraph
-        return as_json(nct_id, show(db, nct_id)) | ({"at": at} if at else {})
+        return shown_json(self._store.oxigraph, nct_id, at)
 
     def history(self, nct_id: str) -> dict:
         """Every ingested version of the trial's sources and what changed between them (``kg show --history --json``)."""

@@ -106,6 +106,14 @@ def as_json(nct_id: str, found: list[Version]) -> dict:
             "changes": [asdict(c) for c in changes(found)]}
 
 
+def shown_json(store: ox.Store, nct_id: str, at: str | None = None) -> dict:
+    """``kg show --json``: every fact of the trial, or with ``at`` as it stood on that date (the date kept as "at")."""
+    from kg import show
+
+    db = as_of(store, nct_id, at) if at else store
+    return show.as_json(nct_id, show.show(db, nct_id)) | ({"at": at} if at else {})
+
+
 def as_of(store: ox.Store, nct_id: str, date: str) -> ox.Store:
     """An in-memory store holding, for each of the trial's documents, the version in effect on ``date``
     (YYYY-MM-DD, YYYY-MM or YYYY); an error if no document had a version by then."""
