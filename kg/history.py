@@ -25,7 +25,6 @@ import pyoxigraph as ox
 from kg import iris
 from kg.namespaces import DCT, PROV, RDF, RDFS, XSD
 from kg.provenance import RDF_TYPE
-from kg.rdf import to_bytes
 
 T = iris.term
 HISTORY = ox.NamedNode(iris.HISTORY_GRAPH)
@@ -139,9 +138,9 @@ def drop_current_records(graphs: list[str]) -> str:
         {{ ?v ?p ?o }} UNION {{ ?v <{T("versionFact")}> ?f . ?f ?fp ?fo }} }} }}"""
 
 
-def snapshot(graph: str, sha256: str, quads: Iterable[ox.Quad]) -> ox.Quad:
-    """The quad keeping a superseded version's whole graph: its N-Quads, zlib-compressed, base64-encoded."""
-    packed = base64.b64encode(zlib.compress(to_bytes(quads, ox.RdfFormat.N_QUADS), 6)).decode("ascii")
+def snapshot(graph: str, sha256: str, nquads: bytes) -> ox.Quad:
+    """The quad keeping a superseded version's whole graph (its N-Quads), zlib-compressed, base64-encoded."""
+    packed = base64.b64encode(zlib.compress(nquads, 6)).decode("ascii")
     return ox.Quad(ox.NamedNode(version_iri(graph, sha256)), ox.NamedNode(T("graphSnapshot")),
                    ox.Literal(packed, datatype=ox.NamedNode(XSD + "base64Binary")), HISTORY)
 

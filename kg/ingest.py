@@ -230,7 +230,7 @@ def _superseded_records(db: ox.Store, superseded: list[PreparedDocument], chosen
         if sha == current or v in seen or _recorded(db, item):
             continue
         seen.add(v)
-        out += _parsed(item.version) + [history.snapshot(g, sha, _parsed(item.nquads))]
+        out += _parsed(item.version) + [history.snapshot(g, sha, item.nquads)]
     return out
 
 
@@ -270,7 +270,7 @@ def _replace_update(db: ox.Store, replaced: list[PreparedDocument], again: set[s
         for sha in {s for s in (old_sha, item.doc.sha256) if s}:
             dropped += _stored_record(db, history.version_iri(g, sha))
         if old_sha and g not in again:
-            kept += history.record(g, old_sha, old) + [history.snapshot(g, old_sha, old)]
+            kept += history.record(g, old_sha, old) + [history.snapshot(g, old_sha, to_bytes(old, ox.RdfFormat.N_QUADS))]
             report.versions_kept += 1
     report.versions_recorded += _records(kept)
     if dropped:
