@@ -5,13 +5,13 @@ source page/record -> ``kg.sources`` (parse) -> ``kg.sources.model`` (typed reco
 normalize/resolve -> RDF -> validate -> store -> query/export/analyze.
 """
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 # What a document's graph holds is a function of the document and of this version: bump it with every change to
 # the parsers, the mapping to RDF, the resolution data or the shapes (tests/test_mapping_version.py fails until
 # you do), and write what changed in CHANGELOG.md. Each document records the version that made it; a build
 # reprocesses stored documents made by another version, so a fix reaches existing stores.
-MAPPING_VERSION = "6"
+MAPPING_VERSION = "7"
 
 
 def __getattr__(name: str):

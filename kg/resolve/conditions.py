@@ -65,9 +65,13 @@ SCORES = {"curated": 1.0, "mesh-term": 1.0, "abbreviation": 0.95, "word-order": 
           "rewrite": 0.88, "head": 0.85, "fuzzy": 0.8}
 _GENERIC = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "disease", "syndrome", "disorder", "infection", "injury",
                       "recurrence", "relapse", "metastasi", "metastase", "progression", "condition"})
+# words that name no disease when the qualifiers are stripped from them ("Metastatic Disease", "Severe Illness")
+_NO_DISEASE_BY_ITSELF = frozenset({"disease", "disorder", "condition", "illness", "syndrome"})
 _SPELLING = (("oesophag", "esophag"), ("haem", "hem"), ("aemia", "emia"), ("leukaem", "leukem"), ("tumour", "tumor"),
              ("oedema", "edema"), ("foetal", "fetal"), ("paediatric", "pediatric"))
-_SYNONYMS = ("neoplasm", "cancer", "carcinoma", "tumor")  # tried in this order: MeSH files most cancers as neoplasms
+# words that name the same thing, each set tried in its order: MeSH files most cancers as neoplasms, and most
+# disorders of an organ or system as its diseases ("Immune System Disorders": Immune System Diseases)
+_SYNONYMS = (("neoplasm", "cancer", "carcinoma", "tumor"), ("disease", "disorder"))
 _SOURCES = {"curated": "data/aliases/condition-aliases.tsv", "abbreviation": "data/conditions/abbreviations.tsv"}
 _STOP = frozenset({"of", "the", "and", "or", "in", "with"})
 _NOT_KEPT = _STOP | set(_POPULATION.replace("?", "").split("|")) | {"patient", "subject", "participant", "infant", "adolescent",
@@ -92,12 +96,13 @@ _REWRITES = (
     (re.compile(r"^(?P<x>.+?)\s+(?P<q>in\s+(?:[\w-]+\s+){0,2}(?:phase|stage|remission|setting|crisis))$", re.I), r"\g<x>", "q"),
 )
 # words after a disease that say which phase, grade, type or state of it ("Asthma Exacerbations", "Glioblastoma WHO Grade
-# IV", "Glioblastoma IDH Wildtype", "Hypersensitivity Response"): the disease, with the words kept as qualifiers
+# IV", "Glioblastoma IDH Wildtype", "Hypersensitivity Response"), or only that it is one ("Gall Stone Disease"): the
+# disease, with the words kept as qualifiers
 _TAIL_WORDS = frozenset({
     "exacerbation", "exacerbations", "attack", "attacks", "flare", "flares", "episode", "episodes", "chronic", "acute",
     "recurrence", "recurrent", "relapse", "relapsed", "progression", "progressive", "refractory", "wildtype", "wild-type",
     "mutant", "mutated", "mutation", "mutations", "positive", "negative", "grade", "who", "type", "subtype", "response",
-    "reaction", "reactions", "tumor", "tumour"})
+    "reaction", "reactions", "tumor", "tumour", "disease"})
 _GRADE = re.compile(r"(?:grade|stage)\s+(?:[ivx]+|\d+)[abc]?", re.I)
 _SHARED_NOUNS = frozenset({"adenocarcinoma", "allergy", "hypersensitivity", "leukemia", "lymphoma", "sarcoma", "fracture"})
 _CANCER_HEADS = frozenset({"cancer", "carcinoma", "neoplasm", "tumor", "malignancy"})  # "HER2-positive Carcinoma" -> carcinoma
@@ -224,9 +229,9 @@ def _lookup_as_written(candidate: str, method: str | None) -> Match[None] | None
     if mesh_id := bags.get(_bag(candidate)):
         return _match(mesh_id, method or "word-order", candidate)
     words = _words(candidate)
-    for k, w in enumerate(words):  # cancer = carcinoma = neoplasm = tumour
-        if w in _SYNONYMS:
-            for other in _SYNONYMS:
+    for k, w in enumerate(words):  # cancer = carcinoma = neoplasm = tumour; disorder = disease
+        for synonyms in _SYNONYMS:
+            for other in synonyms if w in synonyms else ():
                 swapped = words[:k] + [other] + words[k + 1:]
                 if found := keys.get(" ".join(swapped)):
                     return _match(found[0], method or "synonym", candidate)
@@ -341,7 +346,7 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
                 return _answer(text, rewritten, qualifiers + list(got.qualifiers) + kept)
     qualifiers += [q.lower() for q in _QUALIFIERS.findall(bare) if q.lower() not in _NOT_KEPT]
     stripped = " ".join(w for w in _QUALIFIERS.sub(" ", bare).replace(",", " ").split() if re.search(r"\w", w))
-    if stripped and stripped != text:
+    if stripped and stripped != text and _key(stripped) not in _NO_DISEASE_BY_ITSELF:
         if abbreviation := _abbreviation(stripped, context):
             status, matches = abbreviation
             return _answer(text, [replace(m, method="qualifier") for m in matches], qualifiers, status)
