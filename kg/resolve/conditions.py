@@ -72,6 +72,7 @@ _SPELLING = (("oesophag", "esophag"), ("haem", "hem"), ("aemia", "emia"), ("leuk
 # words that name the same thing, each set tried in its order: MeSH files most cancers as neoplasms, and most
 # disorders of an organ or system as its diseases ("Immune System Disorders": Immune System Diseases)
 _SYNONYMS = (("neoplasm", "cancer", "carcinoma", "tumor"), ("disease", "disorder"))
+_SYNONYMS_OF = {word: words for words in _SYNONYMS for word in words}
 _SOURCES = {"curated": "data/aliases/condition-aliases.tsv", "abbreviation": "data/conditions/abbreviations.tsv"}
 _STOP = frozenset({"of", "the", "and", "or", "in", "with"})
 _NOT_KEPT = _STOP | set(_POPULATION.replace("?", "").split("|")) | {"patient", "subject", "participant", "infant", "adolescent",
@@ -230,13 +231,12 @@ def _lookup_as_written(candidate: str, method: str | None) -> Match[None] | None
         return _match(mesh_id, method or "word-order", candidate)
     words = _words(candidate)
     for k, w in enumerate(words):  # cancer = carcinoma = neoplasm = tumour; disorder = disease
-        for synonyms in _SYNONYMS:
-            for other in synonyms if w in synonyms else ():
-                swapped = words[:k] + [other] + words[k + 1:]
-                if found := keys.get(" ".join(swapped)):
-                    return _match(found[0], method or "synonym", candidate)
-                if mesh_id := bags.get(_bag_of(swapped)):
-                    return _match(mesh_id, method or "synonym", candidate)
+        for other in _SYNONYMS_OF.get(w, ()):
+            swapped = words[:k] + [other] + words[k + 1:]
+            if found := keys.get(" ".join(swapped)):
+                return _match(found[0], method or "synonym", candidate)
+            if mesh_id := bags.get(_bag_of(swapped)):
+                return _match(mesh_id, method or "synonym", candidate)
     return None
 
 
