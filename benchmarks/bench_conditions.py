@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from kg.resolve.conditions import resolve_condition
-from kg.resources import data_dir
+from kg.resources import data_dir, read_tsv
 from kg.sources.reader import read_paths
 
 HERE = Path(__file__).resolve().parent
@@ -34,20 +34,19 @@ def stated_conditions(shared: Path) -> dict[str, str]:
     return out
 
 
-def precision(sample: Path) -> tuple[int, int, list[str]]:
-    """(right, resolved, the texts answered otherwise than judged) over the hand-judged sample."""
+def precision(*samples: Path) -> tuple[int, int, list[str]]:
+    """(right, resolved, the texts answered otherwise than judged) over the hand-judged samples."""
     right = resolved = 0
     wrong = []
-    with open(sample, encoding="utf-8") as fh:
-        for row in csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t"):
-            r = resolve_condition(row["text"])
-            if r.status != "resolved":
-                continue
-            resolved += 1
-            if {m.id for m in r.matches} == set(row["expected"].split(";")):
-                right += 1
-            else:
-                wrong.append(row["text"])
+    for row in (row for sample in samples for row in read_tsv(sample)):
+        r = resolve_condition(row["text"])
+        if r.status != "resolved":
+            continue
+        resolved += 1
+        if {m.id for m in r.matches} == set(row["expected"].split(";")):
+            right += 1
+        else:
+            wrong.append(row["text"])
     return right, resolved, wrong
 
 
@@ -65,11 +64,9 @@ def main() -> None:
     resolved = [r for r in results.values() if r.status == "resolved"]
     ambiguous = sum(r.status == "ambiguous" for r in results.values())
     right, judged, wrong = precision(HERE / "condition-sample.tsv")
-    later = [precision(HERE / f"condition-sample-{n}.tsv") for n in (2, 3)]
-    right2, judged2, wrong2 = (sum(p[0] for p in later), sum(p[1] for p in later), [w for p in later for w in p[2]])
-    with open(HERE / "condition-unresolved-sample.tsv", encoding="utf-8") as fh:  # of the unresolved: how many name a disease
-        drawn = [row for row in csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t")
-                 if row["text"] in results and results[row["text"]].status != "resolved"]
+    right2, judged2, wrong2 = precision(HERE / "condition-sample-2.tsv", HERE / "condition-sample-3.tsv")
+    drawn = [row for row in read_tsv(HERE / "condition-unresolved-sample.tsv")  # of the unresolved: how many name a disease
+             if row["text"] in results and results[row["text"]].status != "resolved"]
     misses = sum(row["names_a_disease"] == "yes" for row in drawn) / max(len(drawn), 1)
     unresolved = len(conditions) - len(resolved)
     print(f"distinct stated conditions: {len(conditions)}")

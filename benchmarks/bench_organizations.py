@@ -8,7 +8,6 @@ sites the facility spellings become; and precision on the hand-judged sample ``b
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
 import time
 from collections import Counter
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from kg.resolve.places import city_key, is_region_not_city, match_site
 from kg.resolve.sponsors import link
-from kg.resources import data_dir
+from kg.resources import data_dir, read_tsv
 from kg.sources import vocab
 from kg.sources.reader import read_paths
 
@@ -41,21 +40,20 @@ def precision(sample: Path) -> tuple[int, int, int, list[str]]:
     where the judge says so; an unresolved or ambiguous name is a miss, never counted wrong, unless judged."""
     right = answered = judged = 0
     wrong = []
-    with open(sample, encoding="utf-8") as fh:
-        for row in csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t"):
-            judged += 1
-            found = link(row["text"])
-            got = found.iri.split("/id/org/", 1)[1] if found.status == "resolved" else found.status
-            if got in ("unresolved", "ambiguous") and row["expected"] not in ("ambiguous",):
-                if row["expected"] == "none":
-                    right += 1
-                    answered += 1
-                continue
-            answered += 1
-            if got == row["expected"]:
+    for row in read_tsv(sample):
+        judged += 1
+        found = link(row["text"])
+        got = found.iri.split("/id/org/", 1)[1] if found.status == "resolved" else found.status
+        if got in ("unresolved", "ambiguous") and row["expected"] not in ("ambiguous",):
+            if row["expected"] == "none":
                 right += 1
-            else:
-                wrong.append(f"{row['text']} -> {got}")
+                answered += 1
+            continue
+        answered += 1
+        if got == row["expected"]:
+            right += 1
+        else:
+            wrong.append(f"{row['text']} -> {got}")
     return right, answered, judged, wrong
 
 

@@ -7,6 +7,7 @@ wheel, a plain ``pip install .`` and an editable install all find them with ``im
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,3 +30,9 @@ def data_dir(name: str) -> Path:
     if path is None or not path.is_dir():
         raise KGError(f"the data folder {name}/ is missing from this installation (reinstall trialkg)")
     return path
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """The rows of a tab-separated table with a header line, each as a dict; lines starting with ``#`` are notes."""
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))

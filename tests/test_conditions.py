@@ -9,6 +9,7 @@ import gzip
 import pytest
 
 from kg.resolve.conditions import abbreviations, mesh_ancestors, resolve_condition
+from kg.resources import read_tsv
 
 from conftest import REPO
 
@@ -185,8 +186,7 @@ def test_the_condition_index_is_kept_between_runs_and_a_stale_one_is_replaced(tm
 @pytest.mark.parametrize("sample", ["condition-sample.tsv", "condition-sample-2.tsv", "condition-sample-3.tsv"])
 def test_the_hand_judged_answers_still_hold(sample: str) -> None:
     """The benchmark's samples, read and judged by hand: an answer the resolver gives must be the one judged right."""
-    with open(REPO / "benchmarks" / sample, encoding="utf-8") as fh:
-        rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+    rows = read_tsv(REPO / "benchmarks" / sample)
     answered = {r["text"]: resolve_condition(r["text"]) for r in rows}
     wrong = [r["text"] for r in rows if answered[r["text"]].status == "resolved"
              and {m.id for m in answered[r["text"]].matches} != set(r["expected"].split(";"))]

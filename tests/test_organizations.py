@@ -4,7 +4,6 @@ legal-form and place variants, renames and parents, national branches, stated pa
 
 from __future__ import annotations
 
-import csv
 import gzip
 import re
 
@@ -14,14 +13,13 @@ import pytest
 from kg.resolve.organizations import index, name_form, resolve_organization
 from kg.resolve.places import city_key, clean_facility, facility_key, is_region_not_city, match_site, region_of
 from kg.resolve.sponsors import link, resolve_sponsor, split_names
-from kg.resources import data_dir
+from kg.resources import data_dir, read_tsv
 
 ORGS = data_dir("data") / "organizations"
 
 
 def _table(name: str) -> list[dict[str, str]]:
-    with open(ORGS / name, encoding="utf-8") as fh:
-        return list(csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t"))
+    return read_tsv(ORGS / name)
 
 
 @pytest.fixture(scope="module")

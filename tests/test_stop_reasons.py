@@ -3,7 +3,6 @@ named query."""
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.resolve.stop_reasons import CLASSES, rules, stop_reasons
+from kg.resources import read_tsv
 
 from conftest import REPO
 
@@ -19,8 +19,7 @@ SAMPLE = REPO / "benchmarks" / "stop-reason-sample.tsv"
 
 
 def _sample() -> list[dict[str, str]]:
-    with open(SAMPLE, encoding="utf-8") as fh:
-        return list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+    return read_tsv(SAMPLE)
 
 
 def test_the_rule_table_names_known_classes_only() -> None:

@@ -17,7 +17,6 @@ and then by country; still several is ``ambiguous``, never a guess. Names the cu
 
 from __future__ import annotations
 
-import csv
 import gzip
 import re
 from collections import Counter
@@ -30,7 +29,7 @@ from kg import iris, normalize
 from kg.normalize import fold
 from kg.resolve import cache
 from kg.resolve.result import Match, Resolution
-from kg.resources import data_dir
+from kg.resources import data_dir, read_tsv
 from kg.sources import vocab
 
 ROR_VERSION = "ROR v2.9 (subset of 48,746 active records)"
@@ -268,9 +267,7 @@ def _split(cell: str) -> list[str]:
 
 
 def _rows(path_parts: tuple[str, ...]) -> list[dict[str, str]]:
-    path = data_dir("data").joinpath(*path_parts)
-    with open(path, encoding="utf-8") as fh:
-        return list(csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t"))
+    return read_tsv(data_dir("data").joinpath(*path_parts))
 
 
 def _files() -> list[Path]:

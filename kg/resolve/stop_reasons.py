@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 
-from kg.resources import data_dir
+from kg.resources import data_dir, read_tsv
 
 CLASSES = ("INSUFFICIENT_ENROLLMENT", "EFFICACY_FUTILITY", "SAFETY", "BUSINESS_STRATEGIC", "FUNDING", "COVID19",
            "STUDY_DESIGN", "OTHER")
@@ -16,9 +15,8 @@ CLASSES = ("INSUFFICIENT_ENROLLMENT", "EFFICACY_FUTILITY", "SAFETY", "BUSINESS_S
 @lru_cache(maxsize=1)
 def rules() -> tuple[tuple[str, re.Pattern], ...]:
     """(class or "-", pattern) rows of the table, in its order."""
-    with open(data_dir("data") / "trials" / "stop-reasons.tsv", encoding="utf-8") as fh:
-        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
-        return tuple((row["class"], re.compile(row["pattern"])) for row in rows)
+    rows = read_tsv(data_dir("data") / "trials" / "stop-reasons.tsv")
+    return tuple((row["class"], re.compile(row["pattern"])) for row in rows)
 
 
 def stop_reasons(text: str | None) -> tuple[str, ...]:
