@@ -769,8 +769,7 @@ def show(nct_ids: tuple[str, ...], as_json: bool, with_history: bool, at_date: s
     with their organisations, sites, outcomes, people, related trials); each value with its source, the current
     value (from the source that states the latest update of the trial) marked with *. With --history: the versions
     and their changes instead; with --at: as the trial stood on a date."""
-    from kg.show import show as statements
-    from kg.trial_history import as_of, shown_json
+    from kg.trial_history import shown_json, statements_at
 
     if with_history and at_date is not None:
         raise KGError("--history and --at: give one of them")
@@ -782,7 +781,7 @@ def show(nct_ids: tuple[str, ...], as_json: bool, with_history: bool, at_date: s
             body = [shown_json(store.oxigraph, n, at_date) for n in nct_ids]
             _print_json(body if len(body) > 1 else body[0])
             return
-        found = [(n, statements(as_of(store.oxigraph, n, at_date) if at_date else store.oxigraph, n)) for n in nct_ids]
+        found = [(n, statements_at(store.oxigraph, n, at_date)) for n in nct_ids]
     for nct_id, rows in found:
         when = f" as of {at_date}" if at_date else ""
         table = Table(title=f"{nct_id.strip().upper()}{when}: * = current value (from the most recently updated source)")

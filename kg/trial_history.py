@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from kg import history, iris
+from kg import history, iris, show
 from kg.errors import KGError
 from kg.namespaces import sparql_prefixes
 from kg.rdf import select
@@ -106,12 +106,14 @@ def as_json(nct_id: str, found: list[Version]) -> dict:
             "changes": [asdict(c) for c in changes(found)]}
 
 
-def shown_json(store: ox.Store, nct_id: str, at: str | None = None) -> dict:
-    """``kg show --json``: every fact of the trial, or with ``at`` as it stood on that date (the date kept as "at")."""
-    from kg import show
+def statements_at(store: ox.Store, nct_id: str, at: str | None = None) -> list[show.Statement]:
+    """``kg show``: every fact of the trial, or with ``at`` as it stood on that date (see ``as_of``)."""
+    return show.show(as_of(store, nct_id, at) if at else store, nct_id)
 
-    db = as_of(store, nct_id, at) if at else store
-    return show.as_json(nct_id, show.show(db, nct_id)) | ({"at": at} if at else {})
+
+def shown_json(store: ox.Store, nct_id: str, at: str | None = None) -> dict:
+    """``kg show --json``: ``statements_at`` as JSON, the date kept as "at"."""
+    return show.as_json(nct_id, statements_at(store, nct_id, at)) | ({"at": at} if at else {})
 
 
 def as_of(store: ox.Store, nct_id: str, date: str) -> ox.Store:
