@@ -101,6 +101,18 @@ def test_the_condition_tables_name_mesh_descriptors() -> None:
     assert len(MESH) > 5000
 
 
+def test_every_category_of_the_disease_tree_has_its_root_descriptor() -> None:
+    """data/conditions/mesh-roots.tsv: one row per category the descriptors below it name, each id the one
+    ClinicalTrials.gov gives that name (where its records carry it), and no root among the other descriptors."""
+    roots = read_tsv(REPO / "data" / "conditions" / "mesh-roots.tsv")
+    categories = {t.split(".")[0] for row in MESH.values() for t in row["tree_numbers"].split("|") if t}
+    assert sorted(r["tree_number"] for r in roots) == sorted(categories)
+    stated = {r["mesh_id"]: r["term"] for r in read_tsv(REPO / "data" / "conditions" / "mesh-conditions.tsv")}
+    assert all(stated.get(r["mesh_id"], r["name"]) == r["name"] and r["mesh_id"] not in MESH for r in roots)
+    assert sum(r["mesh_id"] in stated for r in roots) >= 20
+    assert ("D009369", "Neoplasms") in mesh_ancestors("D002289")  # the tree is walked up to its root
+
+
 # -- phrasings beyond a name (kg.resolve.conditions: rewrites, heads, lists, misspellings) ---------------------------------
 @pytest.mark.parametrize(("text", "mesh_id"), [
     ("Allergy to Fish", "D006967"), ("Allergy to House Dust Mites", "D000092542"),  # "allergy to X" = "X allergy"
@@ -118,6 +130,12 @@ def test_the_condition_tables_name_mesh_descriptors() -> None:
     ("Systemic Lupus Erthematosus", "D008180"),  # a misspelling, one edit in a long word
     ("Lung Disorder", "D008171"), ("Liver Disorders", "D008107"), ("Mental Disease", "D001523"),  # disorder = disease
     ("Kidney Stone Disease", "D007669"),  # "disease" after a disease's name says only that it is one
+    ("Peanut Allergy to Roasted Peanut", "D021183"), ("Anaphylaxis Against Bee Venom", "D000707"),  # what it is a reaction to
+    ("Psoriasis Without Nail Involvement", "D011565"), ("Asthma With or Without Allergy", "D001249"),  # not what is negated
+    ("Heart Failure Resulting From Myocardial Infarction", "D006333"), ("Hyperphenylalaninemia From PAH Deficiency", "D010661"),
+    ("Elderly Patients With Hip Fractures", "D006620"), ("Postmenopausal Women With Osteoporosis", "D010024"),
+    ("KRAS-NSCLC", "D002289"), ("Glioma, Not Otherwise Specified", "D005910"),  # a marker on an abbreviation; NOS
+    ("Chronic Skin Diseases", "D012871"), ("Infections", "D007239"),  # a MeSH category's own descriptor
 ])
 def test_phrasings_of_a_disease_resolve(text: str, mesh_id: str) -> None:
     assert _id(text) == mesh_id
@@ -145,6 +163,8 @@ def test_what_a_rewrite_leaves_out_is_kept_as_a_qualifier() -> None:
     "Perioperative Complication",  # peri- is not intra-
     "Narcolepsy Type 3",  # a type is never dropped as a tail
     "Metastatic Disease", "Severe Illness",  # without its qualifiers, a word for any disease: not MeSH "Disease"
+    "Healthy Subjects Without Asthma", "Non-allergic Rhinitis Without Polyps",  # the rest of the phrase is negated too
+    "Recovery From Surgery",  # "from" keeps only a mutation, variant or deficiency
 ])
 def test_traps_stay_unresolved(text: str) -> None:
     assert resolve_condition(text).status == "unresolved"
@@ -183,11 +203,11 @@ def test_the_condition_index_is_kept_between_runs_and_a_stale_one_is_replaced(tm
     conditions._index.cache_clear()
 
 
-@pytest.mark.parametrize("sample", ["condition-sample.tsv", "condition-sample-2.tsv", "condition-sample-3.tsv"])
+@pytest.mark.parametrize("sample", ["condition-sample.tsv", *(f"condition-sample-{n}.tsv" for n in (2, 3, 4))])
 def test_the_hand_judged_answers_still_hold(sample: str) -> None:
     """The benchmark's samples, read and judged by hand: an answer the resolver gives must be the one judged right."""
     rows = read_tsv(REPO / "benchmarks" / sample)
     answered = {r["text"]: resolve_condition(r["text"]) for r in rows}
     wrong = [r["text"] for r in rows if answered[r["text"]].status == "resolved"
              and {m.id for m in answered[r["text"]].matches} != set(r["expected"].split(";"))]
-    assert len(rows) >= 20 and sum(a.status == "resolved" for a in answered.values()) >= 0.95 * len(rows) and not wrong
+    assert len(rows) >= 15 and sum(a.status == "resolved" for a in answered.values()) >= 0.95 * len(rows) and not wrong

@@ -43,7 +43,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from kg.normalize import fold
-from kg.resources import data_dir
+from kg.resources import data_dir, read_tsv
 from kg.resolve.cache import digest, load_or_build
 from kg.resolve.result import Match, Resolution
 
@@ -60,7 +60,8 @@ _QUALIFIERS = re.compile(
     r"malignant|solid|non[- ]metastatic|borderline resectable|oligometastatic|oligorecurrent|oligoprogressive|locoregionally|"
     r"locoregional|severe|mild|moderate|moderate[- ]to[- ]severe|"
     r"uncontrolled|poorly controlled|controlled|active|symptomatic|asymptomatic|suspected|confirmed|"
-    r"histologically confirmed|(?:ajcc|uicc)\s*v?\d+|" + _POPULATION + r"|or|and|with|of|the|in)\b", re.I)
+    r"histologically confirmed|(?:ajcc|uicc)\s*v?\d+|unspecified|not otherwise specified|nos|not elsewhere classified|"
+    + _POPULATION + r"|or|and|with|of|the|in)\b", re.I)
 SCORES = {"curated": 1.0, "mesh-term": 1.0, "abbreviation": 0.95, "word-order": 0.93, "synonym": 0.92, "qualifier": 0.9,
           "rewrite": 0.88, "head": 0.85, "fuzzy": 0.8}
 _GENERIC = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "disease", "syndrome", "disorder", "infection", "injury",
@@ -81,10 +82,14 @@ _NOT_KEPT = _STOP | set(_POPULATION.replace("?", "").split("|")) | {"patient", "
 # qualifier: the group of the pattern, or none)
 _REWRITES = (
     (re.compile(r"^(?:allerg(?:y|ies|ic)|hypersensitivity)\s+(?:to|against)\s+(?P<x>.+)$", re.I), r"\g<x> allergy", None),
+    (re.compile(r"^(?P<x>(?:.+?\s)?(?:allerg(?:y|ies)|hypersensitivity|anaphylaxis|shock|intolerance|rhinitis|rhinoconjunctivitis))\s+"
+                r"(?P<q>(?:to|against)\s+.+)$", re.I), r"\g<x>", "q"),  # "Food Allergy to Fish", "Anaphylactic Shock to NMBA"
     (re.compile(r"^(?P<x>.+?)\s+(?P<q>(?:due to|caused by|secondary to|induced by|related to|associated with|after|following|"
-                r"treated (?:in|with|by)|receiving|undergoing)\s+.+)$",
+                r"treated (?:in|with|by)|receiving|undergoing|as a result of|resulting from|arising from)\s+.+)$",
                 re.I), r"\g<x>", "q"),
-    (re.compile(r"^(?:" + _POPULATION + r")\s+(?:with|having|suffering from|diagnosed with|affected by|at risk of)\s+(?P<x>.+)$",
+    (re.compile(r"^(?P<x>.+?)\s+(?P<q>from\s+(?:[\w-]+\s+){0,3}(?:mutations?|variants?|deficiency))$", re.I), r"\g<x>", "q"),
+    (re.compile(r"^(?:(?:adult|elderly|older|young|pediatric|paediatric|male|female|postmenopausal|premenopausal|pregnant|"
+                r"hospitali[sz]ed)\s+)?(?:" + _POPULATION + r")\s+(?:with|having|suffering from|diagnosed with|affected by|at risk of)\s+(?P<x>.+)$",
                 re.I), r"\g<x>", None),
     (re.compile(r"^(?P<x>.+?)\s+(?:in|among)\s+(?:the\s+)?(?:" + _POPULATION + r"|pregnancy|pregnant women)\b.*$", re.I), r"\g<x>", None),
     (re.compile(r"^(?P<a>.+?)\s+(?:gland|corpus|cavity)\s+(?P<b>\S.*)$", re.I), r"\g<a> \g<b>", None),  # "Thyroid Gland Carcinoma"
@@ -146,9 +151,12 @@ def _disease_rows() -> tuple[dict[str, str], ...]:
 
 @lru_cache(maxsize=1)
 def _descriptors() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """mesh id -> name, and mesh id -> tree numbers (the disease tree, plus the descriptors records carry)."""
+    """mesh id -> name, and mesh id -> tree numbers (the disease tree and its category roots, plus the descriptors
+    records carry)."""
     names = {row["mesh_id"]: row["name"] for row in _disease_rows()}
     trees = {row["mesh_id"]: tuple(t for t in row["tree_numbers"].split("|") if t) for row in _disease_rows()}
+    for row in read_tsv(data_dir("data") / "conditions" / "mesh-roots.tsv"):
+        names[row["mesh_id"]], trees[row["mesh_id"]] = row["name"], (row["tree_number"],)
     with open(data_dir("data") / "conditions" / "mesh-conditions.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             names.setdefault(row["mesh_id"], row["term"])
@@ -259,6 +267,11 @@ def _resolve_cached(text: str) -> ConditionResult:
     return _resolve(text, "")
 
 
+def _rephrased(got: ConditionResult, matched: str | None = None) -> list[Match[None]]:
+    """The matches of a rephrasing of the text: method "rewrite", scored no higher than a rewrite."""
+    return [replace(m, method="rewrite", score=min(m.score, SCORES["rewrite"]), matched=matched or m.matched) for m in got.matches]
+
+
 def _answer(text: str, matches: list[Match[None]], qualifiers: list[str], status: str = "resolved") -> ConditionResult:
     return Resolution(text, status, tuple(matches), qualifiers=tuple(qualifiers))
 
@@ -273,6 +286,10 @@ def adjectives() -> dict[str, str]:
 _BY_NAME = frozenset({"curated", "mesh-term", "abbreviation", "word-order", "synonym"})
 # a phrase that says someone does not have a condition: no guessing past its own name
 _NEGATED = re.compile(r"\b(?:without|healthy|health controls?|free of|absence of|negative for|no history of|non-?allergic)\b", re.I)
+# "Atopic Dermatitis Without a History of Eczema Herpeticum": what is negated is not the condition
+_WITHOUT = re.compile(r"^(?P<x>.+?)\s+(?P<q>(?:with or )?without\s+.+)$", re.I)
+# a marker joined to an abbreviation ("MSS-CRC", "EGFR-NSCLC"): two words, the head the abbreviation
+_MARKER_ABBREVIATION = re.compile(r"\b([A-Z][A-Z0-9+]{1,6})-([A-Z]{2,6})\b")
 _FULL_WIDTH = str.maketrans({"，": ", ", "；": "; ", "／": "/", "：": ": "})
 _IN_POPULATION = re.compile(r"\s+(?:in|among)\s+(?:[\w-]+\s+){1,4}(?:" + _POPULATION + r"|survivors)\b.*$", re.I)
 _ADJECTIVE_PHRASE = re.compile(r"^(?P<a>[a-z]+)(?:\s+(?:diseases?|disorders?|conditions?|reactions?|" + _POPULATION + r"))*$", re.I)
@@ -334,6 +351,9 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
             return _answer(text, matches, qualifiers, status)
         if how != "abbreviation" and (found := _lookup(candidate, how)):
             return _answer(text, [found], qualifiers)
+    if depth < 3 and (m := _WITHOUT.match(text)) and not _NEGATED.search(m["x"]):
+        if (got := _resolve(m["x"], context, depth + 1)).status == "resolved":
+            return _answer(text, _rephrased(got, text), list(got.qualifiers) + [m["q"].lower()])
     if _NEGATED.search(text):  # "Health Controls Without Atopy", "Healthy Volunteers"
         return _answer(text, [], qualifiers, "unresolved")
     bare = " ".join(re.sub(r"\(([^)]*)\)", " ", text.translate(_FULL_WIDTH)).split())
@@ -342,8 +362,7 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
     if depth < 3:  # a rewrite is resolved like any phrase (its qualifiers stripped, its head found ...)
         for phrase, kept in _rewritten(bare):
             if phrase and phrase != bare and (got := _resolve(phrase, context, depth + 1)).status == "resolved":
-                rewritten = [replace(m, method="rewrite", score=min(m.score, SCORES["rewrite"]), matched=text) for m in got.matches]
-                return _answer(text, rewritten, qualifiers + list(got.qualifiers) + kept)
+                return _answer(text, _rephrased(got, text), qualifiers + list(got.qualifiers) + kept)
     qualifiers += [q.lower() for q in _QUALIFIERS.findall(bare) if q.lower() not in _NOT_KEPT]
     stripped = " ".join(w for w in _QUALIFIERS.sub(" ", bare).replace(",", " ").split() if re.search(r"\w", w))
     if stripped and stripped != text and _key(stripped) not in _NO_DISEASE_BY_ITSELF:
@@ -370,7 +389,7 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
         if all(e.status == "resolved" for e in each):
             matches = _broadest(list({m.id: m for e in each for m in e.matches}.values()))
             return _answer(text, matches, qualifiers + [q for e in each for q in e.qualifiers])
-    words = [] if re.search(r"[,;&]|\s\+\s|\band\b", bare, re.I) else (stripped or bare).split()  # a list: no part for the whole
+    words = [] if re.search(r"[,;&]|\s\+\s|\band\b", bare, re.I) else _MARKER_ABBREVIATION.sub(r"\1 \2", stripped or bare).split()
     for k in range(1, len(words)):  # the head of the phrase: "Microsatellite-stable Colorectal Cancer" -> colorectal cancer
         head = words[k:]
         if len(head) == 1 and _word(fold(head[0])) in _CANCER_HEADS and (found := _lookup(head[0], "head")):
@@ -384,8 +403,7 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
             return _answer(text, [replace(m, method="head", score=SCORES["head"]) for m in ab[1]],
                            qualifiers + [" ".join(words[:k]).lower()])
     if depth < 3 and (cut := _without_tail(stripped or bare)) and (got := _resolve(cut[0], context, depth + 1)).status == "resolved":
-        return _answer(text, [replace(m, method="rewrite", score=min(m.score, SCORES["rewrite"])) for m in got.matches],
-                       qualifiers + list(got.qualifiers) + [cut[1]])
+        return _answer(text, _rephrased(got), qualifiers + list(got.qualifiers) + [cut[1]])
     if found := _fuzzy(stripped or bare):
         return _answer(text, [found], qualifiers)
     return _answer(text, [], qualifiers, "unresolved")
