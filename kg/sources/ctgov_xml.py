@@ -22,6 +22,7 @@ from kg.sources.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollm
 from kg.sources import vocab
 from kg.sources.ctgov_xml_results import results
 from kg.sources.criteria import split_inclusion_exclusion
+from kg.sources.xml_text import text_at, texts_at
 from kg.sources.page import unique
 
 FORMAT = "ctgov-xml"
@@ -42,18 +43,7 @@ def parse(data: bytes, source: Source) -> TrialRecord:
         raise
     except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError) as exc:
         raise SourceError(source.path, f"not a well-formed clinical_study ({type(exc).__name__}: {exc})",
-                          _t(root, "id_info/nct_id")) from None
-
-
-def _t(node: ET.Element | None, path: str) -> str | None:
-    if node is None:
-        return None
-    found = node.find(path)
-    return vocab.clean("".join(found.itertext())) if found is not None else None
-
-
-def _all(node: ET.Element, path: str) -> list[str]:
-    return [c for e in node.findall(path) if (c := vocab.clean("".join(e.itertext())))]
+                          text_at(root, "id_info/nct_id")) from None
 
 
 def textblock(node: ET.Element | None, path: str) -> str | None:
@@ -81,7 +71,7 @@ def _date(root: ET.Element, tag: str) -> tuple[str | None, str | None]:
 
 
 def _map(root: ET.Element, source: Source) -> TrialRecord:
-    nct = _t(root, "id_info/nct_id")
+    nct = text_at(root, "id_info/nct_id")
     if not nct or not NCT_ID.fullmatch(nct):
         raise SourceError(source.path, f"clinical_study has no valid <nct_id> (got {nct!r})")
     start, start_type = _date(root, "start_date")
@@ -91,27 +81,27 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
     if last_updated is None:
         last_updated, _ = _date(root, "lastchanged_date")
     enrollment = root.find("enrollment")
-    nodes = [n for n in root.findall("intervention") if _t(n, "intervention_name")]  # a nameless one states nothing
+    nodes = [n for n in root.findall("intervention") if text_at(n, "intervention_name")]  # a nameless one states nothing
     interventions = tuple(_intervention(i) for i in nodes)
     arm_drugs: dict[str, list[str]] = {}
     for node, item in zip(nodes, interventions):
-        for label in _all(node, "arm_group_label"):
+        for label in texts_at(node, "arm_group_label"):
             arm_drugs.setdefault(label, []).append(item.name)
     sites = tuple(_site(loc) for loc in root.findall("location"))
-    status = _t(root, "overall_status")
+    status = text_at(root, "overall_status")
     return TrialRecord(
         source=source,
         nct_id=nct,
-        secondary_ids=unique([*filter(None, [_t(root, "id_info/org_study_id")]), *_all(root, "id_info/secondary_id")]),
-        acronym=_t(root, "acronym"),
-        title=_t(root, "brief_title"),
-        official_title=_t(root, "official_title"),
+        secondary_ids=unique([*filter(None, [text_at(root, "id_info/org_study_id")]), *texts_at(root, "id_info/secondary_id")]),
+        acronym=text_at(root, "acronym"),
+        title=text_at(root, "brief_title"),
+        official_title=text_at(root, "official_title"),
         brief_summary=textblock(root, "brief_summary/textblock"),
         detailed_description=textblock(root, "detailed_description/textblock"),
         status=vocab.to_enum(status, vocab.STATUSES),
-        why_stopped=vocab.clean(_t(root, "why_stopped")),
-        phases=vocab.parse_phases(_t(root, "phase")),
-        study_type=vocab.to_enum(re.sub(r"\[.*?\]", "", _t(root, "study_type") or ""), vocab.STUDY_TYPES),
+        why_stopped=vocab.clean(text_at(root, "why_stopped")),
+        phases=vocab.parse_phases(text_at(root, "phase")),
+        study_type=vocab.to_enum(re.sub(r"\[.*?\]", "", text_at(root, "study_type") or ""), vocab.STUDY_TYPES),
         enrollment=Enrollment(
             count=vocab.count(enrollment.text) if enrollment is not None else None,
             type=vocab.date_type(enrollment.get("type")) if enrollment is not None else None,
@@ -122,26 +112,26 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
         completion_date=completion,
         completion_date_type=completion_type,
         last_updated=last_updated,
-        conditions=tuple(_all(root, "condition")),
-        keywords=tuple(_all(root, "keyword")),
-        condition_mesh=tuple(MeshTerm(id=None, term=t) for t in _all(root, "condition_browse/mesh_term")),
-        intervention_mesh=tuple(MeshTerm(id=None, term=t) for t in _all(root, "intervention_browse/mesh_term")),
+        conditions=tuple(texts_at(root, "condition")),
+        keywords=tuple(texts_at(root, "keyword")),
+        condition_mesh=tuple(MeshTerm(id=None, term=t) for t in texts_at(root, "condition_browse/mesh_term")),
+        intervention_mesh=tuple(MeshTerm(id=None, term=t) for t in texts_at(root, "intervention_browse/mesh_term")),
         interventions=interventions,
         arms=tuple(_arm(a, arm_drugs) for a in root.findall("arm_group")),
         sponsors=_sponsors(root),
-        responsible_party=vocab.enum_key(rp) if (rp := _t(root, "responsible_party/responsible_party_type")) else None,
+        responsible_party=vocab.enum_key(rp) if (rp := text_at(root, "responsible_party/responsible_party_type")) else None,
         officials=tuple(_official(o) for o in root.findall("overall_official")),
-        contacts=tuple(Contact(name=_t(c, "last_name"), phone=_t(c, "phone"), email=_t(c, "email"))
+        contacts=tuple(Contact(name=text_at(c, "last_name"), phone=text_at(c, "phone"), email=text_at(c, "email"))
                        for c in root.findall("overall_contact") + root.findall("overall_contact_backup")),
         sites=sites,
-        countries=unique(_all(root, "location_countries/country")) or unique(s.country for s in sites),
+        countries=unique(texts_at(root, "location_countries/country")) or unique(s.country for s in sites),
         eligibility=_eligibility(root.find("eligibility")),
-        design=_design(root.find("study_design_info"), _t(root, "study_design")),
-        outcomes=tuple(Outcome(kind=kind, measure=m, time_frame=_t(o, "time_frame"))
+        design=_design(root.find("study_design_info"), text_at(root, "study_design")),
+        outcomes=tuple(Outcome(kind=kind, measure=m, time_frame=text_at(o, "time_frame"))
                        for tag, kind in (("primary_outcome", "PRIMARY"), ("secondary_outcome", "SECONDARY"),
                                          ("other_outcome", "EXPLORATORY"))
-                       for o in root.findall(tag) if (m := _t(o, "measure"))),
-        references=tuple(Reference(pmid=_t(r, "PMID"), type=None, citation=_t(r, "citation"))
+                       for o in root.findall(tag) if (m := text_at(o, "measure"))),
+        references=tuple(Reference(pmid=text_at(r, "PMID"), type=None, citation=text_at(r, "citation"))
                          for r in root.findall("reference") + root.findall("results_reference")),
         has_results=root.find("clinical_results") is not None,
         results=results(root),
@@ -150,16 +140,16 @@ def _map(root: ET.Element, source: Source) -> TrialRecord:
 
 def _intervention(node: ET.Element) -> Intervention:
     return Intervention(
-        name=_t(node, "intervention_name") or "",
-        type=vocab.to_enum(_t(node, "intervention_type"), vocab.INTERVENTION_TYPES),
+        name=text_at(node, "intervention_name") or "",
+        type=vocab.to_enum(text_at(node, "intervention_type"), vocab.INTERVENTION_TYPES),
         description=paragraphs(node, "description"),
-        other_names=tuple(_all(node, "other_name")),
+        other_names=tuple(texts_at(node, "other_name")),
     )
 
 
 def _arm(node: ET.Element, arm_drugs: dict[str, list[str]]) -> Arm:
-    label = _t(node, "arm_group_label") or ""
-    return Arm(label=label, type=vocab.to_enum(_t(node, "arm_group_type"), vocab.ARM_TYPES),
+    label = text_at(node, "arm_group_label") or ""
+    return Arm(label=label, type=vocab.to_enum(text_at(node, "arm_group_type"), vocab.ARM_TYPES),
                description=paragraphs(node, "description"), interventions=unique(arm_drugs.get(label, ())))
 
 
@@ -171,23 +161,23 @@ def _sponsors(root: ET.Element) -> tuple[Sponsor, ...]:
     out = []
     for tag, role in (("sponsors/lead_sponsor", "LEAD"), ("sponsors/collaborator", "COLLABORATOR")):
         for node in root.findall(tag):
-            if name := _t(node, "agency"):
-                out.append(Sponsor(name=name, role=role, sponsor_class=_sponsor_class(_t(node, "agency_class"))))
+            if name := text_at(node, "agency"):
+                out.append(Sponsor(name=name, role=role, sponsor_class=_sponsor_class(text_at(node, "agency_class"))))
     return tuple(out)
 
 
 def _official(node: ET.Element) -> Official:
-    name, _, degree = (_t(node, "last_name") or "").partition(",")
+    name, _, degree = (text_at(node, "last_name") or "").partition(",")
     return Official(name=name.strip(), degree=vocab.clean(degree),
-                    role=vocab.enum_key(r) if (r := _t(node, "role")) else None,
-                    affiliation=_t(node, "affiliation"))
+                    role=vocab.enum_key(r) if (r := text_at(node, "role")) else None,
+                    affiliation=text_at(node, "affiliation"))
 
 
 def _site(loc: ET.Element) -> Site:
     return Site(
-        facility=_t(loc, "facility/name"), city=_t(loc, "facility/address/city"),
-        state=_t(loc, "facility/address/state"), country=_t(loc, "facility/address/country"),
-        zip=_t(loc, "facility/address/zip"), status=vocab.to_enum(_t(loc, "status"), vocab.STATUSES),
+        facility=text_at(loc, "facility/name"), city=text_at(loc, "facility/address/city"),
+        state=text_at(loc, "facility/address/state"), country=text_at(loc, "facility/address/country"),
+        zip=text_at(loc, "facility/address/zip"), status=vocab.to_enum(text_at(loc, "status"), vocab.STATUSES),
     )
 
 
@@ -195,11 +185,11 @@ def _eligibility(node: ET.Element | None) -> Eligibility:
     if node is None:
         return Eligibility()
     inclusion, exclusion = split_inclusion_exclusion(textblock(node, "criteria/textblock") or "")
-    hv = _t(node, "healthy_volunteers")
+    hv = text_at(node, "healthy_volunteers")
     return Eligibility(
-        min_age=vocab.parse_age(_t(node, "minimum_age")),
-        max_age=vocab.parse_age(_t(node, "maximum_age")),
-        sex=vocab.to_enum(_t(node, "gender"), vocab.SEXES),
+        min_age=vocab.parse_age(text_at(node, "minimum_age")),
+        max_age=vocab.parse_age(text_at(node, "maximum_age")),
+        sex=vocab.to_enum(text_at(node, "gender"), vocab.SEXES),
         healthy_volunteers=None if hv is None else hv.lower().startswith(("yes", "accepts")),
         inclusion=inclusion,
         exclusion=exclusion,
@@ -233,12 +223,12 @@ def _design(node: ET.Element | None, line: str | None = None) -> Design:
                 ET.SubElement(node, tag).text = fields[key]
     if node is None:
         return Design()
-    masking = _t(node, "masking") or ""
+    masking = text_at(node, "masking") or ""
     word, _, who = masking.partition("(")
     return Design(
-        allocation=vocab.to_enum(_t(node, "allocation"), vocab.ALLOCATIONS),
-        intervention_model=vocab.to_enum(_t(node, "intervention_model"), vocab.INTERVENTION_MODELS),
-        primary_purpose=vocab.to_enum(_t(node, "primary_purpose"), vocab.PRIMARY_PURPOSES),
+        allocation=vocab.to_enum(text_at(node, "allocation"), vocab.ALLOCATIONS),
+        intervention_model=vocab.to_enum(text_at(node, "intervention_model"), vocab.INTERVENTION_MODELS),
+        primary_purpose=vocab.to_enum(text_at(node, "primary_purpose"), vocab.PRIMARY_PURPOSES),
         masking=vocab.to_enum(re.sub(r"\bblind(ed)?\b", "", word, flags=re.I), vocab.MASKINGS)
         or (vocab.to_enum(masking, vocab.MASKINGS) if masking else None),
         who_masked=unique(vocab.to_enum(_OLD_ROLES.get(w.strip().lower(), w), vocab.WHO_MASKED)

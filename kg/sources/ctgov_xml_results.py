@@ -11,18 +11,14 @@ import xml.etree.ElementTree as ET
 
 from kg.sources import vocab
 from kg.sources.ctgov_json_results import count, text
+from kg.sources.xml_text import text_at
 from kg.sources.results_model import (AdverseEvent, Analysis, EventCount, EventGroup, GroupCount, Measurement,
                                       Milestone, OutcomeResult, ResultGroup, Results)
-
-def _t(node: ET.Element | None, path: str) -> str | None:
-    found = node.find(path) if node is not None else None
-    return text(found.text) if found is not None else None
-
 
 def _groups(node: ET.Element | None) -> tuple[ResultGroup, ...]:
     if node is None:
         return ()
-    return tuple(ResultGroup(gid, _t(g, "title"), _t(g, "description"))
+    return tuple(ResultGroup(gid, text_at(g, "title"), text_at(g, "description"))
                  for g in node.findall("group_list/group") if (gid := text(g.get("group_id"))))
 
 
@@ -30,7 +26,7 @@ def _analysed(node: ET.Element | None) -> tuple[GroupCount, ...]:
     if node is None:
         return ()
     rows = node.findall("analyzed_list/analyzed")
-    chosen = next((a for a in rows if (_t(a, "units") or "").lower() == "participants"), rows[0] if rows else None)
+    chosen = next((a for a in rows if (text_at(a, "units") or "").lower() == "participants"), rows[0] if rows else None)
     if chosen is None:
         return ()
     return tuple(GroupCount(gid, count(c.get("value"))) for c in chosen.findall("count_list/count")
@@ -52,9 +48,9 @@ def results(root: ET.Element) -> Results | None:
         outcomes=tuple(o for node in res.findall("outcome_list/outcome") if (o := _outcome(node))),
         event_groups=groups,
         events=extra,
-        events_time_frame=_t(events, "time_frame"),
-        events_description=_t(events, "desc"),
-        events_threshold=_t(events, "other_events/frequency_threshold"),
+        events_time_frame=text_at(events, "time_frame"),
+        events_description=text_at(events, "desc"),
+        events_threshold=text_at(events, "other_events/frequency_threshold"),
     )
 
 
@@ -62,22 +58,22 @@ def _milestones(flow: ET.Element | None) -> list[Milestone]:
     out = []
     for period in flow.findall("period_list/period") if flow is not None else ():
         for m in period.findall("milestone_list/milestone"):
-            if name := _t(m, "title"):
+            if name := text_at(m, "title"):
                 counts = tuple(GroupCount(gid, count(p.get("count"))) for p in m.findall("participants_list/participants")
                                if (gid := text(p.get("group_id"))))
-                out.append(Milestone(_t(period, "title"), name, counts))
+                out.append(Milestone(text_at(period, "title"), name, counts))
     return out
 
 
 def _outcome(node: ET.Element) -> OutcomeResult | None:
-    title = _t(node, "title")
+    title = text_at(node, "title")
     if not title:
         return None
     measure = node.find("measure")
     return OutcomeResult(
-        kind=vocab.to_enum(_t(node, "type"), vocab.OUTCOME_KINDS), title=title, description=_t(node, "description"),
-        time_frame=_t(node, "time_frame"), population=_t(node, "population"), unit=_t(measure, "units"),
-        param_type=_t(measure, "param"), dispersion_type=_t(measure, "dispersion"), groups=_groups(node),
+        kind=vocab.to_enum(text_at(node, "type"), vocab.OUTCOME_KINDS), title=title, description=text_at(node, "description"),
+        time_frame=text_at(node, "time_frame"), population=text_at(node, "population"), unit=text_at(measure, "units"),
+        param_type=text_at(measure, "param"), dispersion_type=text_at(measure, "dispersion"), groups=_groups(node),
         analysed=_analysed(measure), measurements=tuple(_measurements(measure)),
         analyses=tuple(_analysis(a) for a in node.findall("analysis_list/analysis")))
 
@@ -86,7 +82,7 @@ def _measurements(measure: ET.Element | None) -> list[Measurement]:
     out = []
     for cls in measure.findall("class_list/class") if measure is not None else ():
         for cat in cls.findall("category_list/category"):
-            row = " / ".join(t for t in (_t(cls, "title"), _t(cat, "title")) if t) or None
+            row = " / ".join(t for t in (text_at(cls, "title"), text_at(cat, "title")) if t) or None
             for v in cat.findall("measurement_list/measurement"):
                 if gid := text(v.get("group_id")):
                     out.append(Measurement(gid, text(v.get("value")), text(v.get("spread")),
@@ -97,10 +93,10 @@ def _measurements(measure: ET.Element | None) -> list[Measurement]:
 def _analysis(a: ET.Element) -> Analysis:
     return Analysis(
         groups=tuple(t for g in a.findall("group_id_list/group_id") if (t := text(g.text))),
-        method=_t(a, "method"), p_value=_t(a, "p_value"), estimate_type=_t(a, "param_type"),
-        estimate=_t(a, "param_value"), ci_percent=_t(a, "ci_percent"), ci_sides=_t(a, "ci_n_sides"),
-        ci_lower=_t(a, "ci_lower_limit"), ci_upper=_t(a, "ci_upper_limit"),
-        description=_t(a, "groups_desc") or _t(a, "estimate_desc") or _t(a, "method_desc"))
+        method=text_at(a, "method"), p_value=text_at(a, "p_value"), estimate_type=text_at(a, "param_type"),
+        estimate=text_at(a, "param_value"), ci_percent=text_at(a, "ci_percent"), ci_sides=text_at(a, "ci_n_sides"),
+        ci_lower=text_at(a, "ci_lower_limit"), ci_upper=text_at(a, "ci_upper_limit"),
+        description=text_at(a, "groups_desc") or text_at(a, "estimate_desc") or text_at(a, "method_desc"))
 
 
 def _event_groups(events: ET.Element | None) -> tuple[tuple[EventGroup, ...], tuple[AdverseEvent, ...]]:
@@ -113,9 +109,9 @@ def _event_groups(events: ET.Element | None) -> tuple[tuple[EventGroup, ...], tu
         section = events.find(key)
         if section is None:
             continue
-        default_vocab, default_assessment = _t(section, "default_vocab"), _t(section, "default_assessment")
+        default_vocab, default_assessment = text_at(section, "default_vocab"), text_at(section, "default_assessment")
         for cat in section.findall("category_list/category"):
-            organ = _t(cat, "title")
+            organ = text_at(cat, "title")
             for e in cat.findall("event_list/event"):
                 sub = e.find("sub_title")
                 term = text(sub.text) if sub is not None else None
@@ -128,7 +124,7 @@ def _event_groups(events: ET.Element | None) -> tuple[tuple[EventGroup, ...], tu
                     continue
                 if term:
                     vocab_name = text(sub.get("vocab")) if sub is not None else None
-                    assessment = _t(e, "assessment") or default_assessment
+                    assessment = text_at(e, "assessment") or default_assessment
                     found.append(AdverseEvent(term, serious, organ, vocab_name or default_vocab,
                                               vocab.assessment(assessment), counts))
     groups = tuple(EventGroup(g.id, g.title, g.description,
