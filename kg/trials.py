@@ -80,7 +80,11 @@ def _date(value: str, name: str) -> str:
 
 def _where(f: Filters, binder: Binder) -> tuple[list[str], dict[str, ox.NamedNode | ox.Literal]]:
     """One pattern per filter (over the union of the documents; each binds ``?t``, its other variables its own), the
-    most selective kinds first, and the bindings of them all."""
+    most selective kinds first, and the bindings of them all (inlined by ``_inlined`` before a pattern runs: a
+    sub-select sees no outer ``VALUES``). A hop through a shared entity (a stated condition's MeSH concept, a site's
+    city) finds the distinct entities first: every document describes again the entities it names, so across the
+    union a plain path meets each trial once per document naming the entity (50 s for one condition at 100k studies,
+    0.2 s this way)."""
     parts: list[str] = []
     b: dict[str, ox.NamedNode | ox.Literal] = {}
 
@@ -98,7 +102,8 @@ def _where(f: Filters, binder: Binder) -> tuple[list[str], dict[str, ox.NamedNod
                      f"UNION {{ ?t tkg:intervention/tkg:drugClass {c} }}")
     if f.condition:
         c = bind("condition", "condition", f.condition)
-        parts.append(f"{{ ?t tkg:meshCondition|tkg:meshAncestor {c} }} UNION {{ ?t tkg:condition/tkg:meshConcept {c} }}")
+        parts.append(f"{{ ?t tkg:meshCondition|tkg:meshAncestor {c} }} "
+                     f"UNION {{ {{ SELECT DISTINCT ?cn WHERE {{ ?cn tkg:meshConcept {c} }} }} ?t tkg:condition ?cn }}")
     if f.sponsor:
         s = bind("sponsor", "sponsor", f.sponsor)
         role = "tkg:leadSponsor" if f.lead_only else "tkg:leadSponsor|tkg:collaborator|tkg:sponsor"
@@ -107,7 +112,7 @@ def _where(f: Filters, binder: Binder) -> tuple[list[str], dict[str, ox.NamedNod
         parts.append(f"?t tkg:country {bind('country', 'country', f.country)} .")
     if f.city:  # by the city's key, in whichever country: the last segment of the city's IRI
         b["city_seg"] = ox.Literal("/" + iris.city("x", city_key(f.city)).rsplit("/", 1)[1])
-        parts.append("?t tkg:site ?cs . ?cs tkg:city ?city_node . FILTER(STRENDS(STR(?city_node), ?city_seg))")
+        parts.append("{ SELECT DISTINCT ?cs WHERE { ?cs tkg:city ?city_node FILTER(STRENDS(STR(?city_node), ?city_seg)) } } ?t tkg:site ?cs .")
     if f.site:  # every word of the text in one of the site's names
         words = [w for w in re.findall(r"\w+", f.site.casefold()) if len(w) > 1]
         if not words:
@@ -194,24 +199,44 @@ def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort
 
 
 def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[list]:
-    """``[trial, NCT id]`` of the trials every pattern holds for. The first pattern is evaluated alone, each next one
-    only for the trials still in (bound by ``VALUES``): one query joining them all let Oxigraph enumerate every
-    trial of the first filter against every other pattern (8.3 s at 100k studies for target + condition + country)."""
-    candidates: list[str] | None = None
+    """``[trial, NCT id]`` of the trials every pattern holds for. A pattern that is one statement of the trial with a
+    fixed value (country, phase, status ...) or a value then filtered (dates, enrollment) is checked for each trial
+    still in; any other is evaluated alone and its trials intersected with those. Measured at 100k studies (target +
+    condition + country): one query joining them all took 8.3 s; a ``VALUES`` block of candidates joined with a
+    pattern naming a fixed object or holding a union took 13-16 s (Oxigraph enumerates the pattern's every match per
+    candidate); alone, each pattern takes under 0.7 s, and the check per trial of one statement 0.15 s."""
+    candidates: set[str] | None = None
     for pattern in patterns:
-        scope = _values(candidates) if candidates is not None else ""
-        _, got = select(store, f"{PREFIXES}SELECT DISTINCT ?t WHERE {{ {scope} {pattern} }}", _used(pattern, bindings))
-        candidates = [t for (t,) in got]
+        body = _inlined(pattern, bindings)
+        if candidates is not None and (one := _ONE_STATEMENT.fullmatch(body)):
+            body = f"{_values(sorted(candidates))} ?t {one['p']} ?fixed FILTER(?fixed = {one['o']})"
+        elif candidates is not None and _OPEN_STATEMENT.fullmatch(body):
+            body = f"{_values(sorted(candidates))} {body}"
+        _, got = select(store, f"{PREFIXES}SELECT DISTINCT ?t WHERE {{ {body} }}")
+        found = {t for (t,) in got}
+        candidates = found if candidates is None else candidates & found
         if not candidates:
             return []
-    scope = _values(candidates) if candidates is not None else ""
-    _, found = select(store, f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {scope} ?t a tkg:Trial ; tkg:nctId ?nct . }}")
-    return found
+    scope = _values(sorted(candidates)) if candidates is not None else ""
+    _, rows_ = select(store, f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {scope} ?t tkg:nctId ?nct ; a ?type FILTER(?type = tkg:Trial) }}")
+    return rows_
 
 
-def _used(pattern: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> dict[str, ox.NamedNode | ox.Literal]:
-    """The bindings whose variables the pattern names."""
-    return {k: v for k, v in bindings.items() if re.search(rf"\?{re.escape(k)}\b", pattern)}
+# One statement of the trial with a fixed value, as ``_inlined`` writes it: ``?t tkg:country <...country/CN> .``
+_ONE_STATEMENT = re.compile(r'\?t (?P<p>[\w:|]+) (?P<o><[^<>\s]+>|true|false|"(?:[^"\\]|\\.)*"(?:\^\^<[^<>\s]+>|@[\w-]+)?) \.')
+# One statement of the trial with its value in a variable, then BIND and FILTER on it (no group, no fixed IRI):
+# ``?t tkg:startDate ?start_d . BIND(...) FILTER(...)``
+_OPEN_STATEMENT = re.compile(r"\?t tkg:\w+ \?\w+ \.(?:[^{}<]|<=)*")
+
+
+def _inlined(pattern: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The pattern with each bound variable written as its term (serialized by pyoxigraph, so it stays one term): a
+    ``VALUES`` block is joined with the pattern after it is evaluated, the term is used while evaluating it (a condition
+    through its stated names: 48 s at 100k studies bound by ``VALUES``, 0.02 s inlined)."""
+    for k, v in bindings.items():
+        term = str(v)
+        pattern = re.sub(rf"\?{re.escape(k)}\b", lambda _m: term, pattern)  # noqa: B023 - used at once, in this turn
+    return pattern
 
 
 def _values(trials_: list[str]) -> str:

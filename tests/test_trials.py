@@ -17,6 +17,8 @@ from kg.resolve.drugs import DrugResolver
 from kg.resolve.targets import actions_of
 from kg.sources.reader import read_paths
 from kg.store import TrialStore
+from kg import query as q
+from kg import trials as kt
 from kg.trials import COLUMNS, Filters, trials
 
 SETS = ("ctgov-tigit-watch", "ctgov-nsclcbench", "ctgov-dgg32-samples")
@@ -62,6 +64,27 @@ def test_filters_combine_and_agree_with_the_records(store_dir: Path, records: li
     assert expected and {row["nct_id"] for row in got.rows} >= expected
     assert got.count == len(got.rows)
     assert all("PHASE3" in row["phases"] and "CN" in row["countries"] for row in got.rows)
+
+
+@pytest.mark.parametrize("given", [
+    {"target": "PD-1", "condition": "Non-small cell lung cancer", "country": "China"},  # alone, alone, one statement
+    {"drug": "pembrolizumab", "phase": "Phase 3", "status": "recruiting"},
+    {"sponsor": "MSD", "subsidiaries": True, "country": "US", "start_from": "2015"},  # a value then filtered
+    {"condition": "lung neoplasms", "enrollment_min": 100, "enrollment_max": 900, "has_results": False},
+    {"country": "China", "city": "Shanghai", "phase": "Phase 2"},  # one statement first: evaluated alone
+    {"site": "cancer", "completion_to": "2030", "drug_class": "PD-1 inhibitor"},
+])
+def test_staged_filters_give_the_trials_of_one_query_joining_them(store_dir: Path, given: dict) -> None:
+    """Each way ``_matching`` applies a pattern (alone then intersected, checked per trial, filtered per trial) finds
+    exactly the trials of the one query that joins every filter's pattern."""
+    with TrialStore(store_dir, read_only=True) as store:
+        db = store.oxigraph
+        patterns, bindings = kt._where(Filters(**given), q.Binder(store=db))
+        joined = " ".join(kt._inlined(p, bindings) for p in patterns)
+        _, expected = q.select(db, f"{kt.PREFIXES}SELECT DISTINCT ?nct WHERE {{ {joined} ?t a tkg:Trial ; tkg:nctId ?nct }}")
+        got = kt._matching(db, patterns, bindings)
+    assert expected, given  # every combination finds some trial in the real records
+    assert sorted(n for _, n in got) == sorted(n for (n,) in expected)
 
 
 def test_rows_are_complete_and_typed(store_dir: Path, records: list) -> None:
