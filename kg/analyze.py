@@ -43,7 +43,7 @@ _EDGES = {
         } GROUP BY ?a ?b"""),
 }
 _LABELS = P + """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
-    ?x skos:prefLabel|rdfs:label|tkg:nctId ?l . FILTER(isIRI(?x)) } GROUP BY ?x"""
+    ?x skos:prefLabel|rdfs:label|tkg:trialId ?l . FILTER(isIRI(?x)) } GROUP BY ?x"""
 NETWORKS = tuple(_EDGES)
 
 

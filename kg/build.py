@@ -31,6 +31,7 @@ from kg.resolve.stop_reasons import stop_reasons
 from kg.resolve.sponsors import link as sponsor_link
 from kg.provenance import RDF_TYPE, Document, commit_marker, document, provenance_quads
 from kg.sources import vocab
+from kg.sources.registry_ids import registry_ids
 
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _DATE_TYPES = {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
@@ -122,7 +123,7 @@ def record_graph(record: TrialRecord, options: BuildOptions | None = None) -> Re
         record = scrub_record(record)
     doc = document(record)
     out = GraphQuads(doc.graph)
-    if record.nct_id:
+    if record.trial_id:
         _trial(out, record, options)
     out.quads += provenance_quads(doc, record.source, options.ingested_at)
     return RecordGraph(doc, list(dict.fromkeys(out.quads)), tuple(out.warnings))  # a site's country is stated once
@@ -158,12 +159,14 @@ def prepared_document(doc: Document, quads: list[Quad], findings: tuple = (), wa
 
 
 def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
-    t = NamedNode(iris.trial(r.nct_id))  # type: ignore[arg-type]
+    t = NamedNode(iris.trial(r.trial_id))  # type: ignore[arg-type]
     out.a(t, "Trial")
+    out.add(t, T("trialId"), r.trial_id)
     out.add(t, T("nctId"), r.nct_id)
     out.add(t, T("mentionedIn"), out.g)
     for sid in r.secondary_ids:
         out.add(t, T("secondaryId"), sid)
+    _registrations(out, t, r)
     out.add(t, T("acronym"), r.acronym)
     out.add(t, DCT + "title", r.title)
     out.add(t, T("officialTitle"), r.official_title)
@@ -199,6 +202,20 @@ def _trial(out: GraphQuads, r: TrialRecord, options: BuildOptions) -> None:
     _references(out, t, r)
     _people(out, t, r, options)
     _related(out, t, r)
+
+
+def _registrations(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
+    """Every registration the record states for its trial: its own id, its NCT id, and the registry ids among its
+    secondary ids, each a node shared by every record that names it (``iris.registration``)."""
+    for rid in registry_ids([r.registry_id, r.nct_id, *r.secondary_ids]):
+        reg, registry = NamedNode(iris.registration(rid.id)), NamedNode(iris.registry(rid.registry.key))
+        out.add(t, T("registration"), reg)
+        out.a(reg, "Registration")
+        out.add(reg, T("registryId"), rid.id)
+        out.add(reg, T("registry"), registry)
+        out.a(registry, "Registry")
+        out.add(registry, RDFS_LABEL.value, rid.registry.name)
+        out.add(registry, T("bioregistryPrefix"), rid.registry.bioregistry)
 
 
 def _design(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
@@ -513,6 +530,7 @@ def _related(out: GraphQuads, t: NamedNode, r: TrialRecord) -> None:
         out.add(link, T("relation"), rel.relation)
         # the stub: enough to find and name the trial; a full record of it completes it
         out.a(other, "Trial")
+        out.add(other, T("trialId"), rel.nct_id)
         out.add(other, T("nctId"), rel.nct_id)
         out.add(other, T("mentionedTitle"), rel.title)
 

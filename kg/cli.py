@@ -117,12 +117,12 @@ def extract(paths: tuple[str, ...], as_json: bool, include_contacts: bool) -> No
 
 def _print_records(records: list[TrialRecord]) -> None:
     table = Table(title=f"{len(records)} record(s)")
-    for column, width in (("NCT id", 11), ("format", 19), ("status", 20), ("phases", 13), ("interventions", 13),
+    for column, width in (("trial id", 11), ("format", 19), ("status", 20), ("phases", 13), ("interventions", 13),
                           ("sites", 5)):
         table.add_column(column, no_wrap=True, min_width=width)
     table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=70)
     for r in records:
-        table.add_row(r.nct_id or "-", r.source.format, r.status or "-", ",".join(r.phases) or "-",
+        table.add_row(r.trial_id or "-", r.source.format, r.status or "-", ",".join(r.phases) or "-",
                       str(len(r.interventions)), str(len(r.sites)), (r.title or "-")[:80])
     out.print(table)
 

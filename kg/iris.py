@@ -1,8 +1,8 @@
 """Deterministic, readable, always-valid IRIs for every entity of the graph.
 
-A trial by its NCT id; a drug by its FDA UNII once resolved, else by its normalized name;
+A trial by its NCT id (else by its own registry's id); a drug by its FDA UNII once resolved, else by its normalized name;
 organizations, sites and places by normalized names; a country by its ISO 3166-1 code; each
-source document's named graph by its source family and NCT id. The same entity read from two
+source document's named graph by its source family and the record's own id. The same entity read from two
 sources gets the same IRI. Any text in a name (Unicode, spaces, quotes, ``<>``) is folded and
 percent-encoded, so every IRI is valid.
 """
@@ -44,8 +44,20 @@ def enum(prefix: str, value: str) -> str:
     return f"{ONTOLOGY}{prefix}_{value}"
 
 
-def trial(nct_id: str) -> str:
-    return f"{ID}trial/{quote(nct_id, safe='')}"
+def trial(trial_id: str) -> str:
+    """A trial, by its NCT id, else by its own registry's id in ICTRP form (``kg.sources.registry_ids``)."""
+    return f"{ID}trial/{quote(trial_id, safe='')}"
+
+
+def registration(registry_id: str) -> str:
+    """One registration of a trial (``id/registration/EUCTR2019-002663-10``): every record naming that id
+    names this node, so two trial nodes that share one are the same trial."""
+    return f"{ID}registration/{quote(registry_id, safe='')}"
+
+
+def registry(key: str) -> str:
+    """A trial registry of ``data/trials/registries.tsv`` (``id/registry/ISRCTN``)."""
+    return f"{ID}registry/{quote(key, safe='')}"
 
 
 def part(trial_iri: str, kind: str, index: int) -> str:

@@ -1,7 +1,7 @@
 """Which named graph a source document becomes, and its PROV-O description.
 
 A document's identity is its source family (``ctgov`` for every ClinicalTrials.gov record format,
-else the page layout) and the trial it is about: a newer download of the same study, or the same
+another registry's name for its records, else the page layout) and the record's own id: a newer download of the same study, or the same
 page saved again, is a new version of the same document and replaces its named graph.
 """
 
@@ -32,14 +32,15 @@ class Document:
 
 
 def family(fmt: str) -> str:
-    """``ctgov`` for the registry's structured formats, else the page layout id."""
-    return "ctgov" if fmt in CTGOV_FORMATS else fmt
+    """``ctgov`` for the registry's structured formats, another registry's name for its records (``euctr-json``
+    -> ``euctr``), else the page layout id."""
+    return "ctgov" if fmt in CTGOV_FORMATS else fmt.removesuffix("-json")
 
 
 def document(record: TrialRecord) -> Document:
     """The document a record was read from."""
     fam = family(record.source.format)
-    trial_key = record.nct_id or "path-" + hashlib.sha256(record.source.path.encode("utf-8")).hexdigest()[:16]
+    trial_key = record.registry_id or record.nct_id or "path-" + hashlib.sha256(record.source.path.encode("utf-8")).hexdigest()[:16]
     return Document(graph=iris.document_graph(fam, trial_key), key=f"{fam}:{trial_key}", sha256=record.source.sha256,
                     updated=record.last_updated)
 

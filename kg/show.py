@@ -20,11 +20,13 @@ from kg import iris
 from kg.errors import KGError
 from kg.namespaces import DCT, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
 from kg.rdf import select
+from kg.sources.registry_ids import parse_id
 
 T = iris.term
 # field -> (group, predicate) of the facts the trial states directly, in the order they are shown
 DIRECT = {
-    "NCT id": ("identification", T("nctId")), "secondary id": ("identification", T("secondaryId")),
+    "trial id": ("identification", T("trialId")), "NCT id": ("identification", T("nctId")),
+    "registration": ("identification", T("registration")), "secondary id": ("identification", T("secondaryId")),
     "acronym": ("identification", T("acronym")), "title": ("identification", DCT + "title"),
     "official title": ("identification", T("officialTitle")), "title as mentioned": ("identification", T("mentionedTitle")),
     "keyword": ("identification", T("keyword")),
@@ -160,9 +162,21 @@ def _result_group(g: _Graph, node: str) -> str:
     return f"{module} {one(T('groupId'))}: {one(LABEL)}{link}" + (f"; {'; '.join(counts)}" if counts else "")
 
 
+def trial_iri(store: ox.Store, trial_id: str) -> str:
+    """The trial node a user's id names: an NCT id, or any registry id in any spelling ("ISRCTN 76463425",
+    "EudraCT 2019-002663-10-ES"), found through the registration that names it when the trial is filed under
+    another of its ids (its NCT id)."""
+    found = parse_id(trial_id)
+    t = iris.trial(found.id if found else trial_id.strip().upper())
+    if found is None or next(store.quads_for_pattern(ox.NamedNode(t), None, None), None) is not None:
+        return t
+    registered = store.quads_for_pattern(None, ox.NamedNode(iris.term("registration")), ox.NamedNode(iris.registration(found.id)))
+    return next((q.subject.value for q in registered if isinstance(q.subject, ox.NamedNode)), t)
+
+
 def show(store: ox.Store, nct_id: str) -> list[Statement]:
     """Every fact of a trial as each source states it, grouped, the current values marked."""
-    t = iris.trial(nct_id.strip().upper())
+    t = trial_iri(store, nct_id)
     links = " ".join(f"<{p}>" for _, p in PARTS.values())
     rows = select(store, f"""PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("rdfs", "skos")}
         SELECT ?g ?s ?p ?o ?label WHERE {{ GRAPH ?g {{

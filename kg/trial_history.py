@@ -60,7 +60,7 @@ class Change:
 
 def versions(store: ox.Store, nct_id: str) -> list[Version]:
     """Every version of every document of the trial, by document then in order; an error if it has none."""
-    t = iris.trial(nct_id.strip().upper())
+    t = show.trial_iri(store, nct_id)
     rows = select(store, f"""PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("prov", "dcterms", "rdf")}
         SELECT ?v ?doc ?sha ?updated ?ended ?path ?fmt ?snap ?cur ?field ?value WHERE {{
           GRAPH <{iris.HISTORY_GRAPH}> {{

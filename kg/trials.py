@@ -148,7 +148,7 @@ def _where(f: Filters, binder: Binder) -> tuple[list[str], dict[str, ox.NamedNod
     if f.registry:
         if not re.fullmatch(r"[a-z0-9-]+", f.registry):
             raise KGError(f"registry takes a source family such as ctgov or page-veeva (got {f.registry!r})")
-        parts.append(f'GRAPH ?rg {{ ?t tkg:nctId ?rnct }} FILTER(STRSTARTS(STR(?rg), "{iris.GRAPH}{f.registry}/"))')
+        parts.append(f'GRAPH ?rg {{ ?t tkg:trialId ?rnct }} FILTER(STRSTARTS(STR(?rg), "{iris.GRAPH}{f.registry}/"))')
     return parts, b
 
 
@@ -218,7 +218,7 @@ def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.Named
         if not candidates:
             return []
     scope = _values(sorted(candidates)) if candidates is not None else ""
-    _, rows_ = select(store, f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {scope} ?t tkg:nctId ?nct ; a ?type FILTER(?type = tkg:Trial) }}")
+    _, rows_ = select(store, f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {scope} ?t tkg:trialId ?nct ; a ?type FILTER(?type = tkg:Trial) }}")
     return rows_
 
 
@@ -248,7 +248,7 @@ def rows(store: ox.Store, trials_: list[str]) -> list[dict]:
     values = _values(trials_)
     _, single = select(store, f"""{PREFIXES}SELECT ?t ?g ?updated ?ended ?field ?v WHERE {{ {values}
       GRAPH ?g {{
-        {{ ?t tkg:nctId ?v BIND("nct_id" AS ?field) }} UNION {{ ?t dcterms:title ?v BIND("title" AS ?field) }}
+        {{ ?t tkg:trialId ?v BIND("nct_id" AS ?field) }} UNION {{ ?t dcterms:title ?v BIND("title" AS ?field) }}
         UNION {{ ?t tkg:status ?s BIND(STRAFTER(STR(?s), "status_") AS ?v) BIND("status" AS ?field) }}
         UNION {{ ?t tkg:phase ?p BIND(STRAFTER(STR(?p), "phase_") AS ?v) BIND("phases" AS ?field) }}
         UNION {{ ?t tkg:leadSponsor ?o . ?o rdfs:label ?lab OPTIONAL {{ ?o skos:prefLabel ?pref }}

@@ -16,6 +16,7 @@ from kg.sources.model import (NCT_ID, Arm, Contact, Design, Eligibility, Enrollm
 from kg.sources import vocab
 from kg.sources.ctgov_json_results import results
 from kg.sources.criteria import split_inclusion_exclusion
+from kg.sources.json_path import get as _get
 from kg.sources.page import unique
 
 FORMAT = "ctgov-api-v2-json"
@@ -59,14 +60,6 @@ def map_study(study: dict, source: Source) -> TrialRecord:
         nct = _get(study, "protocolSection", "identificationModule", "nctId")
         raise SourceError(source.path, f"not a well-formed API v2 study ({type(exc).__name__}: {exc})",
                           nct if isinstance(nct, str) else None) from None
-
-
-def _get(obj: Any, *keys: str, default: Any = None) -> Any:
-    for key in keys:
-        if not isinstance(obj, dict):
-            return default
-        obj = obj.get(key)
-    return default if obj is None else obj
 
 
 def _texts(values: Any) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from kg.sources.model_base import Record
+from kg.sources.registry_ids import parse_id
 from kg.sources.results_model import Results
 
 NCT_ID = re.compile(r"NCT[0-9]{8}")  # ASCII digits only: ``\d`` also matches Arabic-Indic and full-width digits
@@ -148,7 +149,8 @@ class TrialRecord(Record):
     """One trial as one source document states it."""
 
     source: Source
-    nct_id: str | None = None
+    nct_id: str | None = None  # the trial's NCT id: its own, or (in another registry's record) the one it names
+    registry_id: str | None = None  # the record's own id where its registry is not ClinicalTrials.gov (ICTRP form)
     secondary_ids: tuple[str, ...] = ()
     acronym: str | None = None
     title: str | None = None
@@ -187,6 +189,16 @@ class TrialRecord(Record):
     has_results: bool | None = None
     results: Results | None = None  # what the registry posted as results, where the source carries them
 
+    @property
+    def trial_id(self) -> str | None:
+        """The id the trial is known by in the graph: its NCT id where the record has or names one (most
+        registries cross-reference ClinicalTrials.gov, so one trial registered twice is one trial), else its
+        own registry id without a national record's suffix (``EUCTR2019-002663-10`` for ``...-10-ES``)."""
+        if self.nct_id:
+            return self.nct_id
+        found = parse_id(self.registry_id)
+        return found.id if found else None
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``kg extract --json``: identifiers first, provenance last."""
         data = Record.to_dict(self)
@@ -200,12 +212,16 @@ class RecordError(ValueError):
 
 def check_record(record: TrialRecord) -> TrialRecord:
     """``record`` itself if every field holds what its type says (text is text, counts are whole numbers
-    >= 0, coordinates finite, the NCT id ``NCT`` + 8 ASCII digits); else ``RecordError`` naming the field.
+    >= 0, coordinates finite, the NCT id ``NCT`` + 8 ASCII digits, or a registry id of
+    ``data/trials/registries.tsv`` for another registry's record); else ``RecordError`` naming the field.
 
     Parsers map what a source states; this is the one gate that keeps a source's wrong types (a list where
     a term belongs, ``true`` or ``-5`` as an enrollment) out of every later stage, whichever parser ran.
     """
-    if not isinstance(record.nct_id, str) or not NCT_ID.fullmatch(record.nct_id):
+    if record.registry_id is not None and (not isinstance(record.registry_id, str) or parse_id(record.registry_id) is None):
+        raise RecordError(f"registry_id: not a trial registry id (got {record.registry_id!r})")
+    needs_nct = record.nct_id is not None or record.registry_id is None  # another registry's record may name none
+    if needs_nct and (not isinstance(record.nct_id, str) or not NCT_ID.fullmatch(record.nct_id)):
         raise RecordError(f"no valid NCT id (got {record.nct_id!r}; expected NCT and 8 digits)")
     _check(record, "")
     count = record.enrollment.count

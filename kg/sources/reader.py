@@ -2,9 +2,9 @@
 
 Handled: registry pages saved as text (four layouts), ClinicalTrials.gov API v2 JSON (one study,
 an array of studies, JSON Lines, an API search page ``{"studies": [...]}``), any of those gzipped,
-a zip of per-study files (the registry's bulk ``ctg-studies.json.zip``), and legacy
-``clinical_study`` XML. Each document yields records or ``SourceError``s; one bad study or file
-never stops the rest.
+a zip of per-study files (the registry's bulk ``ctg-studies.json.zip``), legacy ``clinical_study`` XML,
+and other registries' records as JSON (ISRCTN, EU CTR and CTIS, as the ctrdata package exports them). Each
+document yields records or ``SourceError``s; one bad study or file never stops the rest.
 
 Mapping an API v2 study to its record is most of the cost of reading it. ``read_paths(...,
 deferred=True)`` gives each such study as a ``PendingStudy`` (its exact JSON text), which
@@ -30,12 +30,13 @@ from typing import BinaryIO
 
 from kg.errors import SourceError
 from kg.sources.model import RecordError, Source, TrialRecord, check_record
-from kg.sources import (classic_json, ctgov_json, ctgov_xml, digest_page, portal_page,
+from kg.sources import (classic_json, ctgov_json, ctgov_xml, ctis_json, digest_page, euctr_json, isrctn_json, portal_page,
                         summary_table_page, veeva_page)
 from kg.sources.html_text import looks_like_html, visible_text
 from kg.sources.jsonstream import JSONStreamError, iter_values, loads
 
 PAGE_PARSERS = (digest_page, veeva_page, portal_page, summary_table_page)
+REGISTRY_PARSERS = (isrctn_json, euctr_json, ctis_json)  # other registries' records as JSON: each has is_record, map_record and FORMAT
 MAX_PAGE_BYTES = 20 << 20  # a saved registry page is tens of kB; anything this large is not one
 MAX_XML_BYTES = 64 << 20
 
@@ -367,13 +368,22 @@ def _json_value(raw: str, value: object, name: str, index: int) -> Iterator[Item
     if classic_json.is_classic(value):
         yield from classic_json.map_response(value, name)  # type: ignore[arg-type]
         return
+    for parser in REGISTRY_PARSERS:
+        if parser.is_record(value):
+            source = Source(path=f"{name}#{index}" if index > 1 else name,
+                            sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(), format=parser.FORMAT)
+            try:
+                yield parser.map_record(value, source)
+            except SourceError as exc:
+                yield exc
+            return
     yield PendingStudy(raw, name, str(index)) if ctgov_json.is_study(value) else _study(value, raw, name, str(index))
 
 
 def _study(value: object, raw: str | None, name: str, index: str) -> Result:
     if not ctgov_json.is_study(value):
         what = f"an object with keys {sorted(value)[:6]}" if isinstance(value, dict) else type(value).__name__
-        return SourceError(f"{name}#{index}", f"JSON value is not a ClinicalTrials.gov API v2 study ({what})")
+        return SourceError(f"{name}#{index}", f"JSON value is not a ClinicalTrials.gov API v2 study, nor an ISRCTN, EU CTR or CTIS record ({what})")
     nct = value["protocolSection"].get("identificationModule", {}).get("nctId")  # type: ignore[index]
     data = (raw if raw is not None else _canonical(value)).encode("utf-8")
     where = f"{name}#{nct if isinstance(nct, str) else index}"

@@ -224,6 +224,10 @@ _COUNTRY_ALIASES = {
     "côte d'ivoire": "CI",
     "cote d'ivoire": "CI",
     "kosovo": "XK",
+    "england": "GB",  # the countries of the United Kingdom, as ISRCTN lists them beside it
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
 }
 
 
