@@ -65,6 +65,9 @@ def provenance_quads(doc: Document, source: Source, ingested_at: datetime | None
     when = xsd_datetime(ingested_at or datetime.now(timezone.utc))
     s = g
     updated = [Quad(s, NamedNode(iris.term("recordsUpdated")), Literal(doc.updated), g)] if doc.updated else []
+    if source.confidence is not None:  # a page read by the generic extractor: how much of it could be read
+        updated.append(Quad(s, NamedNode(iris.term("extractionConfidence")),
+                            Literal(f"{source.confidence:.2f}", datatype=NamedNode(XSD + "decimal")), g))
     return updated + [
         Quad(s, RDF_TYPE, NamedNode(iris.term("SourceDocument")), g),
         Quad(s, RDF_TYPE, NamedNode(PROV + "Entity"), g),

@@ -13,6 +13,7 @@ from typing import Any
 
 from kg.errors import SourceError
 from kg.sources import vocab
+from kg.sources.criteria import parse_criteria
 from kg.sources.json_path import get, items, stated, text, texts
 from kg.sources.model import (NCT_ID, Design, Eligibility, Enrollment, Intervention, Outcome, Reference, Site, Source,
                               TrialRecord)
@@ -120,11 +121,10 @@ def _eligibility(people: dict) -> Eligibility:
 
 
 def _criteria(value: Any) -> tuple[str, ...]:
-    """A criteria text as its items: one per line, list numbering ("1.", "2)") dropped."""
+    """A criteria text as its items (one per line; nested lists folded into their items, as on the pages)."""
     if not isinstance(value, str):
         return ()
-    lines = (vocab.clean(line) for line in value.splitlines())
-    return unique(re.sub(r"^(?:[0-9]{1,2}[.)]|[-*•])\s*", "", line) for line in lines if line and stated(line))
+    return parse_criteria(line for line in value.splitlines() if stated(vocab.clean(line)))
 
 
 def _design(design: dict) -> Design:

@@ -142,6 +142,7 @@ class Source(Record):
     path: str
     sha256: str
     format: str
+    confidence: float | None = None  # how much of a page the generic extractor could read (kg.sources.generic_page)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,8 +30,8 @@ from typing import BinaryIO
 
 from kg.errors import SourceError
 from kg.sources.model import RecordError, Source, TrialRecord, check_record
-from kg.sources import (classic_json, ctgov_json, ctgov_xml, ctis_json, digest_page, euctr_json, isrctn_json, portal_page,
-                        summary_table_page, veeva_page)
+from kg.sources import (classic_json, ctgov_json, ctgov_xml, ctis_json, digest_page, euctr_json, generic_page, isrctn_json,
+                        portal_page, summary_table_page, veeva_page)
 from kg.sources.html_text import looks_like_html, visible_text
 from kg.sources.jsonstream import JSONStreamError, iter_values, loads
 
@@ -335,8 +335,13 @@ def _read_text_page(text: str, data: bytes, name: str) -> Iterator[Item]:
             except SourceError as exc:
                 yield exc
             return
+    record = generic_page.read(text, _source(name, data, generic_page.FORMAT))  # a layout of no parser of its own
+    if record is not None:
+        yield record
+        return
     known = ", ".join(p.FORMAT for p in PAGE_PARSERS)
-    yield SourceError(name, f"not a known registry page layout or record format (pages read: {known})")
+    yield SourceError(name, f"not a known registry page layout or record format (pages read: {known}; other layouts "
+                            f"when they name a trial registry id and label at least {generic_page.MIN_FIELDS} fields)")
 
 
 def _source(name: str, data: bytes, fmt: str) -> Source:

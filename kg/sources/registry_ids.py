@@ -63,19 +63,19 @@ def registry(key: str) -> Registry:
 
 
 def find_ids(text: str | None) -> tuple[RegistryId, ...]:
-    """Every registry id in ``text``, in ICTRP form, each once, in the order they first appear."""
+    """Every registry id in ``text``, in ICTRP form, each once, in the order they first appear. Where two forms match
+    the same characters the table's earlier one wins (a CTIS number is not also read as a EudraCT one)."""
     if not text:
         return ()
-    found: list[tuple[int, RegistryId]] = []
-    taken: list[tuple[int, int]] = []
-    for r in registries():
-        for m in r.pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end in taken):
-                continue  # a CTIS number is not also read as a EudraCT one
-            taken.append(m.span())
-            found.append((m.start(), RegistryId(r, r.write(_number(r, m["n"])))))
+    matches = sorted((m.start(), rank, m.end(), r, m["n"]) for rank, r in enumerate(registries())
+                     for m in r.pattern.finditer(text))
     seen: dict[str, RegistryId] = {}
-    for _, rid in sorted(found, key=lambda f: f[0]):
+    end = -1
+    for start, _, stop, r, number in matches:
+        if start < end:
+            continue
+        end = stop
+        rid = RegistryId(r, r.write(_number(r, number)))
         seen.setdefault(rid.id, rid)
     return tuple(seen.values())
 
