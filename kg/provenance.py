@@ -17,7 +17,7 @@ from kg.namespaces import DCT, PROV, XSD
 from kg import MAPPING_VERSION, __version__, iris
 from kg.sources.model import Source, TrialRecord
 
-CTGOV_FORMATS = frozenset({"ctgov-api-v2-json", "ctgov-classic-json", "ctgov-xml"})
+CTGOV_FORMATS = frozenset({"ctgov-api-v2-json", "ctgov-classic-json", "ctgov-xml", "ctgov-xml-json"})
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 

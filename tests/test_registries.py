@@ -3,6 +3,7 @@ ISRCTN records of ../shared (checked against the source JSON itself), and one tr
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -228,3 +229,66 @@ def test_every_registry_is_described_once_per_registration(tmp_path: Path, data_
     assert ("EUCTR2019-003842-34", "EUCTR") in found  # the CTIS record's EudraCT number, typed by its registry
     assert all(parse_id(i) is not None and parse_id(i).registry.key == k for i, k in found)  # type: ignore[union-attr]
     assert {r.key for r in registries()} >= {k for _, k in found}
+
+
+# ---------- clinical_study as JSON (ctrdata's CTGOV export) ----------
+
+def _as_ctrdata_json(element) -> object:
+    """A clinical_study element rendered as ctrdata renders it: tags as keys, repeats as lists, an element's
+    attributes under @attributes (a text element's, such as enrollment type="Actual", are not exported), runs of
+    spaces as one, line breaks as &#xD; and apostrophes as &apos; (as in the exported files)."""
+    children = list(element)
+    if not children and ((element.text or "").strip() or not element.attrib):  # a text element's attributes
+        text = re.sub(r"[ \t]+", " ", (element.text or "").replace("\r\n", "\n"))
+        return text.replace("\n", "&#xD;").replace("'", "&apos;")
+    out: dict = {"@attributes": dict(element.attrib)} if element.attrib else {}
+    for child in children:
+        value = _as_ctrdata_json(child)
+        if child.tag in out:
+            out[child.tag] = (out[child.tag] if isinstance(out[child.tag], list) else [out[child.tag]]) + [value]
+        else:
+            out[child.tag] = value
+    return out
+
+
+def _spaced(value: object) -> object:
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dict):
+        return {k: _spaced(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_spaced(v) for v in value]
+    return value
+
+
+def test_clinical_study_json_gives_the_record_its_xml_gives(tmp_path: Path, data_dir: Path) -> None:
+    from xml.etree import ElementTree as ET
+    xmls = sorted((data_dir / "ctgov-aact-fixtures" / "legacy_xml").glob("*.xml"))
+    assert xmls
+    for path in xmls:
+        (from_xml,) = list(read_file(path))
+        assert isinstance(from_xml, TrialRecord), from_xml
+        rendered = tmp_path / f"{path.stem}.json"
+        rendered.write_text(json.dumps(_as_ctrdata_json(ET.parse(path).getroot())), encoding="utf-8")
+        (from_json,) = list(read_file(rendered))
+        assert isinstance(from_json, TrialRecord), from_json
+        assert from_json.source.format == "ctgov-xml-json"
+        a, b = from_xml.to_dict(), from_json.to_dict()
+        # what only a text element's attribute says (enrollment type="Actual", an event's own vocab=...) is not
+        # in the export; results are compared as far as the export keeps them: the same groups and outcomes
+        for d in (a, b):
+            d.pop("source"), d["enrollment"].pop("type"), d.pop("start_date_type"), d.pop("completion_date_type")
+        ra, rb = a.pop("results"), b.pop("results")
+        assert _spaced(a) == _spaced(b), path.name  # the export writes runs of spaces as one
+        assert (ra is None) == (rb is None)
+        if ra:
+            assert [o["title"] for o in ra["outcomes"]] == [o["title"] for o in rb["outcomes"]]
+            assert ra["baseline_analysed"] == rb["baseline_analysed"]
+
+
+def test_ctrdata_clinical_study_records_against_their_json(data_dir: Path) -> None:
+    for path, raw, r in _records(data_dir, "CTGOV"):
+        assert r.nct_id == raw["id_info"]["nct_id"] == path.stem and r.registry_id is None
+        assert r.title == html.unescape(raw["brief_title"]) and r.results is not None  # their posted results are read too
+        assert r.status == raw["overall_status"].upper() and r.eligibility.inclusion and r.eligibility.exclusion
+        assert "&#xD;" not in (r.brief_summary or "") and "&apos;" not in " ".join(r.eligibility.inclusion)

@@ -37,6 +37,12 @@ def parse(data: bytes, source: Source) -> TrialRecord:
         raise SourceError(source.path, f"malformed XML: {exc}") from None
     if root.tag != "clinical_study":
         raise SourceError(source.path, f"XML root is <{root.tag}>, not a ClinicalTrials.gov <clinical_study>")
+    return map_element(root, source)
+
+
+def map_element(root: ET.Element, source: Source) -> TrialRecord:
+    """The record for a parsed ``clinical_study`` element (from XML, or from its JSON rendering). Raises
+    ``SourceError`` naming the study when it cannot be mapped."""
     try:
         return _map(root, source)
     except SourceError:

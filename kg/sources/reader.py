@@ -30,13 +30,13 @@ from typing import BinaryIO
 
 from kg.errors import SourceError
 from kg.sources.model import RecordError, Source, TrialRecord, check_record
-from kg.sources import (classic_json, ctgov_json, ctgov_xml, ctis_json, digest_page, euctr_json, generic_page, isrctn_json,
+from kg.sources import (classic_json, ctgov_json, ctgov_xml, ctgov_xml_json, ctis_json, digest_page, euctr_json, generic_page, isrctn_json,
                         portal_page, summary_table_page, veeva_page)
 from kg.sources.html_text import looks_like_html, visible_text
 from kg.sources.jsonstream import JSONStreamError, iter_values, loads
 
 PAGE_PARSERS = (digest_page, veeva_page, portal_page, summary_table_page)
-REGISTRY_PARSERS = (isrctn_json, euctr_json, ctis_json)  # other registries' records as JSON: each has is_record, map_record and FORMAT
+REGISTRY_PARSERS = (isrctn_json, euctr_json, ctis_json, ctgov_xml_json)  # records as JSON: each has is_record, map_record, FORMAT
 MAX_PAGE_BYTES = 20 << 20  # a saved registry page is tens of kB; anything this large is not one
 MAX_XML_BYTES = 64 << 20
 
