@@ -9,7 +9,7 @@ import gzip
 import pytest
 
 from kg.resolve.conditions import abbreviations, mesh_ancestors, resolve_condition
-from kg.resources import read_tsv
+from kg.resources import data_dir, read_tsv
 
 from conftest import REPO
 
@@ -211,3 +211,14 @@ def test_the_hand_judged_answers_still_hold(sample: str) -> None:
     wrong = [r["text"] for r in rows if answered[r["text"]].status == "resolved"
              and {m.id for m in answered[r["text"]].matches} != set(r["expected"].split(";"))]
     assert len(rows) >= 15 and sum(a.status == "resolved" for a in answered.values()) >= 0.95 * len(rows) and not wrong
+
+
+SPELLINGS = read_tsv(data_dir("data") / "conditions" / "spellings.tsv")
+
+
+@pytest.mark.parametrize("row", SPELLINGS, ids=[r["british"] for r in SPELLINGS])
+def test_a_british_spelling_resolves_as_the_american_one(row: dict) -> None:
+    assert row["british"] in row["british_example"].lower() and row["american"] in row["american_example"].lower()
+    british, american = resolve_condition(row["british_example"]), resolve_condition(row["american_example"])
+    assert british.status == american.status == "resolved"
+    assert [m.id for m in british.matches] == [m.id for m in american.matches]

@@ -68,8 +68,6 @@ _GENERIC = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "disease", "sy
                       "recurrence", "relapse", "metastasi", "metastase", "progression", "condition"})
 # words that name no disease when the qualifiers are stripped from them ("Metastatic Disease", "Severe Illness")
 _NO_DISEASE_BY_ITSELF = frozenset({"disease", "disorder", "condition", "illness", "syndrome"})
-_SPELLING = (("oesophag", "esophag"), ("haem", "hem"), ("aemia", "emia"), ("leukaem", "leukem"), ("tumour", "tumor"),
-             ("oedema", "edema"), ("foetal", "fetal"), ("paediatric", "pediatric"))
 # words that name the same thing, each set tried in its order: MeSH files most cancers as neoplasms, and most
 # disorders of an organ or system as its diseases ("Immune System Disorders": Immune System Diseases)
 _SYNONYMS = (("neoplasm", "cancer", "carcinoma", "tumor"), ("disease", "disorder"))
@@ -114,9 +112,16 @@ _SHARED_NOUNS = frozenset({"adenocarcinoma", "allergy", "hypersensitivity", "leu
 _CANCER_HEADS = frozenset({"cancer", "carcinoma", "neoplasm", "tumor", "malignancy"})  # "HER2-positive Carcinoma" -> carcinoma
 
 
+@lru_cache(maxsize=1)
+def spellings() -> tuple[tuple[str, str], ...]:
+    """British -> American parts of words (``data/conditions/spellings.tsv``): "oesophag" -> "esophag"."""
+    return tuple((r["british"], r["american"]) for r in read_tsv(data_dir("data") / "conditions" / "spellings.tsv"))
+
+
 def _word(w: str) -> str:
-    for british, american in _SPELLING:
-        w = w.replace(british, american)
+    for british, american in spellings():
+        if british in w:
+            w = w.replace(british, american)
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
@@ -169,7 +174,8 @@ def _index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     (``kg.resolve.cache``: building it normalizes 64,000 terms, seconds at every start of ``kg trials``)."""
     folder = data_dir("data")
     files = [folder / "conditions" / "mesh-diseases.tsv.gz", folder / "conditions" / "mesh-conditions.tsv",
-             folder / "aliases" / "condition-aliases.tsv", Path(__file__)]  # this module: how terms are normalized
+             folder / "aliases" / "condition-aliases.tsv", folder / "conditions" / "spellings.tsv",
+             Path(__file__)]  # this module and the spellings: how terms are normalized
     return load_or_build("condition-index", digest(files, "1"), _build_index, tuple)
 
 
