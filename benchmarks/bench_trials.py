@@ -27,9 +27,7 @@ FILTER_SETS = [{"target": "PD-1", "condition": "Non-small cell lung cancer", "co
 def one_join(store, filters: kt.Filters, binder: q.Binder) -> int:
     """The baseline: every filter's pattern joined in one query, as ``kg trials`` did before."""
     patterns, bindings = kt._where(filters, binder)
-    joined = " ".join(kt._inlined(p, bindings) for p in patterns)
-    text = f"{kt.PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {joined} ?t a tkg:Trial ; tkg:nctId ?nct . }}"
-    return len(q.select(store, text)[1])
+    return len(q.select(store, kt.joined_query(patterns, bindings))[1])
 
 
 def median_seconds(fn, runs: int) -> tuple[float, object]:

@@ -144,7 +144,8 @@ def _where(f: Filters, binder: Binder) -> tuple[list[str], dict[str, ox.NamedNod
             part += f" FILTER(?n_enrolled <= {int(f.enrollment_max)})"
         parts.append(part)
     if f.has_results is not None:
-        parts.append(f"?t tkg:hasResults {'true' if f.has_results else 'false'} .")
+        b["has_results"] = ox.Literal(f.has_results)
+        parts.append("?t tkg:hasResults ?has_results .")
     if f.registry:
         if not re.fullmatch(r"[a-z0-9-]+", f.registry):
             raise KGError(f"registry takes a source family such as ctgov or page-veeva (got {f.registry!r})")
@@ -199,19 +200,20 @@ def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort
 
 
 def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[list]:
-    """``[trial, NCT id]`` of the trials every pattern holds for. A pattern that is one statement of the trial with a
-    fixed value (country, phase, status ...) or a value then filtered (dates, enrollment) is checked for each trial
-    still in; any other is evaluated alone and its trials intersected with those. Measured at 100k studies (target +
-    condition + country): one query joining them all took 8.3 s; a ``VALUES`` block of candidates joined with a
-    pattern naming a fixed object or holding a union took 13-16 s (Oxigraph enumerates the pattern's every match per
-    candidate); alone, each pattern takes under 0.7 s, and the check per trial of one statement 0.15 s."""
+    """``[trial, trial id]`` of the trials every pattern holds for. A pattern that is one statement of the trial with
+    its value in a variable (country, phase, status, a date or count then filtered ...) is checked for each trial
+    still in, its bound value compared by ``FILTER``; any other is evaluated alone, its bound terms written in
+    (``_inlined``), and its trials intersected with those. Measured at 100k studies (target + condition + country):
+    one query joining them all took 8.3 s; a ``VALUES`` block of candidates joined with a pattern naming a fixed
+    object or holding a union took 13-16 s (Oxigraph enumerates the pattern's every match per candidate), the same
+    statement with its object a variable and a ``FILTER`` on it 0.15 s; alone, each pattern takes under 0.7 s."""
     candidates: set[str] | None = None
     for pattern in patterns:
-        body = _inlined(pattern, bindings)
-        if candidates is not None and (one := _ONE_STATEMENT.fullmatch(body)):
-            body = f"{_values(sorted(candidates))} ?t {one['p']} ?fixed FILTER(?fixed = {one['o']})"
-        elif candidates is not None and _OPEN_STATEMENT.fullmatch(body):
-            body = f"{_values(sorted(candidates))} {body}"
+        if candidates is not None and _ONE_STATEMENT.fullmatch(pattern):
+            compared = " ".join(f"FILTER(?{k} = {bindings[k]})" for k in _used(pattern, bindings))
+            body = f"{_values(sorted(candidates))} {pattern} {compared}"
+        else:
+            body = _inlined(pattern, bindings)
         _, got = select(store, f"{PREFIXES}SELECT DISTINCT ?t WHERE {{ {body} }}")
         found = {t for (t,) in got}
         candidates = found if candidates is None else candidates & found
@@ -222,19 +224,29 @@ def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.Named
     return rows_
 
 
-# One statement of the trial with a fixed value, as ``_inlined`` writes it: ``?t tkg:country <...country/CN> .``
-_ONE_STATEMENT = re.compile(r'\?t (?P<p>[\w:|]+) (?P<o><[^<>\s]+>|true|false|"(?:[^"\\]|\\.)*"(?:\^\^<[^<>\s]+>|@[\w-]+)?) \.')
-# One statement of the trial with its value in a variable, then BIND and FILTER on it (no group, no fixed IRI):
-# ``?t tkg:startDate ?start_d . BIND(...) FILTER(...)``
-_OPEN_STATEMENT = re.compile(r"\?t tkg:\w+ \?\w+ \.(?:[^{}<]|<=)*")
+def joined_query(patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """Every pattern joined in one query, bound terms written in: what ``_matching`` finds, the slow way (its tests and
+    the benchmark's baseline)."""
+    joined = " ".join(_inlined(p, bindings) for p in patterns)
+    return f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {joined} ?t a tkg:Trial ; tkg:trialId ?nct . }}"
+
+
+# One statement of the trial with its value in a variable, perhaps then BIND and FILTER on it (no group, no IRI):
+# ``?t tkg:country ?country .``, ``?t tkg:startDate ?start_d . BIND(...) FILTER(?start_day >= "2020-01-01")``
+_ONE_STATEMENT = re.compile(r"\?t [\w:|]+ \?\w+ \.(?:[^{}<]|<=)*")
+
+
+def _used(pattern: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[str]:
+    """The bound variables the pattern names."""
+    return [k for k in bindings if re.search(rf"\?{re.escape(k)}\b", pattern)]
 
 
 def _inlined(pattern: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """The pattern with each bound variable written as its term (serialized by pyoxigraph, so it stays one term): a
     ``VALUES`` block is joined with the pattern after it is evaluated, the term is used while evaluating it (a condition
-    through its stated names: 48 s at 100k studies bound by ``VALUES``, 0.02 s inlined)."""
-    for k, v in bindings.items():
-        term = str(v)
+    through its stated names: 48 s at 100k studies bound by ``VALUES``, 0.2 s inlined)."""
+    for k in _used(pattern, bindings):
+        term = str(bindings[k])
         pattern = re.sub(rf"\?{re.escape(k)}\b", lambda _m: term, pattern)  # noqa: B023 - used at once, in this turn
     return pattern
 
