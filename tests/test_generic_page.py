@@ -74,7 +74,7 @@ def test_a_ctri_table_saved_as_html() -> None:
     assert r.conditions == ("Esophageal squamous cell carcinoma",)  # the cell labelled "Condition:", not "Health Type:"
     assert [i.name for i in r.interventions] == ["Tislelizumab 200 mg IV every 3 weeks", "Placebo"]
     assert r.countries == ("India", "China", "Japan") and r.sponsors[0].name == "BeiGene Ltd"
-    assert r.start_date is None  # 12/04/2021 could be 12 April or 4 December
+    assert r.start_date == "2021-04-12"  # CTRI writes dates day first (data/trials/registries.tsv)
     assert r.last_updated == "2022-11-15" and r.enrollment.count == 649
 
 
@@ -134,3 +134,26 @@ def test_a_generic_page_builds_a_trial_with_its_confidence(tmp_path: Path) -> No
         rows = list(store.oxigraph.query(f"""PREFIX tkg: <{iris.ONTOLOGY}>
             SELECT ?id ?c WHERE {{ GRAPH ?g {{ ?t tkg:trialId ?id . ?g tkg:extractionConfidence ?c }} }}"""))
     assert [(r["id"].value, r["c"].value) for r in rows] == [("NCT04345692", "0.75")]  # type: ignore[index]
+
+
+def test_an_isrctn_web_page() -> None:
+    r = _read("isrctn-web.txt")
+    assert (r.registry_id, r.nct_id) == ("ISRCTN58412372", "NCT03901234")
+    assert r.secondary_ids == ("EUCTR2019-000123-45", "254321", "UoL001234")  # the EudraCT number in ICTRP form
+    assert r.status == "ACTIVE_NOT_RECRUITING"  # "Ongoing" says neither; "No longer recruiting" does
+    assert (r.start_date, r.completion_date, r.last_updated) == ("2019-05-01", "2024-12-31", "2023-06-14")  # day first
+    assert [i.name for i in r.interventions] == ["Piperacillin/tazobactam", "meropenem"]  # not the prose "Intervention"
+    assert r.conditions == ("Sepsis",) and r.phases == ("PHASE3",) and r.enrollment.count == 2400
+    assert r.eligibility.exclusion == ("Pregnancy", "Known allergy to penicillin")
+    assert r.title is None  # the page does not label it: not guessed from the heading
+    assert [(s.name, s.role) for s in r.sponsors] == [("National Institute for Health and Care Research", "COLLABORATOR")]
+
+
+def test_a_registry_that_writes_dates_day_first_is_read_so() -> None:
+    source = Source("p", "0" * 64, generic_page.FORMAT)
+    day_first = generic_page.read("ISRCTN12949496\nCondition: Asthma\nPhase: Phase 2\nOverall study start date: 03/04/2020\n"
+                                  "Recruitment status: Recruiting\n", source)
+    unknown = generic_page.read("NCT01234567\nCondition: Asthma\nPhase: Phase 2\nStart date: 03/04/2020\n"
+                                "Recruitment status: Recruiting\n", source)
+    assert day_first is not None and day_first.start_date == "2020-04-03"
+    assert unknown is not None and unknown.start_date is None  # 3 April or 4 March: left out

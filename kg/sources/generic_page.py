@@ -41,7 +41,8 @@ _STOP = "-"  # the field of a section heading in the labels table: it ends the f
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 _STATUSES = {"recruiting": "RECRUITING", "not yet recruiting": "NOT_YET_RECRUITING", "pending": "NOT_YET_RECRUITING",
              "active, not recruiting": "ACTIVE_NOT_RECRUITING", "completed": "COMPLETED", "terminated": "TERMINATED",
-             "stopped early": "TERMINATED", "withdrawn": "WITHDRAWN", "suspended": "SUSPENDED",
+             "stopped early": "TERMINATED", "stopped": "TERMINATED", "no longer recruiting": "ACTIVE_NOT_RECRUITING",
+             "withdrawn": "WITHDRAWN", "suspended": "SUSPENDED",
              "enrolling by invitation": "ENROLLING_BY_INVITATION", "closed to recruitment of participants": "ACTIVE_NOT_RECRUITING",
              "recruitment completed": "ACTIVE_NOT_RECRUITING", "open to recruitment": "RECRUITING", "open public recruiting": "RECRUITING"}
 _STUDY_TYPES = {"interventional": "INTERVENTIONAL", "interventional study": "INTERVENTIONAL", "observational": "OBSERVATIONAL",
@@ -81,12 +82,13 @@ def _label(text: str) -> str | None:
 
 def fields(lines: list[str]) -> dict[str, list[str]]:
     """The labelled fields of a page's lines: field -> its value lines, in order. A one-value field takes the line
-    after its label (the first label of it wins: a later one is a related trial's box; a date or a count may take
-    up to three: "Anticipated / Actual / 20/04/2020"); a list field takes every line up to the next label or
-    section heading. A table row saved as "label<TAB>value<TAB>value" gives its cells as value lines."""
+    after each of its labels (a date or a count up to three: "Anticipated / Actual / 20/04/2020"); its reader takes the
+    first that reads as its kind ("Overall trial status: Ongoing", no status, then "Recruitment status: Recruiting").
+    A list field takes every line up to the next label or section heading. A table row saved as
+    "label<TAB>value<TAB>value" gives its cells as value lines."""
     out: dict[str, list[str]] = {}
     current: str | None = None
-    taken = 0
+    start = 0  # where the current label's values begin in out[current]
     for line in lines:
         field, values = _labelled(line)
         if field == _STOP:
@@ -94,23 +96,19 @@ def fields(lines: list[str]) -> dict[str, list[str]]:
             continue
         if field:
             if field == current and not values:  # a bilingual label's second half: its English value follows
-                out[current] = [v for v in out[current] if not _only_cjk(v)]
-                taken = len(out[current])
+                out[current][start:] = [v for v in out[current][start:] if not _only_cjk(v)]
                 continue
-            current, taken = field, 0
-            if field in out and field not in _MULTI:
-                current = None  # the same field labelled again further down (a related trial's box): ignored
-                continue
-            out.setdefault(field, []).extend(values)
-            taken = len(values)
+            current = field
+            start = len(out.setdefault(field, []))
+            out[field].extend(values)
             continue
+        taken = len(out[current]) - start if current else 0
         if re.fullmatch(r"[^:：]{1,60}[:：]", line):
             current = None  # a label this table does not know ("Applicant:"): it ends the field before it
         elif current and current not in _MULTI and taken and _only_cjk(out[current][-1]) and not _CJK.search(line):
             out[current][-1] = line  # "预注册" then "Prospective registration": the English of a bilingual value
         elif current and (current in _MULTI or taken < _LINES.get(current, 1)):
             out[current].append(line)
-            taken += 1
     return {k: kept for k, v in out.items() if (kept := _english_if_any(_own_cells(k, v)))}
 
 
@@ -183,10 +181,10 @@ def read(text: str, source: Source) -> TrialRecord | None:
         phases=_phases(found.get("phases", ())),
         study_type=_mapped(found, "study_type", _STUDY_TYPES, vocab.STUDY_TYPES),
         enrollment=_enrollment(found),
-        start_date=_date(found, "start_date") or _period(found)[0],
-        primary_completion_date=_date(found, "primary_completion_date"),
-        completion_date=_date(found, "completion_date") or _period(found)[1],
-        last_updated=_date(found, "last_updated"),
+        start_date=_date(found, "start_date", own.registry.day_first) or _period(found)[0],
+        primary_completion_date=_date(found, "primary_completion_date", own.registry.day_first),
+        completion_date=_date(found, "completion_date", own.registry.day_first) or _period(found)[1],
+        last_updated=_date(found, "last_updated", own.registry.day_first),
         conditions=unique(c for c in _items(found.get("conditions", ())) if not _sentence(c)),
         interventions=tuple(_interventions(found.get("interventions", ()))),
         sponsors=tuple(_sponsors(found)),
@@ -242,16 +240,25 @@ def _one(found: dict[str, list[str]], field: str) -> str | None:
 
 
 def _mapped(found: dict[str, list[str]], field: str, words: dict[str, str], allowed: frozenset[str]) -> str | None:
-    value = _one(found, field)
-    if not value:
-        return None
-    text = _latin(value).lower().rstrip(".")
-    return words.get(text) or vocab.to_enum(text, allowed)
+    """The first of the field's values that is one of its words or enums."""
+    for value in found.get(field, ()):
+        text = _latin(value).lower().rstrip(".")
+        if mapped := words.get(text) or vocab.to_enum(text, allowed):
+            return mapped
+    return None
 
 
 def _phases(values: Iterable[str]) -> tuple[str, ...]:
-    out: list[str] = []
+    """The phases of the first value that names any."""
     for value in values:
+        if found := _value_phases(value):
+            return found
+    return ()
+
+
+def _value_phases(value: str) -> tuple[str, ...]:
+    out: list[str] = []
+    if value:
         text = _latin(value)
         if re.fullmatch(r"(?i)n/?a|not applicable", text):
             out.append("NA")
@@ -278,17 +285,18 @@ def _period(found: dict[str, list[str]]) -> tuple[str | None, str | None]:
     return (vocab.parse_date(dates[0]), vocab.parse_date(dates[1])) if len(dates) == 2 else (None, None)
 
 
-def _date(found: dict[str, list[str]], field: str) -> str | None:
-    """The first of a field's lines that is a date in a form that cannot be misread (ISO, or with the month's name):
-    ``03/04/2020`` is left out, ``20/04/2020`` is 20 April."""
-    return next((d for v in found.get(field, ()) if (d := _one_date(v))), None)
+def _date(found: dict[str, list[str]], field: str, day_first: bool) -> str | None:
+    """The first of a field's lines that is a date in a form that cannot be misread (ISO, or with the month's name;
+    on the pages of a registry that writes dates day first, dd/mm/yyyy): else ``03/04/2020`` is left out, and
+    ``20/04/2020`` is 20 April."""
+    return next((d for v in found.get(field, ()) if (d := _one_date(v, day_first))), None)
 
 
-def _one_date(value: str) -> str | None:
+def _one_date(value: str, day_first: bool) -> str | None:
     value = re.sub(r"(?i)^(actual|anticipated|estimated|planned)\s*[:-]?\s*|\s*\((actual|anticipated|estimated)\)$", "", value)
     if m := re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", value):
         day, month = int(m[1]), int(m[2])
-        if day > 12 >= month:  # only a day above 12 tells day/month from month/day
+        if day_first or day > 12 >= month:  # else only a day above 12 tells day/month from month/day
             return vocab.parse_date(f"{m[3]}-{month:02d}-{day:02d}")
         return None
     return vocab.parse_date(value[:10] if re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else value)

@@ -26,6 +26,7 @@ class Registry:
     pattern: re.Pattern[str]
     canonical: str  # the ICTRP form, ``{n}`` standing for the number
     bioregistry: str | None  # the bioregistry.io prefix, where known
+    day_first: bool = False  # its pages write dates as dd/mm/yyyy
 
     def write(self, number: str) -> str:
         """The id in ICTRP form from its number (``write("12949496")`` -> ``ISRCTN12949496``)."""
@@ -50,7 +51,7 @@ class RegistryId:
 def registries() -> tuple[Registry, ...]:
     """Every registry, in the table's order (the more specific forms first)."""
     return tuple(Registry(row["registry"], row["name"], re.compile(row["pattern"], re.IGNORECASE), row["canonical"],
-                          row["bioregistry"] or None)
+                          row["bioregistry"] or None, row["dates"] == "day-first")
                  for row in read_tsv(data_dir("data") / "trials" / "registries.tsv"))
 
 
