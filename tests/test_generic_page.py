@@ -20,7 +20,8 @@ PAGES = REPO / "tests" / "fixtures" / "pages"
 ROWS = read_tsv(data_dir("data") / "pages" / "field-labels.tsv")
 FIELDS = {"trial_id", "secondary_ids", "title", "official_title", "acronym", "status", "phases", "study_type", "conditions",
           "interventions", "sponsor", "collaborators", "countries", "enrollment", "start_date", "completion_date",
-          "primary_completion_date", "last_updated", "period", "inclusion", "exclusion", "min_age", "max_age", "sex", "-"}
+          "primary_completion_date", "last_updated", "period", "inclusion", "exclusion", "min_age", "max_age", "ages", "sex",
+          "healthy_volunteers", "-"}
 
 
 def _read(name: str) -> TrialRecord:
@@ -157,3 +158,18 @@ def test_a_registry_that_writes_dates_day_first_is_read_so() -> None:
                                 "Recruitment status: Recruiting\n", source)
     assert day_first is not None and day_first.start_date == "2020-04-03"
     assert unknown is not None and unknown.start_date is None  # 3 April or 4 March: left out
+
+
+def test_a_clinicaltrials_gov_study_page_saved_as_text() -> None:
+    r = _read("ctgov-study-page.txt")
+    assert (r.nct_id, r.registry_id, r.trial_id) == ("NCT04523493", None, "NCT04523493")
+    assert (r.start_date, r.start_date_type) == ("2020-06-29", "ACTUAL")  # "Study Start (Actual)"
+    assert (r.completion_date, r.completion_date_type, r.primary_completion_date) == ("2026-09-01", "ESTIMATED", "2025-08-31")
+    assert (r.enrollment.count, r.enrollment.type) == (519, "ESTIMATED")  # "Enrollment (Estimated)"
+    assert [(i.name, i.type) for i in r.interventions] == [("Toripalimab combined with Lenvatinib", "DRUG"),
+                                                           ("Placebo combined with Lenvatinib", "DRUG")]
+    assert (r.eligibility.min_age, r.eligibility.max_age, r.eligibility.sex) == ("18 Years", "75 Years", "ALL")
+    assert r.eligibility.healthy_volunteers is False
+    assert r.eligibility.exclusion == ("Known cholangiocellular carcinoma (ICC).",)  # the next label ends the list
+    assert (r.status, r.phases, r.secondary_ids) == ("ACTIVE_NOT_RECRUITING", ("PHASE3",), ("JS001-027-III-HCC",))
+    assert r.sponsors[0].name == "Shanghai Junshi Bioscience Co., Ltd." and r.sponsors[0].role == "LEAD"

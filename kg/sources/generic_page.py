@@ -35,7 +35,8 @@ _COUNTED = ("title", "official_title", "status", "phases", "study_type", "condit
             "countries", "start_date", "completion_date")
 CORE = ("title", "status", "phases", "conditions", "interventions", "sponsors", "enrollment", "start_date")  # for the confidence
 _MULTI = {"conditions", "interventions", "collaborators", "countries", "inclusion", "exclusion", "secondary_ids"}
-_LINES = {"start_date": 3, "completion_date": 3, "primary_completion_date": 3, "last_updated": 3, "enrollment": 3, "period": 3}
+_LINES = {"start_date": 3, "completion_date": 3, "primary_completion_date": 3, "last_updated": 3, "enrollment": 3, "period": 3,
+          "ages": 2}
 _STOP = "-"  # the field of a section heading in the labels table: it ends the field before it and starts none
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
@@ -137,17 +138,23 @@ def _only_cjk(text: str) -> bool:
 
 
 def _labelled(line: str) -> tuple[str | None, list[str]]:
-    """(field, the values on the same line) when the line is or starts with a label."""
+    """(field, the values on the same line) when the line is or starts with a label. A label's "(Actual)" or
+    "(Estimated)" ("Study Start (Actual)", "Enrollment (Estimated)") is given as a first value: it says which."""
     if field := _label(line):
-        return field, []
+        return field, _kind_of(line)
     head, tab, rest = line.partition("\t")
     if tab and (field := _label(head)):
-        return field, [c for cell in rest.split("\t") if (c := vocab.clean(cell))]
+        return field, _kind_of(head) + [c for cell in rest.split("\t") if (c := vocab.clean(cell))]
     for sep in (":", "："):
         head, found, rest = line.partition(sep)
         if found and (field := _label(head)):
-            return field, [c] if (c := vocab.clean(rest)) else []
+            return field, _kind_of(head) + ([c] if (c := vocab.clean(rest)) else [])
     return None, []
+
+
+def _kind_of(label: str) -> list[str]:
+    m = re.search(r"\((actual|estimated|anticipated)\)\s*[:：]?\s*$", label, re.I)
+    return [m[1].capitalize()] if m else []
 
 
 def page_lines(text: str) -> list[str]:
@@ -189,7 +196,11 @@ def read(text: str, source: Source) -> TrialRecord | None:
         interventions=tuple(_interventions(found.get("interventions", ()))),
         sponsors=tuple(_sponsors(found)),
         countries=unique(c for c in _items(found.get("countries", ()), ",") if vocab.country_code(c)),
-        eligibility=Eligibility(min_age=vocab.parse_age(_one(found, "min_age")), max_age=vocab.parse_age(_one(found, "max_age")),
+        start_date_type=_date_type(found, "start_date"),
+        completion_date_type=_date_type(found, "completion_date"),
+        eligibility=Eligibility(min_age=vocab.parse_age(_one(found, "min_age")) or _ages(found)[0],
+                                max_age=vocab.parse_age(_one(found, "max_age")) or _ages(found)[1],
+                                healthy_volunteers=_yes_no(_one(found, "healthy_volunteers")),
                                 sex=_mapped(found, "sex", _SEXES, vocab.SEXES),
                                 inclusion=parse_criteria(found.get("inclusion", ())),
                                 exclusion=parse_criteria(found.get("exclusion", ()))),
@@ -277,6 +288,30 @@ def _enrollment(found: dict[str, list[str]]) -> Enrollment:
     words = " ".join(lines).lower()
     kind = "ACTUAL" if "actual" in words or "final" in words else "ESTIMATED" if re.search(r"anticipat|estimat|target|planned", words) else None
     return Enrollment(vocab.count(m[1]), kind)
+
+
+def _date_type(found: dict[str, list[str]], field: str) -> str | None:
+    """ACTUAL or ESTIMATED where the field's lines say exactly one of them ("Study Start (Actual)"; ANZCTR's
+    "Anticipated / Actual / 20/04/2020" says both, and so neither)."""
+    kinds = {vocab.date_type(v) for v in found.get(field, ()) if vocab.date_type(v)}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _ages(found: dict[str, list[str]]) -> tuple[str | None, str | None]:
+    """An age range as pages write it: "18 Years to 75 Years (Adult)", "18 Years and older", "up to 17 Years"."""
+    for value in found.get("ages", ()):
+        if m := re.search(r"([0-9]+\s*\w+)\s*(?:to|-|–|~)\s*([0-9]+\s*\w+)", value):
+            return vocab.parse_age(m[1]), vocab.parse_age(m[2])
+        if m := re.search(r"([0-9]+\s*\w+)\s*(?:and|or)\s*(?:older|over|above)", value, re.I):
+            return vocab.parse_age(m[1]), None
+        if m := re.search(r"(?:up to|under|below)\s*([0-9]+\s*\w+)", value, re.I):
+            return None, vocab.parse_age(m[1])
+    return None, None
+
+
+def _yes_no(value: str | None) -> bool | None:
+    text = (value or "").strip().lower().rstrip(".")
+    return True if text in ("yes", "y", "true") else False if text in ("no", "n", "false") else None
 
 
 def _period(found: dict[str, list[str]]) -> tuple[str | None, str | None]:
