@@ -204,14 +204,14 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
     missing = [p.name for p in query.params if not p.optional and p.name not in values]
     if missing:
         raise KGError(f"query {query.name!r} needs --param {missing[0]}=VALUE")
-    lines = []
+    lines: list[tuple[str, str | None]] = []  # (line, the parameter whose own optional line it is)
     for line in query.text.splitlines():
+        own = None
         if m := re.search(r"#([?!])\s*(\w+)\s*$", line):
             if (m[2] in values) != (m[1] == "?"):  # "#? p": only with p given; "#! p": only without
                 continue
-            line = line[:m.start()].rstrip()
-        lines.append(line)
-    text = "\n".join(lines)
+            line, own = line[:m.start()].rstrip(), m[2] if m[1] == "?" else None
+        lines.append((line, own))
     bindings: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         if p.name not in values:
@@ -219,12 +219,29 @@ def prepare(query: NamedQuery, values: dict[str, str], binder: Binder) -> tuple[
         if p.type in ("hops", "flag"):
             continue
         bindings[p.name] = binder.term(p, values[p.name])
+    text = "\n".join(_inline_own(lines, bindings))
     if "%HOPS%" in text:
         raw = values.get("hops", "1")
         if not _whole_number(raw) or not 1 <= int(raw) <= 5:
             raise KGError(f"hops must be a whole number from 1 to 5 (got {raw!r})")
         text = text.replace("%HOPS%", _hops_path(int(raw)))
     return text, bindings
+
+
+def _inline_own(lines: list[tuple[str, str | None]], bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[str]:
+    """The lines, each parameter that appears only in its own optional lines (``#? p``) written into them as its term
+    (and so dropped from ``bindings``): Oxigraph joins an outer ``VALUES`` block with a pattern only after it has
+    enumerated the pattern's every match (minutes for a condition at 100k studies), a term in the pattern is used as
+    it is evaluated. The term is serialized by pyoxigraph, so it stays one term whatever it contains."""
+    out = [line for line, _ in lines]
+    for name in list(bindings):
+        used = re.compile(rf"[?$]{re.escape(name)}\b")
+        where = [k for k, (line, _) in enumerate(lines) if used.search(line)]
+        if where and all(lines[k][1] == name for k in where):
+            term = str(bindings.pop(name))
+            for k in where:
+                out[k] = used.sub(lambda _m: term, out[k])  # noqa: B023 - used at once, in this turn
+    return out
 
 
 def paged(text: str, sort: str | None = None, limit: int | None = None, offset: int = 0) -> str:

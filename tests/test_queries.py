@@ -343,3 +343,15 @@ def test_a_named_query_returns_the_columns_its_header_and_the_readme_name(store_
     assert columns == documented, name
     assert rows, f"{name} answers nothing on the seeds and real records"
     assert f"`{name}`" in (REPO / "README.md").read_text(encoding="utf-8"), f"the README does not name {name}"
+
+
+def test_a_parameter_only_in_its_own_optional_lines_is_written_into_them() -> None:
+    text, bindings = q.prepare(q.get("trials"), {"country": "China", "phase": "Phase 3"}, q.Binder())
+    assert bindings == {}  # no outer VALUES: Oxigraph evaluates the term in the pattern
+    assert "<https://w3id.org/trialkg/id/country/CN>" in text and "?country" not in text
+    assert "<https://w3id.org/trialkg/ontology#phase_PHASE3>" in text
+    text, bindings = q.prepare(q.get("trials-by-drug"), {"drug": "toripalimab"}, q.Binder())
+    assert set(bindings) == {"drug"} and "?drug" in text  # a required parameter stays bound by VALUES
+    hostile, bindings = q.prepare(q.get("trials-by-country"), {"country": "China", "status": HOSTILE}, q.Binder())
+    assert "status" not in bindings
+    list(ox.Store().query(hostile))  # the value written in stays one term: the text is still one SELECT query
