@@ -81,8 +81,9 @@ def main() -> None:
 def extract(paths: tuple[str, ...], as_json: bool, include_contacts: bool) -> None:
     """Read pages and records under PATHS and print them (a table, or JSON with --json).
 
-    Formats are detected by content: registry pages saved as text, ClinicalTrials.gov API v2
-    JSON (single, array, JSON Lines, search page), classic-API JSON, legacy XML, gzip and zip.
+    Formats are detected by content: registry pages saved as text or HTML (four layouts, and others by their
+    labelled fields), ClinicalTrials.gov API v2 JSON (single, array, JSON Lines, search page), classic-API JSON,
+    legacy XML (also as JSON), ISRCTN, EU CTR and CTIS records (ctrdata exports), gzip and zip.
     Bad files are reported on stderr; the others are still read; the exit code is 1 if any failed.
     Phone numbers and e-mail addresses are left out (as from the graph) unless --include-contacts.
     """
@@ -631,7 +632,7 @@ def query(name: str | None, params: tuple[str, ...], query_file: str | None, spa
 @click.option("--enrollment-min", type=int)
 @click.option("--enrollment-max", type=int)
 @click.option("--has-results/--no-results", "has_results", default=None, help="Only trials with (or without) posted results.")
-@click.option("--registry", help="A source family: ctgov, page-veeva, page-trial-digest ...")
+@click.option("--registry", help="A source family: ctgov, isrctn, euctr, ctis, page-veeva, page-generic ...")
 @click.option("--sort", default="nct_id", show_default=True, help="nct_id, start_date or enrollment; a leading - for descending.")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--offset", type=int, default=0, show_default=True)
