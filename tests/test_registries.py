@@ -151,7 +151,7 @@ def test_ctis_facts_read_by_hand(data_dir: Path) -> None:
     assert "EudraCT 2019-003842-34" in r.secondary_ids  # transitioned from EudraCT
     assert [i.name for i in r.interventions] == ["posaconazole"] and r.phases == ("PHASE2",)
     assert (r.start_date, r.start_date_type, r.last_updated) == ("2021-04-28", "ACTUAL", "2025-08-19")
-    assert r.status is None  # a bare status code
+    assert r.status == "RECRUITING"  # public status code 4: "Ongoing, recruiting"
     old = next(r for p, _, r in _records(data_dir, "CTIS") if p.stem == "2022-500244-37-00")
     assert old.status == "NOT_YET_RECRUITING" and {"Placebo", "pamapimod"} <= {i.name for i in old.interventions}
 

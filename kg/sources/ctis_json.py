@@ -3,8 +3,9 @@
 Two shapes are read: the overview with ``authorizedPartI`` at the top (exports until 2024) and the full record with
 ``authorizedApplication.authorizedPartI`` (since 2025); Part I is the same in both. The record's own id is its EU CT
 number; the trial is the NCT id Part I names, else that number. A trial transitioned from EudraCT names its
-EudraCT number, kept as a secondary id (so the EU CTR record of the same trial is found). The overall status is
-read where it is written out ("Authorised, not started"); a bare status code is not guessed at.
+EudraCT number, kept as a secondary id (so the EU CTR record of the same trial is found). The overall status is read
+from its words ("Authorised, not started") or from the portal's public status code (4: "Ongoing, recruiting"); a
+status with no counterpart among ClinicalTrials.gov's ("Under evaluation", "Expired") is left empty.
 """
 
 from __future__ import annotations
@@ -23,9 +24,15 @@ FORMAT = "ctis-json"
 
 _STATUSES = {"authorised, not started": "NOT_YET_RECRUITING", "authorised, recruiting": "RECRUITING",
              "ongoing, recruiting": "RECRUITING", "ongoing, recruitment ended": "ACTIVE_NOT_RECRUITING",
-             "ongoing, not yet recruiting": "NOT_YET_RECRUITING", "ended": "COMPLETED", "halted": "SUSPENDED",
+             "ongoing, not yet recruiting": "NOT_YET_RECRUITING", "authorised, recruitment pending": "NOT_YET_RECRUITING",
+             "ended": "COMPLETED", "halted": "SUSPENDED", "suspended": "SUSPENDED",
              "temporarily halted": "SUSPENDED", "withdrawn": "WITHDRAWN", "not authorised": "WITHDRAWN",
              "revoked": "TERMINATED", "cancelled": "WITHDRAWN", "ended prematurely": "TERMINATED"}
+# The portal's public status codes (ctPublicStatusCode, and ctStatus in the full record), as the ctrdata package reads
+# them (rfhb/ctrdata, R/f_statusRecruitment.R, MIT): the code's words, then the status above.
+_CODES = {"1": "under evaluation", "2": "authorised, recruitment pending", "3": "authorised, recruiting",
+          "4": "ongoing, recruiting", "5": "ongoing, recruitment ended", "6": "temporarily halted", "7": "suspended",
+          "8": "ended", "9": "expired", "10": "revoked", "11": "not authorised", "12": "cancelled"}
 _PHASE = re.compile(r"\bphase\s*(IV|I{1,3}|[1-4])\b", re.I)
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
 
@@ -65,7 +72,8 @@ def _map(obj: dict, part: dict, source: Source, own_id: str) -> TrialRecord:
     eudract = text(obj, "eudraCtInfo", "eudraCtCode") or text(obj, "authorizedApplication", "eudraCt", "eudraCtCode")
     others = [text(r, "number") for r in items(idents, "secondaryIdentifyingNumbers", "additionalRegistries")]
     duration = get(info, "trialDuration", default={})
-    status_text = text(obj, "ctStatus") or ""
+    code = text(obj, "ctPublicStatusCode") or text(obj, "ctStatus") or ""
+    status_text = _CODES.get(code, "") if code.isdigit() else code
     population = get(info, "populationOfTrialSubjects", default={})
     female, male = get(population, "isFemaleSubjects"), get(population, "isMaleSubjects")
     return TrialRecord(
@@ -77,7 +85,7 @@ def _map(obj: dict, part: dict, source: Source, own_id: str) -> TrialRecord:
         title=text(idents, "publicTitle") or text(obj, "title"),
         official_title=text(idents, "fullTitle"),
         brief_summary=text(info, "trialObjective", "mainObjective"),
-        status=None if status_text.isdigit() else _STATUSES.get(status_text.lower()),
+        status=_STATUSES.get(status_text.lower()),
         phases=unique("PHASE" + _ROMAN.get(p.upper(), p) for p in _PHASE.findall(text(obj, "trialPhase") or "")),
         study_type="INTERVENTIONAL",  # CTIS holds clinical trials of medicinal products only
         enrollment=Enrollment(vocab.count(text(obj, "totalNumberEnrolled")), None),
