@@ -1,7 +1,7 @@
 """``kg trials`` on a built store (issue 18: three filters, first page, < 1 s in process and < 1.5 s from the command
 line at 100k studies): the staged evaluation ``kg.trials`` uses against one query joining every filter's pattern (the
 baseline, the way it was before staging; both with the filters' terms inlined), in the same run on the same store, with
-their answers compared.
+their answers compared; and the named query ``trials`` (what ``kg serve`` and ``--endpoint`` answer), its first page.
 
     python benchmarks/bench_trials.py STORE [--runs 5]
 """
@@ -53,6 +53,15 @@ def main() -> None:
             assert answer.count == count, (given, answer.count, count)  # type: ignore[attr-defined]
             print(f"{given}: {count} trials; first page in {ours:.3f} s (one-query join: {base:.3f} s, "
                   f"{base / max(ours, 1e-9):.1f}x)")
+        named = q.get("trials")  # the named query: what kg serve and --endpoint answer
+        names = {p.name for p in named.params}
+        for given in (g for g in FILTER_SETS if set(g) <= names):
+            text, bindings = q.prepare(named, dict(given), binder)
+            page, got = median_seconds(lambda t=text, b=bindings: q.select(db, q.paged(t, limit=50), b), args.runs)
+            whole = len(q.select(db, text, bindings)[1])
+            expected = kt.trials(db, kt.Filters(**given), binder, count_only=True).count
+            assert whole == expected, (given, whole, expected)
+            print(f"named query trials {given}: {whole} trials; first page in {page:.3f} s")
     for given in FILTER_SETS[:1]:
         cmd = [sys.executable, "-m", "kg", "trials", "--store", str(args.store), "--format", "json",
                *[a for k, v in given.items() for a in (f"--{k.replace('_', '-')}", v)]]

@@ -292,3 +292,26 @@ def test_ctrdata_clinical_study_records_against_their_json(data_dir: Path) -> No
         assert r.title == html.unescape(raw["brief_title"]) and r.results is not None  # their posted results are read too
         assert r.status == raw["overall_status"].upper() and r.eligibility.inclusion and r.eligibility.exclusion
         assert "&#xD;" not in (r.brief_summary or "") and "&apos;" not in " ".join(r.eligibility.inclusion)
+
+
+@pytest.mark.parametrize("registry", ["ISRCTN", "EUCTR", "CTIS", "CTGOV"])
+def test_a_record_of_the_wrong_shape_is_a_record_or_one_error_never_a_crash(tmp_path: Path, data_dir: Path, registry: str) -> None:
+    """Every top-level field of every real record replaced in turn by values of the wrong kind (a list, an object, a
+    number, nesting deeper than any record): each gives a record or one SourceError naming the file."""
+    deep: object = "x"
+    for _ in range(200):
+        deep = {"a": deep}
+    wrong = [[1, {"x": []}], {"y": {"z": [None]}}, -5, deep]
+    read = 0
+    for path in sorted((data_dir / SAMPLE / registry).glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        for key in list(raw)[:40]:
+            for k, value in enumerate(wrong):
+                bad = tmp_path / f"{path.stem}-{key}-{k}.json"
+                bad.write_text(json.dumps({**raw, key: value}), encoding="utf-8")
+                (found,) = list(read_file(bad))
+                assert isinstance(found, (TrialRecord, SourceError)), (path.name, key, found)
+                if isinstance(found, SourceError):
+                    assert str(bad) in str(found) and "\n" not in str(found)
+                read += 1
+    assert read > 40

@@ -11,6 +11,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from kg.sources import ctgov_xml
+from kg.sources.json_path import well_formed
 from kg.sources.model import Source, TrialRecord
 
 FORMAT = "ctgov-xml-json"
@@ -25,9 +26,11 @@ def is_record(obj: Any) -> bool:
 
 def map_record(obj: dict, source: Source) -> TrialRecord:
     """The record of the ``clinical_study`` this JSON renders; ``SourceError`` naming the study when it cannot be mapped."""
-    root = ET.Element("clinical_study")
-    _fill(root, obj, 0)
-    return ctgov_xml.map_element(root, source)
+    def read() -> TrialRecord:
+        root = ET.Element("clinical_study")
+        _fill(root, obj, 0)
+        return ctgov_xml.map_element(root, source)
+    return well_formed("clinical_study", source, read)
 
 
 def _fill(element: ET.Element, value: Any, depth: int) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.errors import SourceError
 from kg.sources import vocab
-from kg.sources.json_path import get, items, stated, text
+from kg.sources.json_path import get, items, stated, text, well_formed
 from kg.sources.model import NCT_ID, Eligibility, Enrollment, Intervention, Outcome, Sponsor, Source, TrialRecord
 from kg.sources.page import unique
 from kg.sources.registry_ids import parse_id
@@ -48,13 +48,14 @@ def _part_one(obj: dict) -> Any:
 
 def map_record(obj: dict, source: Source) -> TrialRecord:
     """The record for one CTIS trial; ``SourceError`` naming it when it cannot be mapped."""
+    return well_formed("CTIS", source, lambda: _record(obj, source))
+
+
+def _record(obj: dict, source: Source) -> TrialRecord:
     own = parse_id(f"CTIS{obj.get('ctNumber')}")
     if own is None or own.registry.key != "CTIS":
         raise SourceError(source.path, f"a CTIS record without a valid EU CT number (got {obj.get('ctNumber')!r})")
-    try:
-        return _map(obj, _part_one(obj), source, own.id)
-    except (AttributeError, TypeError, ValueError, KeyError) as exc:
-        raise SourceError(source.path, f"not a well-formed CTIS record ({type(exc).__name__}: {exc})", own.id) from None
+    return _map(obj, _part_one(obj), source, own.id)
 
 
 def _date(value: str | None) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.errors import SourceError
 from kg.sources import vocab
-from kg.sources.json_path import get, items, stated, text
+from kg.sources.json_path import get, items, stated, text, well_formed
 from kg.sources.model import (NCT_ID, Design, Eligibility, Enrollment, Intervention, Outcome, Sponsor, Source,
                               TrialRecord)
 from kg.sources.page import unique
@@ -40,16 +40,17 @@ def is_record(obj: Any) -> bool:
 
 def map_record(obj: dict, source: Source) -> TrialRecord:
     """The record for one member state's EU CTR protocol; ``SourceError`` naming it when it cannot be mapped."""
+    return well_formed("EU CTR", source, lambda: _record(obj, source))
+
+
+def _record(obj: dict, source: Source) -> TrialRecord:
     number = text(obj, "a2_eudract_number") or ""
     own = parse_id(f"EUCTR{number}")
     if own is None or own.registry.key != "EUCTR":
         raise SourceError(source.path, f"an EU CTR record without a valid EudraCT number (got {number!r})")
     state = (text(obj, "a1_member_state_concerned") or "").split(" - ")[0]
     code = "3RD" if state.lower().startswith("outside") else vocab.country_code(state)
-    try:
-        return _map(obj, source, f"{own.id}-{code}" if code else own.id)
-    except (AttributeError, TypeError, ValueError, KeyError) as exc:
-        raise SourceError(source.path, f"not a well-formed EU CTR record ({type(exc).__name__}: {exc})", own.id) from None
+    return _map(obj, source, f"{own.id}-{code}" if code else own.id)
 
 
 def _yes(obj: dict, key: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from kg.errors import SourceError
 from kg.sources import vocab
 from kg.sources.criteria import parse_criteria
-from kg.sources.json_path import get, items, stated, text, texts
+from kg.sources.json_path import get, items, stated, text, texts, well_formed
 from kg.sources.model import (NCT_ID, Design, Eligibility, Enrollment, Intervention, Outcome, Reference, Site, Source,
                               TrialRecord)
 from kg.sources.page import unique
@@ -38,14 +38,15 @@ def is_record(obj: Any) -> bool:
 
 def map_record(obj: dict, source: Source) -> TrialRecord:
     """The record for one ISRCTN record; ``SourceError`` naming the record when it cannot be mapped."""
+    return well_formed("ISRCTN", source, lambda: _record(obj, source))
+
+
+def _record(obj: dict, source: Source) -> TrialRecord:
     number = text(obj, "isrctn")
     own = parse_id(f"ISRCTN{number}") if number and number.isdigit() else None
     if own is None:
         raise SourceError(source.path, f"an ISRCTN record without a valid ISRCTN number (got {number!r})")
-    try:
-        return _map(obj, source, own.id)
-    except (AttributeError, TypeError, ValueError, KeyError) as exc:
-        raise SourceError(source.path, f"not a well-formed ISRCTN record ({type(exc).__name__}: {exc})", own.id) from None
+    return _map(obj, source, own.id)
 
 
 def _date(value: str | None) -> str | None:

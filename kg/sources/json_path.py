@@ -4,9 +4,12 @@ object when they hold one item (ISRCTN, EU CTR and CTIS records as the ctrdata p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
+from kg.errors import SourceError
 from kg.sources import vocab
+from kg.sources.model import Source, TrialRecord
 
 
 _NOTHING = re.compile(r"(?i)(nil known|n/?a|none|not (?:applicable|provided|known)|-+|\.+|0)")
@@ -52,3 +55,14 @@ def texts(obj: Any, *keys: str) -> tuple[str, ...]:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool) and (t := vocab.clean(str(value))):
             out.setdefault(t)
     return tuple(out)
+
+
+def well_formed(kind: str, source: Source, read: Callable[[], TrialRecord]) -> TrialRecord:
+    """``read()``, or the ``SourceError`` naming the file when the record is not of the shape its parser reads (a list
+    where text belongs, nesting deeper than any record ...): one clear line, never a traceback."""
+    try:
+        return read()
+    except SourceError:
+        raise
+    except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError, RecursionError) as exc:
+        raise SourceError(source.path, f"not a well-formed {kind} record ({type(exc).__name__}: {exc})") from None
