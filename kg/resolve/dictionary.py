@@ -167,14 +167,17 @@ def names_of(dictionary: DrugDictionary, uniis: set[str]) -> dict[str, list[tupl
     """
     out: dict[str, list[tuple[str, str]]] = {u: [] for u in uniis}
     names, _, curated = _files()
+    canonical_of: dict[str, str | None] = {}  # a UNII's canonical drug, looked up once (its names are many lines)
     with gzip.open(names, "rt", encoding="utf-8") as fh:
         next(fh)
         for line in fh:
             unii, kind, name = line.rstrip("\n").split("\t")
-            try:
-                canonical = dictionary.canonical(unii).unii
-            except KeyError:
-                continue
+            if unii not in canonical_of:
+                try:
+                    canonical_of[unii] = dictionary.canonical(unii).unii
+                except KeyError:
+                    canonical_of[unii] = None
+            canonical = canonical_of[unii]
             if canonical in out:
                 out[canonical].append((kind, name))
     with open(curated, encoding="utf-8") as fh:
