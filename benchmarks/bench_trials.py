@@ -1,7 +1,8 @@
 """``kg trials`` on a built store (issue 18: three filters, first page, < 1 s in process and < 1.5 s from the command
 line at 100k studies): the staged evaluation ``kg.trials`` uses against one query joining every filter's pattern (the
 baseline, the way it was before staging; both with the filters' terms inlined), in the same run on the same store, with
-their answers compared; and the named query ``trials`` (what ``kg serve`` and ``--endpoint`` answer), its first page.
+their answers compared; the named query ``trials`` (one SPARQL text for any endpoint), its first page; and ``kg serve``'s
+``/trials`` (the same filters, evaluated by ``kg.trials`` in the server's worker), its first page over HTTP.
 
     python benchmarks/bench_trials.py STORE [--runs 5]
 """
@@ -9,14 +10,18 @@ their answers compared; and the named query ``trials`` (what ``kg serve`` and ``
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from kg import query as q
 from kg import trials as kt
+from kg.serve import Limits, start_in_thread
 from kg.store import TrialStore
 
 FILTER_SETS = [{"target": "PD-1", "condition": "Non-small cell lung cancer", "country": "China"},
@@ -28,6 +33,11 @@ def one_join(store, filters: kt.Filters, binder: q.Binder) -> int:
     """The baseline: every filter's pattern joined in one query, as ``kg trials`` did before."""
     patterns, bindings = kt._where(filters, binder)
     return len(q.select(store, kt.joined_query(patterns, bindings))[1])
+
+
+def _fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=600) as resp:
+        return resp.read()
 
 
 def median_seconds(fn, runs: int) -> tuple[float, object]:
@@ -62,6 +72,14 @@ def main() -> None:
             expected = kt.trials(db, kt.Filters(**given), binder, count_only=True).count
             assert whole == expected, (given, whole, expected)
             print(f"named query trials {given}: {whole} trials; first page in {page:.3f} s")
+    url, stop = start_in_thread(args.store, Limits(timeout=600.0), workers=1)  # kg serve's /trials, in its worker
+    try:
+        for given in FILTER_SETS:
+            query = "&".join(f"{k}={urllib.parse.quote(v)}" for k, v in given.items()) + "&limit=50"
+            served, body = median_seconds(lambda qs=query: _fetch(url.rsplit("/", 1)[0] + "/trials?" + qs), args.runs)
+            print(f"kg serve /trials {given}: {json.loads(body)['count']} trials; first page in {served:.3f} s")  # type: ignore[arg-type]
+    finally:
+        stop()
     for given in FILTER_SETS[:1]:
         cmd = [sys.executable, "-m", "kg", "trials", "--store", str(args.store), "--format", "json",
                *[a for k, v in given.items() for a in (f"--{k.replace('_', '-')}", v)]]

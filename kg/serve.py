@@ -1,6 +1,10 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the store: ``kg serve``.
 
 - ``/sparql`` answers GET (``?query=``) and POST (form-encoded ``query=``, or ``application/sparql-query``).
+- ``/trials`` answers GET with ``kg trials``' filters and page options as parameters (``?target=PD-1&country=China
+  &limit=50``), evaluated as ``kg trials`` evaluates them (``kg.trials``: staged, the page's rows read for its trials
+  only): JSON with the count, rows, facets and notes. The named query ``trials`` says the same in one SPARQL text,
+  for any endpoint, but Oxigraph evaluates its row columns for every match before paging (70 s at 100k studies).
 - Results by content negotiation: SPARQL results as JSON, XML, CSV or TSV for SELECT and ASK;
   Turtle, N-Triples, RDF/XML or JSON-LD for CONSTRUCT and DESCRIBE.
 - Read-only: SPARQL Update is refused (403), and so is ``SERVICE`` (no calls to other hosts); a query nested
@@ -31,11 +35,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import orjson
 import pyoxigraph as ox
 
+from kg.errors import KGError
 from kg.export import xml_bytes
+from kg.query import Binder
 from kg.snapshot import Snapshot
 from kg.sparql_text import refusal
+from kg.trials import Filters, trials
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -94,14 +102,17 @@ def _worker(store_path: str, conn) -> None:
             return
         text, accept, max_bytes = job
         try:
-            if why := refusal(text):
-                conn.send((403 if "refused" in why else 400, "text/plain", why.encode()))
-                continue
             if not snapshot.is_current():  # an ingest has finished since: answer from its snapshot
                 newer = Snapshot(Path(store_path))
                 store, old = newer.open(), snapshot
                 snapshot = newer
                 old.release()
+            if isinstance(text, dict):  # /trials: kg trials' filters, answered by kg.trials
+                conn.send(_trials_answer(store, text, max_bytes))
+                continue
+            if why := refusal(text):
+                conn.send((403 if "refused" in why else 400, "text/plain", why.encode()))
+                continue
             result = store.query(text, use_default_graph_as_union=True)
             if isinstance(result, ox.QueryTriples):
                 media = next((m for m in accept if m in GRAPH_TYPES), "text/turtle")
@@ -120,6 +131,56 @@ def _worker(store_path: str, conn) -> None:
             conn.send((400, "text/plain", f"malformed query: {exc}".encode()))
         except Exception as exc:  # noqa: BLE001 - any engine error is the client's answer, not a crash
             conn.send((500, "text/plain", f"query failed: {exc}".encode()))
+
+
+_TRIAL_FLAGS = {"subsidiaries", "lead_only"}
+_TRIAL_COUNTS = {"enrollment_min", "enrollment_max"}
+_TRIAL_PAGE = {"sort", "limit", "offset", "count", "facets"}
+
+
+def trial_filters(params: dict[str, list[str]]) -> tuple[dict, dict]:
+    """The filters and the page options of a ``/trials`` request (``?target=PD-1&country=China&limit=50``), by the
+    names ``kg trials`` takes (``-`` or ``_``); ``KGError`` naming a parameter it does not take or a value it cannot."""
+    known = set(Filters.__dataclass_fields__)
+    filters: dict = {}
+    page: dict = {}
+    for raw, values in params.items():
+        name, value = raw.replace("-", "_"), values[-1]
+        if name in _TRIAL_PAGE:
+            page[name] = value
+        elif name not in known:
+            raise KGError(f"/trials takes no parameter {raw!r} (filters: {', '.join(sorted(known))}; "
+                          f"page: {', '.join(sorted(_TRIAL_PAGE))})")
+        elif name in _TRIAL_FLAGS or name == "has_results":
+            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise KGError(f"{raw} takes true or false (got {value!r})")
+            filters[name] = value.lower() in ("true", "1", "yes")
+        elif name in _TRIAL_COUNTS:
+            if not (value.isascii() and value.isdigit()):
+                raise KGError(f"{raw} takes a whole number (got {value!r})")
+            filters[name] = int(value)
+        else:
+            filters[name] = value
+    return filters, page
+
+
+def _trials_answer(store: ox.Store, params: dict[str, list[str]], max_bytes: int) -> tuple[int, str, bytes]:
+    """The JSON answer of ``/trials``: what ``kg trials --format json`` prints (count, rows, facets, notes)."""
+    try:
+        filters, page = trial_filters(params)
+        for name in ("limit", "offset"):
+            if name in page and not (page[name].isascii() and page[name].isdigit()):
+                raise KGError(f"{name} takes a whole number (got {page[name]!r})")
+        answer = trials(store, Filters(**filters), Binder(store=store), sort=page.get("sort", "nct_id"),
+                        limit=int(page.get("limit", 50)), offset=int(page.get("offset", 0)),
+                        count_only=page.get("count", "").lower() in ("1", "true", "yes"),
+                        facets=page.get("facets", "").lower() in ("1", "true", "yes"))
+    except KGError as exc:
+        return 400, "text/plain", str(exc).encode()
+    body = orjson.dumps({"count": answer.count, "rows": answer.rows, "facets": answer.facets, "notes": answer.notes})
+    if len(body) > max_bytes:
+        return 413, "text/plain", f"result too large: {len(body)} bytes, limit {max_bytes}".encode()
+    return 200, "application/json", body
 
 
 class _Worker:
@@ -145,8 +206,9 @@ class QueryPool:
         for _ in range(workers):
             self.idle.put(_Worker(store_path))
 
-    def run(self, text: str, accept: list[str], arrived: float | None = None) -> tuple[int, str, bytes]:
-        """The answer to ``text``, within the timeout counted from ``arrived`` (``time.monotonic()``)."""
+    def run(self, text: str | dict, accept: list[str], arrived: float | None = None) -> tuple[int, str, bytes]:
+        """The answer to ``text`` (a SPARQL query, or the parameters of a ``/trials`` request), within the timeout
+        counted from ``arrived`` (``time.monotonic()``)."""
         deadline = (arrived or time.monotonic()) + self.limits.timeout
         if not self._waiting.acquire(blocking=False):
             return 503, "text/plain", b"the endpoint is busy: too many queries waiting; try again later"
@@ -237,18 +299,26 @@ def make_handler(pool: QueryPool, loopback_only: bool = True):
             if self._foreign():
                 self._send(403, "text/plain", b"requests must name this loopback server as their Host and Origin")
                 return False
-            if urlsplit(self.path).path != "/sparql":
-                self._send(404, "text/plain", b"the SPARQL endpoint is /sparql")
+            if urlsplit(self.path).path not in ("/sparql", "/trials"):
+                self._send(404, "text/plain", b"the SPARQL endpoint is /sparql; kg trials' filters are /trials")
                 return False
             return True
 
         def do_GET(self) -> None:  # noqa: N802 - http.server naming
-            if self._start():
-                self._answer(parse_qs(urlsplit(self.path).query))
+            if not self._start():
+                return
+            url = urlsplit(self.path)
+            if url.path == "/trials":
+                if len(url.query) > pool.limits.max_query_bytes:
+                    return self._send(413, "text/plain", f"request over {pool.limits.max_query_bytes} bytes".encode())
+                return self._send(*pool.run(parse_qs(url.query), [], self.arrived))
+            self._answer(parse_qs(url.query))
 
         def do_POST(self) -> None:  # noqa: N802
             if not self._start():
                 return
+            if urlsplit(self.path).path == "/trials":
+                return self._send(405, "text/plain", b"/trials answers GET requests")
             url = urlsplit(self.path)
             declared = (self.headers.get("Content-Length") or "0").strip()
             if not (declared.isascii() and declared.isdigit()):

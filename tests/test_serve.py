@@ -345,3 +345,30 @@ def test_cli_query_hostile_parameters_and_texts_give_one_line(seed_store: Path) 
         assert proc.returncode == 2, (args[:2], proc.returncode, proc.stderr[-500:])
         assert expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-500:]
         assert len([l for l in proc.stderr.splitlines() if l.strip()]) == 1, proc.stderr
+
+
+def test_trials_answers_kg_trials_filters_as_kg_trials_does(endpoint: str, store_dir: Path) -> None:
+    from kg import query as q
+    from kg import trials as kt
+
+    base = endpoint.rsplit("/", 1)[0] + "/trials"
+    status, media, body = _http(base + "?drug=JS-001&phase=Phase%203&limit=2&facets=1")
+    assert status == 200 and media.startswith("application/json")
+    got = json.loads(body)
+    with TrialStore(store_dir, read_only=True) as store:
+        expected = kt.trials(store.oxigraph, kt.Filters(drug="JS-001", phase="Phase 3"), q.Binder(store=store.oxigraph),
+                             limit=2, facets=True)
+    assert got["count"] == expected.count > 0 and got["rows"] == expected.rows and len(got["rows"]) <= 2
+    assert {k: [tuple(x) for x in v] for k, v in got["facets"].items()} == expected.facets
+    status, _, body = _http(base + "?sponsor=No%20Such%20Sponsor%20Ltd&count=1")  # a filter naming nothing: a note
+    assert status == 200 and json.loads(body)["count"] == 0 and json.loads(body)["notes"]
+
+
+@pytest.mark.parametrize(("query", "says"), [("?colour=red", "takes no parameter 'colour'"),
+                                              ("?enrollment-min=many", "takes a whole number"),
+                                              ("?has-results=maybe", "takes true or false"),
+                                              ("?limit=-1", "takes a whole number"),
+                                              ("?start-from=yesterday", "takes a date")])
+def test_trials_bad_parameters_are_one_line_400(endpoint: str, query: str, says: str) -> None:
+    status, _, body = _http(endpoint.rsplit("/", 1)[0] + "/trials" + query)
+    assert status == 400 and says in body.decode() and "\n" not in body.decode().strip()
