@@ -218,6 +218,17 @@ def test_one_trial_across_registries(tmp_path: Path, data_dir: Path) -> None:
         assert {s.value for s in show(db, "euctr2013-000615-24") if s.field == "trial id"} == {"EUCTR2013-000615-24"}
 
 
+def test_two_nct_trials_sharing_a_secondary_id_stay_two_trials(tmp_path: Path) -> None:
+    # an extension study names its parent's EudraCT number: two trials by ClinicalTrials.gov's numbering, not one
+    for nct, title in (("NCT09999992", "Parent study"), ("NCT09999993", "Open-label extension")):
+        (tmp_path / f"{nct}.json").write_text(_ctgov(nct, title, ["2013-000615-24"]), encoding="utf-8")
+    with TrialStore(tmp_path / "store") as store:
+        assert not ingest(store, read_paths([tmp_path / "NCT09999992.json", tmp_path / "NCT09999993.json"])).failed
+        db = store.oxigraph
+        assert {iris.trial("NCT09999992"), iris.trial("NCT09999993")} <= set(_trials(db))
+        assert not list(db.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"), None))
+
+
 def test_every_registry_is_described_once_per_registration(tmp_path: Path, data_dir: Path) -> None:
     with TrialStore(tmp_path / "store") as store:
         ingest(store, read_paths([data_dir / SAMPLE / r for r in ("ISRCTN", "EUCTR", "CTIS")]))
