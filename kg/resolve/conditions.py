@@ -53,12 +53,12 @@ _POPULATION = (r"patients?|subjects?|participants?|volunteers?|children|child|ad
 _QUALIFIERS = re.compile(
     r"\b(advanced|metastatic|metastases|recurrent|relapsed|refractory|locally|unresectable|resectable|resected|"
     r"operable|inoperable|extensive[- ]stage|extensive[- ]disease|limited[- ]stage|early[- ]stage|"
-    r"stage\s+(?:[0-4]|i{1,3}v?|iv)[abc]?(?:\s*(?:-|to|or)\s*(?:[0-4]|i{1,3}v?|iv)[abc]?)?|"
+    r"stage\s+(?:[0-4]|i{1,3}v?|iv)[abc]?(?:\s*(?:-|/|to|or)\s*(?:[0-4]|i{1,3}v?|iv)[abc]?)?|"
     r"first[- ]line|second[- ]line|third[- ]line|later[- ]line|1st[- ]line|2nd[- ]line|newly diagnosed|"
     r"previously treated|pretreated|treatment[- ]naive|untreated|progressive|persistent|high[- ]risk|"
     r"low[- ]risk|intermediate[- ]risk|de novo|primary|secondary|adult|pediatric|paediatric|childhood|"
     r"malignant|solid|non[- ]metastatic|borderline resectable|oligometastatic|oligorecurrent|oligoprogressive|locoregionally|"
-    r"locoregional|severe|mild|moderate|moderate[- ]to[- ]severe|"
+    r"locoregional|moderate[- ]to[- ]severe|mild[- ]to[- ]moderate|severe|mild|moderate|"
     r"uncontrolled|poorly controlled|controlled|active|symptomatic|asymptomatic|suspected|confirmed|"
     r"histologically confirmed|(?:ajcc|uicc)\s*v?\d+|unspecified|not otherwise specified|nos|not elsewhere classified|"
     + _POPULATION + r"|or|and|with|of|the|in)\b", re.I)
@@ -94,6 +94,9 @@ _REWRITES = (
     (re.compile(r"^(?P<d>allerg(?:y|ies)|anaphylaxis)\s+(?P<x>[\w-]+(?:\s+[\w-]+)?)$", re.I), r"\g<x> \g<d>", None),  # "Allergy Mold"
     (re.compile(r"^(?P<d>metastas[ie]s|cancer|carcinoma|tumou?rs?|neoplasms?)\s+(?:in|of)\s+(?:the\s+)?(?P<x>[\w-]+)$", re.I),
      r"\g<x> \g<d>", None),  # "Metastasis in Liver"
+    (re.compile(r"^(?P<x>(?!(?-i:[A-Z][A-Z0-9]+)\s)(?!.*\b(?:cancers?|carcinomas?|tumou?rs?|neoplasms?|[a-z]*omas?|leuka?emias?)\s)"
+                r"[\w-]+(?:\s+[\w-]+)?)\s+metastas[ie]s$", re.I), r"\g<x> neoplasms; neoplasm metastasis", None),
+    # "Bone Metastases": the site's neoplasms (MeSH indexes secondary tumours by site) and Neoplasm Metastasis
     (re.compile(r"^(?P<x>.+?)\s+(?P<q>with\s+(?:[\w+-]+\s+){0,2}(?:inhibitors?|mutations?|mutated|fusions?|amplifications?|"
                 r"deletions?|rearrangements?|positive|negative|expression|overexpression|metastas[ie]s|features?))$", re.I),
      r"\g<x>", "q"),  # "Haemophilia A With Inhibitors"
@@ -109,6 +112,8 @@ _TAIL_WORDS = frozenset({
     "reaction", "reactions", "tumor", "tumour", "disease"})
 _GRADE = re.compile(r"(?:grade|stage)\s+(?:[ivx]+|\d+)[abc]?", re.I)
 _SHARED_NOUNS = frozenset({"adenocarcinoma", "allergy", "hypersensitivity", "leukemia", "lymphoma", "sarcoma", "fracture"})
+_NO_STATE = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "malignancy", "disease", "syndrome", "disorder", "infection",
+                       "condition"})
 _CANCER_HEADS = frozenset({"cancer", "carcinoma", "neoplasm", "tumor", "malignancy"})  # "HER2-positive Carcinoma" -> carcinoma
 
 
@@ -122,6 +127,8 @@ def _word(w: str) -> str:
     for british, american in spellings():
         if british in w:
             w = w.replace(british, american)
+    if len(w) > 6 and w.endswith(("oses", "stases")):  # Greek plurals: "stenoses", "metastases" as "-sis"
+        return w[:-2] + "is"
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
@@ -329,6 +336,29 @@ def _without_tail(bare: str) -> tuple[str, str] | None:
     return " ".join(words[:k]), " ".join(words[k:]).replace("_", " ").lower()
 
 
+def _site_of(modifier: list[str], histology: Match[None]) -> tuple[Match[None], list[str]] | None:
+    """The site a histologic type is stated in ("Gastric" before "Adenocarcinoma", "Uveal" before "Melanoma"), as MeSH
+    indexes it (a neoplasm by site beside the neoplasm by histologic type), with the words before the site kept as
+    qualifiers ("HER2-positive Gastric Adenocarcinoma"); none when the head is no histologic type or the words name
+    no site's neoplasm."""
+    _, trees = _descriptors()
+    if not any(t.startswith("C04.557") for t in trees.get(histology.local_id, ())):
+        return None
+    for j in range(len(modifier)):
+        for noun in ("carcinoma", "neoplasms"):
+            site = _lookup(" ".join(modifier[j:] + [noun]), "head")
+            if site and site.local_id != histology.local_id and any(t.startswith("C04.588") for t in trees.get(site.local_id, ())):
+                return site, [" ".join(modifier[:j]).lower()] if j else []
+    return None
+
+
+def _narrowest(matches: list[Match[None]]) -> list[Match[None]]:
+    """The matches without one that is a broader descriptor of another ("Cutaneous Melanoma": melanoma, not also skin
+    neoplasms)."""
+    broader = {a for m in matches for a, _ in mesh_ancestors(m.local_id) if a != m.local_id}
+    return [m for m in matches if m.local_id not in broader]
+
+
 def _broadest(matches: list[Match[None]]) -> list[Match[None]]:
     """The matches of a list's parts without one whose broader descriptor is also among them ("Brain and Central Nervous
     System Tumors": central nervous system neoplasms)."""
@@ -398,12 +428,17 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
     words = [] if re.search(r"[,;&]|\s\+\s|\band\b", bare, re.I) else _MARKER_ABBREVIATION.sub(r"\1 \2", stripped or bare).split()
     for k in range(1, len(words)):  # the head of the phrase: "Microsatellite-stable Colorectal Cancer" -> colorectal cancer
         head = words[k:]
+        generic = len(head) == 1 and _word(fold(head[0])) in _GENERIC | _CANCER_HEADS
+        if generic and (ab := _abbreviation(" ".join(words[:k]), context)) and ab[0] == "resolved":  # "HIV-1 Infection"
+            said = [] if _word(fold(head[0])) in _NO_STATE else [head[0].lower()]  # "CRC Recurrence": kept
+            return _answer(text, [replace(m, method="head", score=SCORES["head"]) for m in ab[1]], qualifiers + said)
         if len(head) == 1 and _word(fold(head[0])) in _CANCER_HEADS and (found := _lookup(head[0], "head")):
             return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
         if len(head) == 1 and _word(fold(head[0])) in _GENERIC:
             break
-
         if (found := _lookup(" ".join(head), "head")) and _in_disease_tree(found.local_id):  # not "Birth Weight"
+            if site := _site_of(words[:k], found):  # "Gastric Adenocarcinoma": the site's neoplasms and the histology
+                return _answer(text, _narrowest([site[0], found]), qualifiers + site[1])
             return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
         if len(head) == 1 and (ab := _abbreviation(head[0], context)) and ab[0] == "resolved":  # "Clear Cell RCC"
             return _answer(text, [replace(m, method="head", score=SCORES["head"]) for m in ab[1]],
