@@ -16,7 +16,8 @@ from kg.resolve.targets import classes, key, resolve_class, target_actions, targ
 from conftest import REPO
 
 ACTIONS = {"antagonist", "inhibitor", "agonist", "binder"}
-MODALITIES = {"antibody", "bispecific antibody", "antibody-drug conjugate", "fusion protein", "peptide", "small molecule"}
+MODALITIES = {"antibody", "bispecific antibody", "antibody-drug conjugate", "antibody fragment", "fusion protein", "peptide",
+              "small molecule", "small interfering RNA"}
 CHECKPOINTS = {"PDCD1", "CD274", "CTLA4", "TIGIT", "LAG3", "HAVCR2"}
 # Antibody INNs of the real records (in two trials or more) whose target neither a label, a WHO INN definition at
 # hand nor the records themselves state: left out until a curator can cite one. A new one must be curated or listed.

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kg.resolve.linker import InterventionLinker
-from kg.resolve.targets import classes, target_actions
+from kg.resolve.dictionary import load
+from kg.resolve.targets import classes, resolve_class, resolve_target, target_actions
 from kg.sources.reader import read_paths
 
 from conftest import count
@@ -118,3 +119,27 @@ def test_cli_resolve_target_and_class_words() -> None:
                                      capture_output=True, text=True, check=True).stdout)[0]
     assert drug["status"] == "class" and drug["class"]["id"] == "class:pd-1-inhibitor"
     assert "toripalimab" in {m["label"] for m in drug["matches"]}
+
+
+@pytest.mark.parametrize(("text", "symbol"), [
+    ("KRAS G12C", "KRAS"), ("BCMA", "TNFRSF17"), ("Trop-2", "TACSTD2"), ("Claudin 18.2", "CLDN18"), ("c-Met", "MET"),
+    ("TNF-alpha", "TNF"), ("SGLT2", "SLC5A2"), ("CD30", "TNFRSF8"), ("FcRn", "FCGRT"), ("IL-17A", "IL17A"),
+])
+def test_targets_beyond_the_checkpoints_resolve_by_their_names_in_use(text: str, symbol: str) -> None:
+    found = resolve_target(text)
+    assert found is not None and found.symbol == symbol
+
+
+@pytest.mark.parametrize(("text", "members", "not_members"), [
+    ("BTK inhibitor", {"ibrutinib", "acalabrutinib", "zanubrutinib", "pirtobrutinib"}, set()),
+    ("CDK4/6 inhibitors", {"palbociclib", "ribociclib", "abemaciclib"}, set()),
+    ("anti-TNF", {"adalimumab", "infliximab", "etanercept", "certolizumab", "golimumab"}, set()),
+    ("IL-23 inhibitor", {"guselkumab", "risankizumab", "tildrakizumab"}, {"ustekinumab"}),  # p40, not p19
+    ("T-cell engager", {"blinatumomab", "teclistamab", "tarlatamab"}, {"rituximab"}),
+    ("EGFR-TKI", {"osimertinib", "mobocertinib"}, {"tucatinib", "cetuximab"}),  # a HER2 inhibitor is no EGFR-TKI
+])
+def test_classes_of_targeted_drugs_give_their_members(text: str, members: set[str], not_members: set[str]) -> None:
+    found = resolve_class(text)
+    assert found is not None
+    names = {load().substance(u).name.lower() for u in found.members}
+    assert members <= names and not (not_members & names)
