@@ -57,7 +57,7 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
     for unii, names in names_of(dictionary, set(uniis)).items():
         s = dictionary.substance(unii)
         d = ox.NamedNode(iris.drug(unii=unii))
-        label = s.name.lower() if s.name.isupper() else s.name
+        label = s.label
         quads += [ox.Quad(d, RDF_TYPE, ox.NamedNode(iris.term("Drug")), g),
                   ox.Quad(d, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label), g),
                   ox.Quad(d, ox.NamedNode(iris.term("unii")), ox.Literal(unii), g),

@@ -18,6 +18,8 @@
   413; a malformed query 400 with the parser's message.
 - Request bodies: a ``Content-Length`` that is not a whole number is answered 400, one over the query size
   limit 413, both before the body is read.
+- Every other path is the browser view (``kg.web``): pages for people (search, drug, trial, sponsor, condition,
+  target, class, a SPARQL editor), its assets, and entity IRIs (``/id/...``) dereferenced by content negotiation.
 - Loopback (127.0.0.1) by default; then requests naming another host (``Host``, ``Origin``: DNS rebinding,
   a web page's script) are refused (403).
 """
@@ -44,6 +46,7 @@ from kg.query import Binder
 from kg.snapshot import Snapshot
 from kg.sparql_text import refusal
 from kg.trials import Filters, trials
+from kg.web.pages import render
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -109,6 +112,11 @@ def _worker(store_path: str, conn) -> None:
                 old.release()
             if isinstance(text, dict):  # /trials: kg trials' filters, answered by kg.trials
                 conn.send(_trials_answer(store, text, max_bytes))
+                continue
+            if isinstance(text, tuple):  # a page of the browser view: (path, parameters)
+                page = render(store, text[0], text[1], accept)
+                too_large = (413, "text/plain", f"result too large: {len(page[2])} bytes, limit {max_bytes}".encode())
+                conn.send(too_large if len(page[2]) > max_bytes else page)
                 continue
             if why := refusal(text):
                 conn.send((403 if "refused" in why else 400, "text/plain", why.encode()))
@@ -206,7 +214,7 @@ class QueryPool:
         for _ in range(workers):
             self.idle.put(_Worker(store_path))
 
-    def run(self, text: str | dict, accept: list[str], arrived: float | None = None) -> tuple[int, str, bytes]:
+    def run(self, text: str | dict | tuple, accept: list[str], arrived: float | None = None) -> tuple[int, str, bytes]:
         """The answer to ``text`` (a SPARQL query, or the parameters of a ``/trials`` request), within the timeout
         counted from ``arrived`` (``time.monotonic()``)."""
         deadline = (arrived or time.monotonic()) + self.limits.timeout
@@ -268,6 +276,8 @@ def make_handler(pool: QueryPool, loopback_only: bool = True):
 
         def _send(self, status: int, media: str, body: bytes) -> None:
             self.send_response(status)
+            if status == 303:  # an entity IRI's page: the body is where
+                self.send_header("Location", body.decode("utf-8"))
             self.send_header("Content-Type", f"{media}; charset=utf-8" if media.startswith("text/") else media)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Vary", "Accept")
@@ -299,26 +309,26 @@ def make_handler(pool: QueryPool, loopback_only: bool = True):
             if self._foreign():
                 self._send(403, "text/plain", b"requests must name this loopback server as their Host and Origin")
                 return False
-            if urlsplit(self.path).path not in ("/sparql", "/trials"):
-                self._send(404, "text/plain", b"the SPARQL endpoint is /sparql; kg trials' filters are /trials")
-                return False
             return True
 
         def do_GET(self) -> None:  # noqa: N802 - http.server naming
             if not self._start():
                 return
             url = urlsplit(self.path)
+            if len(url.query) > pool.limits.max_query_bytes:
+                return self._send(413, "text/plain", f"request over {pool.limits.max_query_bytes} bytes".encode())
             if url.path == "/trials":
-                if len(url.query) > pool.limits.max_query_bytes:
-                    return self._send(413, "text/plain", f"request over {pool.limits.max_query_bytes} bytes".encode())
                 return self._send(*pool.run(parse_qs(url.query), [], self.arrived))
+            if url.path != "/sparql":  # the browser view: a page, an asset or an entity IRI
+                accept = _accepted(self.headers.get("Accept", "") or "text/html")
+                return self._send(*pool.run((url.path, parse_qs(url.query)), accept, self.arrived))
             self._answer(parse_qs(url.query))
 
         def do_POST(self) -> None:  # noqa: N802
             if not self._start():
                 return
-            if urlsplit(self.path).path == "/trials":
-                return self._send(405, "text/plain", b"/trials answers GET requests")
+            if urlsplit(self.path).path != "/sparql":
+                return self._send(405, "text/plain", b"only /sparql answers POST requests; the pages and /trials answer GET")
             url = urlsplit(self.path)
             declared = (self.headers.get("Content-Length") or "0").strip()
             if not (declared.isascii() and declared.isdigit()):

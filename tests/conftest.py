@@ -70,7 +70,7 @@ SLOW = ("test_crash.py", "test_bulk.py", "test_concurrency.py", "test_store_faul
         "test_build_validates_exactly_the_documents_it_wrote", "multiworker_build", "200 MB", "1 GB", "50 MB",
         "from_any_real_record", "test_summaries_follow_every_ingest", "test_export_never_writes_contact",
         "test_export_round_trips", "test_sigkill", "test_waiting_for_a_worker", "test_a_file_size_limit",
-        "test_export_syntax.py", "made_again", "test_cli_aliases_unresolved", "test_cli_list_file_and_errors",
+        "test_export_syntax.py", "test_web_browser.py", "made_again", "test_cli_aliases_unresolved", "test_cli_list_file_and_errors",
         "test_sparql_rules_agree_with_hermit",
         "test_drug_classes_are_owl_classes_hermit", "test_cli_analyze_export_plot", "test_cli_build_prints_summary")
 

@@ -498,6 +498,11 @@ def _fuzzy(phrase: str) -> Match[None] | None:
     return replace(_match(mesh_id, "fuzzy", phrase), score=score)
 
 
+def mesh_name(mesh_id: str) -> str | None:
+    """The name of a MeSH descriptor the resolver knows (``D002289`` -> "Carcinoma, Non-Small-Cell Lung"), else None."""
+    return _descriptors()[0].get(mesh_id)
+
+
 def _in_disease_tree(mesh_id: str) -> bool:
     """Whether a descriptor is on the disease tree (C or F03), not one of the other descriptors registries assign."""
     return any(t[0] == "C" or t.startswith("F03") for t in _descriptors()[1].get(mesh_id, ()))

@@ -31,6 +31,11 @@ class Substance:
     moiety: str | None  # the active moiety's UNII for a salt or ester
     drugbank: str | None
 
+    @property
+    def label(self) -> str:
+        """The name as the graph labels the drug: lower case where the dictionary writes it in capitals."""
+        return self.name.lower() if self.name.isupper() else self.name
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
