@@ -708,7 +708,8 @@ def _print_rows(columns: list[str], data: list[list], fmt: str, notes: list[str]
               help="Queries that may wait for a free worker; past that, 503 at once.")
 def serve(store_dir: str | None, host: str, port: int, timeout: float, max_result_mb: float, workers: int,
           queue_size: int) -> None:
-    """A read-only SPARQL 1.1 endpoint at /sparql over the store (GET and POST, content negotiation).
+    """A read-only SPARQL 1.1 endpoint at /sparql over the store (GET and POST, content negotiation), and the
+    browser view at / (search, drug, trial, sponsor, condition pages; entity IRIs under /id/).
 
     Updates and SERVICE are refused; a query past --timeout is cut off. On loopback, requests whose Host or
     Origin names another host are refused (DNS rebinding).
@@ -720,7 +721,8 @@ def serve(store_dir: str | None, host: str, port: int, timeout: float, max_resul
     limits = Limits(timeout=timeout, max_bytes=int(max_result_mb * 1024 * 1024), queue=queue_size)
 
     def ready(url: str) -> None:
-        out.print(f"SPARQL endpoint listening on {url} (read-only; Ctrl-C to stop)", highlight=False)
+        out.print(f"SPARQL endpoint listening on {url}, browser view on {url.removesuffix('sparql')} (read-only; Ctrl-C to stop)",
+                  highlight=False)
         sys.stdout.flush()
 
     try:
