@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import KGError
-from kg.namespaces import DCT, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
+from kg.namespaces import DCT, PROV, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
 from kg.rdf import select
 from kg.sources.registry_ids import parse_id
 
@@ -180,7 +180,7 @@ def show(store: ox.Store, nct_id: str) -> list[Statement]:
     links = " ".join(f"<{p}>" for _, p in PARTS.values())
     rows = select(store, f"""PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("rdfs", "skos")}
         SELECT ?g ?s ?p ?o ?label WHERE {{ GRAPH ?g {{
-          {{ BIND(<{t}> AS ?s) ?s ?p ?o }}
+          {{ <{t}> ?p ?o BIND(<{t}> AS ?s) }}  # the pattern first: a BIND first made Oxigraph scan every ?s ?p ?o
           UNION {{ VALUES ?link {{ {links} }} <{t}> ?link ?s . ?s ?p ?o }}
           UNION {{ <{t}> tkg:intervention/tkg:resolution ?s . ?s ?p ?o }}
           UNION {{ <{t}> tkg:location/tkg:facility ?s . ?s ?p ?o }}
@@ -212,15 +212,20 @@ def show(store: ox.Store, nct_id: str) -> list[Statement]:
 
 
 def _sources(store: ox.Store, graphs: list[str]) -> dict[str, tuple[str, str, str, str]]:
-    """Graph -> (format, path, the last update it states, when it was ingested)."""
-    values = " ".join(f"<{g}>" for g in graphs)
-    rows = select(store, f"""PREFIX tkg: <{iris.ONTOLOGY}> {sparql_prefixes("prov", "dcterms")}
-        SELECT ?g ?fmt ?path ?updated ?ended WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
-          OPTIONAL {{ ?g dcterms:format ?fmt }} OPTIONAL {{ ?g tkg:sourcePath ?path }}
-          OPTIONAL {{ ?g tkg:recordsUpdated ?updated }} OPTIONAL {{ ?g prov:wasGeneratedBy/prov:endedAtTime ?ended }} }} }}""")
-    out = {g: ("", "", "", "") for g in graphs}
-    for r in rows:
-        out[r["g"].value] = tuple("" if r[k] is None else r[k].value for k in ("fmt", "path", "updated", "ended"))  # type: ignore[assignment]
+    """Graph -> (format, path, the last update it states, when it was ingested): read from each graph's own statements
+    about itself (a ``VALUES`` of graphs joined with ``GRAPH ?g`` made Oxigraph visit every graph: 6 s at 100k studies)."""
+    wanted = {DCT + "format": 0, iris.term("sourcePath"): 1, iris.term("recordsUpdated"): 2}
+    out = {}
+    for g in graphs:
+        node = ox.NamedNode(g)
+        found = ["", "", "", ""]
+        for q in store.quads_for_pattern(node, None, None, node):
+            if q.predicate.value in wanted and isinstance(q.object, ox.Literal):
+                found[wanted[q.predicate.value]] = q.object.value
+            elif q.predicate.value == PROV + "wasGeneratedBy" and isinstance(q.object, ox.NamedNode):
+                ended = next(store.quads_for_pattern(q.object, ox.NamedNode(PROV + "endedAtTime"), None, node), None)
+                found[3] = ended.object.value if ended and isinstance(ended.object, ox.Literal) else found[3]
+        out[g] = (found[0], found[1], found[2], found[3])
     return out
 
 

@@ -32,6 +32,7 @@ from kg.trial_history import shown_json
 from kg.trials import COLUMNS, SORTS, Filters, trials
 
 PAGE_SIZE = 25
+FACETS_UP_TO = 1000  # a trial table counts its filter values by itself up to this many trials; past it, when asked
 TABLE_FILTERS = ("status", "phase", "country")  # what a page's trial table filters on, beside the page's own subject
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
@@ -157,10 +158,13 @@ def _table(store: ox.Store, filters: dict[str, Any], one: dict[str, str], base: 
     sort = one.get("sort", "-start_date")
     offset = int(one["offset"]) if one.get("offset", "").isdigit() else 0
     binder = q.Binder(resolver=_drugs(), store=store)
-    answer = trials(store, Filters(**(filters | own)), binder, sort=sort, limit=PAGE_SIZE, offset=offset, facets=True)
-    keep = {k: v for k, v in one.items() if k in (*TABLE_FILTERS, "sort", "name")}
-    return {"rows": answer.rows, "count": answer.count, "facets": answer.facets, "notes": answer.notes, "sort": sort,
-            "sorts": SORTS, "offset": offset, "size": PAGE_SIZE, "own": own, "keep": keep, "base": base,
+    answer = trials(store, Filters(**(filters | own)), binder, sort=sort, limit=PAGE_SIZE, offset=offset)
+    counted = one.get("facets") == "1" or answer.count <= FACETS_UP_TO
+    if counted and answer.count:  # the values to filter by, with their counts (seconds for ten thousand trials)
+        answer.facets = trials(store, Filters(**(filters | own)), binder, limit=0, facets=True).facets
+    keep = {k: v for k, v in one.items() if k in (*TABLE_FILTERS, "sort", "name", "subsidiaries", "facets")}
+    return {"rows": answer.rows, "count": answer.count, "facets": answer.facets, "counted": counted, "notes": answer.notes,
+            "sort": sort, "sorts": SORTS, "offset": offset, "size": PAGE_SIZE, "own": own, "keep": keep, "base": base,
             "filters": TABLE_FILTERS}
 
 
@@ -182,6 +186,16 @@ def _named(store: ox.Store, name: str, params: dict[str, str], limit: int = 50) 
     return [dict(zip(columns, r)) for r in data]
 
 
+def _sponsors_of(store: ox.Store, drug_iri: str, limit: int = 20) -> list[dict]:
+    """The sponsors (lead or collaborator) of a drug's trials with their trial counts, from ``graph/summary`` (the
+    sponsor-drug counts every ingest recomputes: 0.1 s at 100k studies, where the named query sponsors-by-drug takes 7 s)."""
+    rows = store.query(f"""PREFIX tkg: <{iris.ONTOLOGY}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?label ?trials WHERE {{ GRAPH <{iris.SUMMARY_GRAPH}> {{
+          ?n tkg:countedDrug {ox.NamedNode(drug_iri)} ; tkg:countedSponsor ?o ; tkg:trialCount ?trials . ?o rdfs:label ?label }} }}
+        ORDER BY DESC(?trials) ?label LIMIT {limit}""")
+    return [{"sponsor": r["label"].value, "trials": int(r["trials"].value)} for r in rows]  # type: ignore[union-attr]
+
+
 def drug_page(store: ox.Store, unii: str, one: dict[str, str]) -> Answer:
     """A drug: its names and identifiers, targets and classes, every alias with its sources, its trials, the drugs
     tested with it and its sponsors."""
@@ -199,7 +213,7 @@ def drug_page(store: ox.Store, unii: str, one: dict[str, str]) -> Answer:
                  iri=iris.drug(unii=unii), targets=acts, classes=member_of,
                  aliases=_named(store, "aliases-of", {"drug": name}, 200),
                  cotested=[r for r in _named(store, "co-tested-drugs", {"drug": name}, 20)],
-                 sponsors=_named(store, "sponsors-by-drug", {"drug": name}, 20),
+                 sponsors=_sponsors_of(store, iris.drug(unii=unii)),
                  table=_table(store, filters, one, f"/drug/{unii}"))
 
 
