@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -87,9 +88,7 @@ def plot(g: nx.Graph, path: str | Path, labels: int = 25) -> None:
     if not g.number_of_nodes():
         raise KGError(f"the {g.name} network is empty: build the graph first")
     if "centres" in g.graph:
-        h, pos = g, _radial(g)
-        title = (f"trialkg {g.name}: around {', '.join(short(g.nodes[c]['label']) for c in g.graph['centres'])} "
-                 f"({len(g) - len(g.graph['centres'])} neighbours; link width = trials shared)")
+        h, pos, title = g, _radial(g), _title(g)
         labelled = list(h)
     else:
         h = g.subgraph(max(nx.connected_components(g), key=len))  # the largest connected part, laid out readably
@@ -139,14 +138,44 @@ def _picture(h: nx.Graph, pos: dict, labelled: list[str], title: str, path: str 
     plt.close(fig)
 
 
+def neighbourhood_svg(h: nx.Graph, link: Callable[[str, dict], str | None] | None = None) -> str:
+    """A neighbourhood (from ``neighbourhood``) as an inline SVG with its legend, for a page (the browser view); ``link``
+    gives a node (its IRI and attributes) the address of its page."""
+    return _svg(h, _radial(h), list(h), _title(h), link)
+
+
+def _title(h: nx.Graph) -> str:
+    return (f"trialkg {h.name}: around {', '.join(short(h.nodes[c]['label']) for c in h.graph['centres'])} "
+            f"({len(h) - len(h.graph['centres'])} neighbours; link width = trials shared)")
+
+
 def _html(h: nx.Graph, pos: dict, labelled: list[str], title: str) -> str:
     """One HTML file: the network as inline SVG, each node with its label and trial count as a tooltip, hovering a
     node highlights its links; works offline, without any script."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font:14px sans-serif;margin:1em}} {SVG_STYLE}</style>
+</head><body><h1>{html.escape(title)}</h1>{_svg(h, pos, labelled, title)}
+<p>Hover or focus (Tab) a node for its name and links.</p></body></html>
+"""
+
+
+SVG_STYLE = """svg.network{width:100%;max-width:1400px;height:auto;border:1px solid #ddd}
+svg.network line{stroke:#999;opacity:.45} svg.network text{font-size:11px;pointer-events:none}
+svg.network .node:hover circle,svg.network .node:focus circle{stroke:#000;stroke-width:2}
+ul.legend{list-style:none;padding:0;display:flex;gap:1.5em}
+ul.legend li span{display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:.4em}"""
+
+
+def _svg(h: nx.Graph, pos: dict, labelled: list[str], title: str, link: Callable[[str, dict], str | None] | None = None) -> str:
+    """The legend and the network as an SVG element: each node with its label and links as a tooltip."""
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
 
     def at(n: str) -> tuple[float, float]:
-        return 60 + 880 * (pos[n][0] - min(xs)) / span, 60 + 880 * (pos[n][1] - min(ys)) / span
+        return 260 + 880 * (pos[n][0] - min(xs)) / span, 60 + 880 * (pos[n][1] - min(ys)) / span
+
+    middle = 260 + 880 * (sum(xs) / len(xs) - min(xs)) / span  # labels point away from it: left of left-hand nodes
 
     parts = []
     for a, b, d in h.edges(data=True):
@@ -156,19 +185,14 @@ def _html(h: nx.Graph, pos: dict, labelled: list[str], title: str) -> str:
     for n in h:
         x, y = at(n)
         label = html.escape(h.nodes[n]["label"])
-        shown = f'<text x="{x + 9:.1f}" y="{y + 4:.1f}">{html.escape(short(h.nodes[n]["label"]))}</text>' if n in labelled else ""
-        parts.append(f'<g class="node" tabindex="0"><circle cx="{x:.1f}" cy="{y:.1f}" r="{5 + min(h.degree(n), 30) * 0.5:.1f}" '
-                     f'fill="{COLOURS.get(h.nodes[n]["type"], "#7f7f7f")}"><title>{label} ({h.nodes[n]["type"]}, '
-                     f'{h.degree(n)} link(s))</title></circle>{shown}</g>')
+        side = 'x="{:.1f}" text-anchor="end"'.format(x - 9) if x < middle - 1 else f'x="{x + 9:.1f}"'
+        shown = f'<text {side} y="{y + 4:.1f}">{html.escape(short(h.nodes[n]["label"]))}</text>' if n in labelled else ""
+        node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{5 + min(h.degree(n), 30) * 0.5:.1f}" '
+                f'fill="{COLOURS.get(h.nodes[n]["type"], "#7f7f7f")}"><title>{label} ({h.nodes[n]["type"]}, '
+                f'{h.degree(n)} link(s))</title></circle>{shown}')
+        href = link(n, h.nodes[n]) if link else None
+        parts.append(f'<a class="node" href="{html.escape(href)}">{node}</a>' if href else f'<g class="node" tabindex="0">{node}</g>')
     legend = "".join(f'<li><span style="background:{c}"></span>{k}</li>' for k, c in COLOURS.items()
                      if any(h.nodes[n]["type"] == k for n in h))
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font:14px sans-serif;margin:1em}} svg{{width:100%;max-width:1000px;height:auto;border:1px solid #ddd}}
-line{{stroke:#999;opacity:.45}} text{{font-size:11px;pointer-events:none}} .node:hover circle,.node:focus circle{{stroke:#000;stroke-width:2}}
-ul{{list-style:none;padding:0;display:flex;gap:1.5em}}
-li span{{display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:.4em}}</style>
-</head><body><h1>{html.escape(title)}</h1><ul aria-label="node types">{legend}</ul>
-<svg viewBox="0 0 1000 1000" role="img" aria-label="{html.escape(title)}">{"".join(parts)}</svg>
-<p>Hover or focus (Tab) a node for its name and links.</p></body></html>
-"""
+    return (f'<ul class="legend" aria-label="node types">{legend}</ul>'
+            f'<svg class="network" viewBox="0 0 1400 1000" role="img" aria-label="{html.escape(title)}">{"".join(parts)}</svg>')

@@ -179,3 +179,18 @@ def test_pages_label_their_inputs_for_keyboard_and_screen_readers(site: str) -> 
     assert ids and all(f'<label for="{i}"' in page for i in ids)
     assert all(re.search(rf'<label>{f} <input name="{f}"', page) for f in ("status", "phase", "country"))
     assert '<a class="skip" href="#main">' in page and 'lang="en"' in page
+
+
+def test_the_network_view_draws_a_neighbourhood_whose_nodes_open_their_pages(site: str) -> None:
+    status, _, page = get(site, "/network?around=JS-001&network=sponsor-drug")
+    assert status == 200 and '<svg class="network"' in page
+    nodes = re.findall(r'<a class="node" href="([^"]+)">', page)
+    assert f"/drug/{TORIPALIMAB}" in nodes  # the centre, found by any spelling
+    sponsors = {urllib.parse.unquote(n.split("=", 1)[1]) for n in nodes if n.startswith("/sponsor?name=")}
+    assert "Shanghai Junshi Biosciences Co., Ltd." in sponsors  # a sponsor of its seed trials
+    assert 'class="legend"' in page and "drug</li>" in page and "sponsor</li>" in page
+    fewer = re.findall(r'<a class="node"', get(site, "/network?around=JS-001&top=1")[2])
+    assert len(fewer) == 2  # the centre and its one neighbour sharing most trials
+    status, _, page = get(site, "/network?around=zzqx-nothing")
+    assert status == 404 and "names nothing in the sponsor-drug network" in page
+    assert get(site, "/network?around=JS-001&network=nope")[0] == 400

@@ -18,10 +18,13 @@ from urllib.parse import quote
 import orjson
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from kg import iris
 from kg import query as q
+from kg.analyze import NETWORKS, project
 from kg.errors import KGError
+from kg.plot import SVG_STYLE, centres, neighbourhood, neighbourhood_svg
 from kg.resolve.conditions import mesh_ancestors, mesh_name, resolve_condition
 from kg.resolve.dictionary import load
 from kg.resolve.drugs import DrugResolver
@@ -91,6 +94,8 @@ def render(store: ox.Store, path: str, params: dict[str, list[str]], accept: lis
             return class_page(store, m[1], one)
         if path == "/query":
             return query_page(store, one)
+        if path == "/network":
+            return network_page(store, one)
     except KGError as exc:
         return _html("error.html", 400, title="Cannot answer", message=str(exc))
     return _missing(f"no page at {path}")
@@ -297,6 +302,27 @@ def query_page(store: ox.Store, one: dict[str, str]) -> Answer:
                  error=error, queries=sorted(q.named_queries()))
 
 
+def network_page(store: ox.Store, one: dict[str, str]) -> Answer:
+    """The neighbourhood of a drug, target, sponsor or trial in one of ``kg plot``'s networks, drawn as SVG (no script):
+    the ``top`` neighbours sharing most trials, each sharing at least ``min_trials``."""
+    around, network = one.get("around", "").strip(), one.get("network", "sponsor-drug")
+    if network not in NETWORKS:
+        raise KGError(f"network takes one of {', '.join(NETWORKS)} (got {network!r})")
+    top = int(one["top"]) if one.get("top", "").isdigit() else 30
+    least = int(one["min_trials"]) if one.get("min_trials", "").isdigit() else 1
+    drawn = ""
+    if around:
+        g = project(store, network)
+        found = centres(g, around, _drugs())
+        if not found:
+            return _html("network.html", 404, title=f"Network: {around}", around=around, network=network, networks=NETWORKS,
+                         top=top, min_trials=least, svg="", style=Markup(SVG_STYLE),
+                         message=f"{around!r} names nothing in the {network} network (a drug, target, sponsor or trial)")
+        drawn = neighbourhood_svg(neighbourhood(g, found, max(1, least), max(1, min(top, 100))), _node_page)
+    return _html("network.html", title=f"Network: {around or network}", around=around, network=network, networks=NETWORKS,
+                 top=top, min_trials=least, svg=Markup(drawn), style=Markup(SVG_STYLE), message="")
+
+
 # ---------- assets and IRIs ----------
 
 def _static(name: str) -> Answer:
@@ -328,6 +354,11 @@ def _entity(store: ox.Store, iri: str, accept: list[str]) -> Answer:
     if not body:
         return _missing(f"nothing is said of {iri}")
     return 200, rdf or "text/turtle", body
+
+
+def _node_page(iri: str, node: dict) -> str | None:
+    """The page of a network's node: its entity's page, a sponsor's by its name."""
+    return f"/sponsor?name={quote(node['label'])}" if node.get("type") == "sponsor" else page_of(iri)
 
 
 def page_of(iri: str) -> str | None:
