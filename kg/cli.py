@@ -721,7 +721,7 @@ def serve(store_dir: str | None, host: str, port: int, timeout: float, max_resul
     limits = Limits(timeout=timeout, max_bytes=int(max_result_mb * 1024 * 1024), queue=queue_size)
 
     def ready(url: str) -> None:
-        out.print(f"SPARQL endpoint listening on {url}, browser view on {url.removesuffix('sparql')} (read-only; Ctrl-C to stop)",
+        out.print(f"SPARQL endpoint listening on {url} (read-only; Ctrl-C to stop); browser view on {url.removesuffix('sparql')}",
                   highlight=False)
         sys.stdout.flush()
 

@@ -194,3 +194,34 @@ def test_the_network_view_draws_a_neighbourhood_whose_nodes_open_their_pages(sit
     status, _, page = get(site, "/network?around=zzqx-nothing")
     assert status == 404 and "names nothing in the sponsor-drug network" in page
     assert get(site, "/network?around=JS-001&network=nope")[0] == 400
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory):
+    """The bundled sample (real ClinicalTrials.gov records, with the sites' coordinates)."""
+    from kg.ingest import ingest
+    from kg.sources.reader import read_paths
+    from kg.store import TrialStore
+
+    from conftest import REPO
+
+    path = tmp_path_factory.mktemp("examples") / "store"
+    with TrialStore(path) as store:
+        ingest(store, read_paths([REPO / "examples"]))
+    url, stop = start_in_thread(path, Limits(timeout=30.0), workers=1)
+    yield url.removesuffix("/sparql")
+    stop()
+
+
+def test_the_trial_page_maps_its_sites_from_their_coordinates(example_site: str) -> None:
+    from conftest import REPO
+
+    record = next(s for s in json.loads((REPO / "examples" / "pd1-trials.json").read_text(encoding="utf-8"))
+                  if s["protocolSection"]["identificationModule"]["nctId"] == "NCT04374877")
+    points = {(round((loc["geoPoint"]["lon"] + 180) * 2, 1), round((90 - loc["geoPoint"]["lat"]) * 2, 1))
+              for loc in record["protocolSection"]["contactsLocationsModule"]["locations"] if "geoPoint" in loc}
+    page = get(example_site, "/trial/NCT04374877")[2]
+    drawn = {(float(x), float(y)) for x, y in re.findall(r'<circle class="site" cx="([\d.]+)" cy="([\d.]+)"', page)}
+    assert drawn == points and len(points) > 10  # every site where the record places it (x = 2 (lon + 180), y = 2 (90 - lat))
+    assert '<image href="/static/land-110m.svg"' in page and get(example_site, "/static/land-110m.svg")[0] == 200
+    assert re.search(r"(\d+) of \1 sites have coordinates", page)

@@ -31,10 +31,12 @@ from kg.resolve.drugs import DrugResolver
 from kg.resolve.sponsors import resolve_sponsor
 from kg.resolve.targets import classes, resolve_class, target_actions, target_result, targets
 from kg.sources.registry_ids import parse_id
+from kg.show import trial_iri
 from kg.trial_history import shown_json
 from kg.trials import COLUMNS, SORTS, Filters, trials
 
 PAGE_SIZE = 25
+MAP_WIDTH = 720  # the site map's SVG units: two per degree, as static/land-110m.svg (scripts/build_world_map.py)
 FACETS_UP_TO = 1000  # a trial table counts its filter values by itself up to this many trials; past it, when asked
 TABLE_FILTERS = ("status", "phase", "country")  # what a page's trial table filters on, beside the page's own subject
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
@@ -229,7 +231,25 @@ def trial_page(store: ox.Store, trial_id: str) -> Answer:
     except KGError as exc:  # no such trial
         return _missing(str(exc))
     sources = {s["graph"]: s for s in shown["sources"]}
-    return _html("trial.html", title=trial_id, trial_id=shown["nct_id"], groups=shown["groups"], sources=sources)
+    return _html("trial.html", title=trial_id, trial_id=shown["nct_id"], groups=shown["groups"], sources=sources,
+                 sites=sites_on_map(store, trial_iri(store, trial_id)), width=MAP_WIDTH, height=MAP_WIDTH // 2)
+
+
+def sites_on_map(store: ox.Store, trial: str) -> dict:
+    """A trial's sites placed on the world map (equirectangular, as ``static/land-110m.svg`` is drawn): those with
+    coordinates (``x``, ``y``, label), and how many sites it has."""
+    node = ox.NamedNode(trial)
+    rows = store.query(f"""PREFIX tkg: <{iris.ONTOLOGY}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?la) AS ?lat) (SAMPLE(?lo) AS ?lon) WHERE {{ GRAPH ?g {{ {node} tkg:site ?s .
+          ?s rdfs:label ?l OPTIONAL {{ ?s tkg:latitude ?la ; tkg:longitude ?lo }} }} }} GROUP BY ?s ORDER BY ?label""")
+    placed, total = [], 0
+    for r in rows:  # type: ignore[union-attr]
+        total += 1
+        if r["lat"] is not None and r["lon"] is not None:
+            lat, lon = float(r["lat"].value), float(r["lon"].value)
+            placed.append({"label": r["label"].value, "x": round((lon + 180) * MAP_WIDTH / 360, 1),
+                           "y": round((90 - lat) * MAP_WIDTH / 360, 1)})
+    return {"placed": placed, "total": total}
 
 
 def sponsor_page(store: ox.Store, name: str, one: dict[str, str]) -> Answer:
