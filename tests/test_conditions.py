@@ -8,7 +8,7 @@ import gzip
 
 import pytest
 
-from kg.resolve.conditions import abbreviations, mesh_ancestors, resolve_condition
+from kg.resolve.conditions import abbreviations, mesh_ancestors, mesh_children, resolve_condition
 from kg.resources import data_dir, read_tsv
 
 from conftest import REPO
@@ -248,3 +248,11 @@ def test_a_british_spelling_resolves_as_the_american_one(row: dict) -> None:
     british, american = resolve_condition(row["british_example"]), resolve_condition(row["american_example"])
     assert british.status == american.status == "resolved"
     assert [m.id for m in british.matches] == [m.id for m in american.matches]
+
+
+def test_the_children_of_a_descriptor_are_one_level_below_it() -> None:
+    children = dict(mesh_children("D008175"))  # Lung Neoplasms
+    assert children["D002283"] == "Carcinoma, Bronchogenic" and "D002289" not in children  # NSCLC is a level further
+    for child in children:
+        assert "D008175" in {a for a, _ in mesh_ancestors(child)}
+    assert mesh_children("D999999") == ()

@@ -118,6 +118,7 @@ def test_sponsor_condition_target_and_class_pages(site: str) -> None:
     condition = get(site, "/condition/D008175")[2]
     assert "<h1>Lung Neoplasms</h1>" in condition and "Respiratory Tract Neoplasms" in condition  # name and broader
     assert {"NCT06749886", "NCT03971214"} <= trial_ids(condition)  # "Lung Cancer"; extensive-stage SCLC is narrower
+    assert 'href="/condition/D002283">Carcinoma, Bronchogenic</a>' in condition  # a narrower descriptor
     target = get(site, "/target/PDCD1")[2]
     assert f'href="/drug/{TORIPALIMAB}"' in target and TORIPALIMAB_TRIALS <= trial_ids(target)
     drug_class = get(site, "/class/pd-1-inhibitor")[2]
@@ -225,3 +226,21 @@ def test_the_trial_page_maps_its_sites_from_their_coordinates(example_site: str)
     assert drawn == points and len(points) > 10  # every site where the record places it (x = 2 (lon + 180), y = 2 (90 - lat))
     assert '<image href="/static/land-110m.svg"' in page and get(example_site, "/static/land-110m.svg")[0] == 200
     assert re.search(r"(\d+) of \1 sites have coordinates", page)
+
+
+def test_the_sponsor_page_counts_its_drugs_by_phase_from_its_trials(site: str) -> None:
+    name = urllib.parse.quote("Shanghai Junshi Bioscience Co., Ltd.")
+    page = get(site, f"/sponsor?name={name}")[2]
+    rows = list(csv.DictReader(io.StringIO(get(site, f"/sponsor?name={name}&format=csv", "text/csv")[2])))
+    expected: dict[str, int] = {}
+    for r in rows:
+        if "toripalimab" in r["drugs"].split(" | "):
+            for phase in (r["phases"] or "NA").split(","):
+                expected[phase] = expected.get(phase, 0) + 1
+    grid = re.search(r'<h2 id="grid-h">.*?</table>', page, re.S)
+    assert grid and expected
+    header = re.findall(r'<th scope="col">([^<]+)</th>', grid[0])[1:-1]
+    cells = re.search(r'<th scope="row">toripalimab</th>((?:<td>[^<]*</td>)+)', grid[0])
+    assert cells
+    counts = re.findall(r"<td>([^<]*)</td>", cells[1])[: len(header)]
+    assert {p: int(c) for p, c in zip(header, counts) if c} == expected

@@ -523,6 +523,23 @@ def _record_ancestors() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def mesh_children(mesh_id: str) -> tuple[tuple[str, str], ...]:
+    """The descriptors one level below a MeSH descriptor on the shipped tree: ``((id, name), ...)`` by name."""
+    names, trees = _descriptors()
+    owner = _tree_owner()
+    found = {owner[n] for t in trees.get(mesh_id, ()) for n in _children_of().get(t, ())}
+    return tuple(sorted(((c, names.get(c, c)) for c in found - {mesh_id}), key=lambda p: p[1]))
+
+
+@lru_cache(maxsize=1)
+def _children_of() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for number in _tree_owner():
+        if "." in number:
+            out.setdefault(number.rsplit(".", 1)[0], []).append(number)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @lru_cache(maxsize=20_000)
 def mesh_ancestors(mesh_id: str) -> tuple[tuple[str, str], ...]:
     """Every broader descriptor of a MeSH descriptor, through its tree numbers (and those the registry lists

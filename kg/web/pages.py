@@ -25,7 +25,7 @@ from kg import query as q
 from kg.analyze import NETWORKS, project
 from kg.errors import KGError
 from kg.plot import SVG_STYLE, centres, neighbourhood, neighbourhood_svg
-from kg.resolve.conditions import mesh_ancestors, mesh_name, resolve_condition
+from kg.resolve.conditions import mesh_ancestors, mesh_children, mesh_name, resolve_condition
 from kg.resolve.dictionary import load
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.sponsors import resolve_sponsor
@@ -262,8 +262,29 @@ def sponsor_page(store: ox.Store, name: str, one: dict[str, str]) -> Answer:
         return _csv(store, {"sponsor": name, "subsidiaries": subsidiaries}, one)
     drugs = _named(store, "drugs-by-sponsor", {"sponsor": name, **({"subsidiaries": "yes"} if subsidiaries else {})}, 50)
     org = found.single.entity if found.single else None
+    table = _table(store, {"sponsor": name, "subsidiaries": subsidiaries}, one, "/sponsor")
+    grid = _drug_phase_grid(store, {"sponsor": name, "subsidiaries": subsidiaries}) if table["counted"] else None
     return _html("sponsor.html", title=name, name=name, resolution=found, org=org, drugs=drugs, subsidiaries=subsidiaries,
-                 table=_table(store, {"sponsor": name, "subsidiaries": subsidiaries}, one, "/sponsor"))
+                 table=table, grid=grid)
+
+
+def _drug_phase_grid(store: ox.Store, filters: dict[str, Any], top: int = 15) -> dict:
+    """Trials per drug and phase (the ``top`` drugs by trials), with each drug's conditions: a sponsor's portfolio."""
+    rows = trials(store, Filters(**filters), q.Binder(resolver=_drugs(), store=store), limit=None).rows
+    counts: dict[str, dict[str, int]] = {}
+    conditions: dict[str, dict[str, int]] = {}
+    for r in rows:
+        for drug in filter(None, (r["drugs"] or "").split(" | ")):
+            for phase in (r["phases"] or "NA").split(","):
+                counts.setdefault(drug, {}).setdefault(phase, 0)
+                counts[drug][phase] += 1
+            for c in filter(None, (r["conditions"] or "").split(" | ")):
+                conditions.setdefault(drug, {}).setdefault(c, 0)
+                conditions[drug][c] += 1
+    ranked = sorted(counts, key=lambda d: (-sum(counts[d].values()), d))[:top]
+    phases = sorted({p for d in ranked for p in counts[d]})
+    return {"drugs": ranked, "phases": phases, "counts": counts,
+            "conditions": {d: [c for c, _ in sorted(conditions.get(d, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:3]] for d in ranked}}
 
 
 def condition_page(store: ox.Store, mesh_id: str, one: dict[str, str]) -> Answer:
@@ -274,6 +295,7 @@ def condition_page(store: ox.Store, mesh_id: str, one: dict[str, str]) -> Answer
     if one.get("format") == "csv":
         return _csv(store, {"condition": name}, one)
     return _html("condition.html", title=name, name=name, mesh_id=mesh_id, broader=mesh_ancestors(mesh_id),
+                 narrower=mesh_children(mesh_id),
                  table=_table(store, {"condition": name}, one, f"/condition/{mesh_id}"))
 
 
