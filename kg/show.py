@@ -237,4 +237,5 @@ def as_json(nct_id: str, statements: list[Statement]) -> dict:
     for s in statements:
         groups.setdefault(s.group, []).append({k: v for k, v in asdict(s).items()
                                                if k in ("field", "value", "source", "current")})
-    return {"nct_id": nct_id.strip().upper(), "sources": list(sources.values()), "groups": groups}
+    found = parse_id(nct_id)  # the id in its one written form ("nct 04523493" is NCT04523493)
+    return {"nct_id": found.id if found else nct_id.strip().upper(), "sources": list(sources.values()), "groups": groups}

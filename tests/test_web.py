@@ -244,3 +244,22 @@ def test_the_sponsor_page_counts_its_drugs_by_phase_from_its_trials(site: str) -
     assert cells
     counts = re.findall(r"<td>([^<]*)</td>", cells[1])[: len(header)]
     assert {p: int(c) for p, c in zip(header, counts) if c} == expected
+
+
+@pytest.mark.parametrize(("query", "shown"), [
+    ("ASK { ?t a <https://w3id.org/trialkg/ontology#Trial> }", "<td>true</td>"),
+    ("CONSTRUCT { ?t a <https://w3id.org/trialkg/ontology#Trial> } WHERE { ?t a <https://w3id.org/trialkg/ontology#Trial> } LIMIT 1",
+     "<td>https://w3id.org/trialkg/ontology#Trial</td>"),
+])
+def test_the_sparql_editor_shows_ask_and_construct_answers(site: str, query: str, shown: str) -> None:
+    assert shown in get(site, "/query?query=" + urllib.parse.quote(query))[2]
+
+
+def test_the_sparql_editor_reads_only_the_rows_it_shows(site: str) -> None:
+    page = get(site, "/query?query=" + urllib.parse.quote("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))[2]
+    assert page.count("<tr><td>") == 500 and "The first 500 rows are shown." in page
+
+
+def test_a_trial_named_by_another_registry_id_with_spaces(site: str) -> None:
+    status, _, page = get(site, "/trial/" + urllib.parse.quote("nct 04523493"))
+    assert status == 200 and "<h1>NCT04523493</h1>" in page

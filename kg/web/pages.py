@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import orjson
 import pyoxigraph as ox
@@ -31,11 +32,13 @@ from kg.resolve.drugs import DrugResolver
 from kg.resolve.sponsors import resolve_sponsor
 from kg.resolve.targets import classes, resolve_class, target_actions, target_result, targets
 from kg.sources.registry_ids import parse_id
+from kg.sparql_text import refusal
 from kg.show import trial_iri
 from kg.trial_history import shown_json
 from kg.trials import COLUMNS, SORTS, Filters, trials
 
 PAGE_SIZE = 25
+EDITOR_ROWS = 500  # the SPARQL editor shows this many rows of an answer
 MAP_WIDTH = 720  # the site map's SVG units: two per degree, as static/land-110m.svg (scripts/build_world_map.py)
 FACETS_UP_TO = 1000  # a trial table counts its filter values by itself up to this many trials; past it, when asked
 TABLE_FILTERS = ("status", "phase", "country")  # what a page's trial table filters on, beside the page's own subject
@@ -85,7 +88,7 @@ def render(store: ox.Store, path: str, params: dict[str, list[str]], accept: lis
         if m := re.fullmatch(r"/drug/([A-Z0-9]{10})", path):
             return drug_page(store, m[1], one)
         if m := re.fullmatch(r"/trial/([^/]+)", path):
-            return trial_page(store, m[1])
+            return trial_page(store, unquote(m[1]))
         if path == "/sponsor":
             return sponsor_page(store, one.get("name", ""), one)
         if m := re.fullmatch(r"/condition/(D\d{6,9})", path):
@@ -331,17 +334,27 @@ def query_page(store: ox.Store, one: dict[str, str]) -> Answer:
     rows: list[list] = []
     error = ""
     if one.get("query"):
-        from kg.sparql_text import refusal
-
         if why := refusal(text):
             error = why
         else:
             try:
-                columns, rows = q.select(store, text, typed=False)
-            except (SyntaxError, ValueError, OSError, KGError) as exc:
+                columns, rows = _first_rows(store.query(text, use_default_graph_as_union=True), EDITOR_ROWS + 1)
+            except (SyntaxError, ValueError, OSError) as exc:
                 error = str(exc)
-    return _html("query.html", title="SPARQL", text=text, columns=columns, rows=rows[:500], more=len(rows) > 500,
-                 error=error, queries=sorted(q.named_queries()))
+    return _html("query.html", title="SPARQL", text=text, columns=columns, rows=rows[:EDITOR_ROWS], more=len(rows) > EDITOR_ROWS,
+                 error=error, queries=sorted(q.named_queries()), limit=EDITOR_ROWS)
+
+
+def _first_rows(result: Any, n: int) -> tuple[list[str], list[list]]:
+    """The first ``n`` rows of any query's answer, read no further (a query over everything must not fill the memory):
+    a SELECT's solutions, an ASK's boolean, a CONSTRUCT's triples."""
+    if isinstance(result, ox.QueryBoolean):
+        return ["answer"], [["true" if bool(result) else "false"]]
+    if isinstance(result, ox.QueryTriples):
+        return ["subject", "predicate", "object"], [[t.subject.value, t.predicate.value, t.object.value]
+                                                     for t in itertools.islice(result, n)]
+    columns = [v.value for v in result.variables]
+    return columns, [[None if (v := s[c]) is None else v.value for c in columns] for s in itertools.islice(result, n)]
 
 
 def network_page(store: ox.Store, one: dict[str, str]) -> Answer:
