@@ -164,6 +164,10 @@ def test_a_list_sharing_its_noun_gives_each_disease_and_keeps_the_broadest() -> 
     ("HIV-1 Infection", {"HIV Infections"}), ("CMV infection", {"Cytomegalovirus Infections"}),  # an abbreviation and its noun
     ("NSCLC Tumor", {"Carcinoma, Non-Small-Cell Lung"}), ("CRC neoplasms", {"Colorectal Neoplasms"}),
     ("HFrEF", {"Heart Failure, Systolic"}), ("Carotid Stenoses", {"Carotid Stenosis"}),  # a Greek plural
+    ("Squamous Cell Carcinoma of the Esophagus", {"Esophageal Neoplasms", "Carcinoma, Squamous Cell"}),  # the site after "of"
+    ("COVID-19 Pneumonia", {"COVID-19"}), ("HIV Tuberculosis", {"HIV Infections", "Tuberculosis"}),  # a modifier that is a disease
+    ("Relapse Leukemia", {"Leukemia"}),  # a state word is no second disease
+    ("Chronic Hepatitis C Infection", {"Hepatitis C, Chronic"}), ("Post-COVID-19 Syndrome", {"Post-Acute COVID-19 Syndrome"}),
 ])
 def test_sites_metastases_and_abbreviated_heads(text: str, labels: set[str]) -> None:
     r = resolve_condition(text)

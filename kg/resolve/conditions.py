@@ -336,6 +336,24 @@ def _without_tail(bare: str) -> tuple[str, str] | None:
     return " ".join(words[:k]), " ".join(words[k:]).replace("_", " ").lower()
 
 
+def _disease_named(words: str, context: str) -> Match[None] | None:
+    """The disease a phrase's modifier names by itself, by name or abbreviation ("COVID-19" before "Pneumonia", "HIV"
+    before "Tuberculosis"), as a head match; none for a category's own descriptor (Neoplasms, Infections ...) or a
+    descriptor off the disease tree."""
+    if {_word(fold(w)) for w in words.split()} <= _GENERIC | _TAIL_WORDS:  # "Relapse Leukemia": a state, not a second disease
+        return None
+    ab = _abbreviation(words, context)
+    found = ab[1][0] if ab and ab[0] == "resolved" and len(ab[1]) == 1 else _lookup_as_written(words, None)
+    if found is None or found.method not in _BY_NAME or not _in_disease_tree(found.local_id) or found.local_id in _roots():
+        return None
+    return replace(found, method="head", score=SCORES["head"])
+
+
+@lru_cache(maxsize=1)
+def _roots() -> frozenset[str]:
+    return frozenset(r["mesh_id"] for r in read_tsv(data_dir("data") / "conditions" / "mesh-roots.tsv"))
+
+
 def _site_of(modifier: list[str], histology: Match[None]) -> tuple[Match[None], list[str]] | None:
     """The site a histologic type is stated in ("Gastric" before "Adenocarcinoma", "Uveal" before "Melanoma"), as MeSH
     indexes it (a neoplasm by site beside the neoplasm by histologic type), with the words before the site kept as
@@ -356,7 +374,7 @@ def _narrowest(matches: list[Match[None]]) -> list[Match[None]]:
     """The matches without one that is a broader descriptor of another ("Cutaneous Melanoma": melanoma, not also skin
     neoplasms)."""
     broader = {a for m in matches for a, _ in mesh_ancestors(m.local_id) if a != m.local_id}
-    return [m for m in matches if m.local_id not in broader]
+    return list({m.id: m for m in matches if m.local_id not in broader}.values())
 
 
 def _broadest(matches: list[Match[None]]) -> list[Match[None]]:
@@ -411,8 +429,10 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
     if comma and ";" not in bare and "," not in rest and len(rest.split()) <= 3:  # "Recurrent Glioblastoma, IDH-Wildtype"
         if (got := _resolve(first, context)).status == "resolved":
             return _answer(text, list(got.matches), qualifiers + list(got.qualifiers) + [rest.strip().lower()])
-    if (m := re.match(r"(.+?)\s+of\s+(?:the\s+)?\S.*$", bare, re.I)) and " and " not in m[1]:  # "Basal Cell Carcinoma of the Head and Neck"
+    if (m := re.match(r"(.+?)\s+of\s+(?:the\s+)?(\S.*)$", bare, re.I)) and " and " not in m[1]:  # "Basal Cell Carcinoma of the Head and Neck"
         if found := _lookup(m[1], "head"):
+            if site := _site_of(m[2].split(), found):  # "Squamous Cell Carcinoma of the Esophagus": the site too
+                return _answer(text, _narrowest([site[0], found]), qualifiers + site[1])
             return _answer(text, [found], qualifiers)
     parts = [p for p in re.split(r"\s+and/or\s+|\s*/\s*|\s+or\s+|\s*;\s*|\s+and\s+|\s*,\s*", bare) if p.strip()]
     if len(parts) > 1 and (shared := _distributed(parts)) != parts:  # each part a disease by name ("Atypical Teratoid/
@@ -439,12 +459,17 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
         if (found := _lookup(" ".join(head), "head")) and _in_disease_tree(found.local_id):  # not "Birth Weight"
             if site := _site_of(words[:k], found):  # "Gastric Adenocarcinoma": the site's neoplasms and the histology
                 return _answer(text, _narrowest([site[0], found]), qualifiers + site[1])
+            if cause := _disease_named(" ".join(words[:k]), context):  # "COVID-19 Pneumonia": the cause is a disease too
+                return _answer(text, _narrowest([cause, found]), qualifiers)
             return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
         if len(head) == 1 and (ab := _abbreviation(head[0], context)) and ab[0] == "resolved":  # "Clear Cell RCC"
             return _answer(text, [replace(m, method="head", score=SCORES["head"]) for m in ab[1]],
                            qualifiers + [" ".join(words[:k]).lower()])
     if depth < 3 and (cut := _without_tail(stripped or bare)) and (got := _resolve(cut[0], context, depth + 1)).status == "resolved":
         return _answer(text, _rephrased(got), qualifiers + list(got.qualifiers) + [cut[1]])
+    if (m := re.fullmatch(r"(?P<x>.+?)\s+(?:virus\s+)?infections?", stripped or bare, re.I)) and (found := _lookup(m["x"], "rewrite")):
+        if any(t.startswith("C01") for t in _descriptors()[1].get(found.local_id, ())):  # "Chronic Hepatitis C Infection"
+            return _answer(text, [found], qualifiers)
     if found := _fuzzy(stripped or bare):
         return _answer(text, [found], qualifiers)
     return _answer(text, [], qualifiers, "unresolved")
