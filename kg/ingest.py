@@ -24,7 +24,8 @@ import pyoxigraph as ox
 
 from kg import MAPPING_VERSION, __version__, history, iris
 from kg.build import BuildOptions, PreparedDocument
-from kg.drug_graph import refresh_dictionary_graph, refresh_record_alias_graph
+from kg.drug_graph import (invalidate_record_alias_marker, record_alias_marker, refresh_dictionary_graph,
+                           refresh_record_alias_graph)
 from kg.errors import SourceError
 from kg.rdf import to_bytes
 from kg.sources.model import TrialRecord
@@ -62,6 +63,7 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     quads_written: int = 0
     written: list[str] = field(default_factory=list)  # named graphs of the documents added or replaced
+    record_aliases_since: str | None = None  # what graph/record-aliases was current for before the first write (kg.drug_graph)
     findings: dict[str, tuple] = field(default_factory=dict)  # SHACL findings by written graph (ingest(validate=True))
     seconds: float = 0.0
     finishing: dict[str, float] = field(default_factory=dict)  # seconds of each step after the documents are written
@@ -124,7 +126,8 @@ def _finish(store: TrialStore, report: IngestReport, resolve: bool) -> None:
              ("summary counts", lambda: refresh_summaries(db)),
              ("snapshot", lambda: _publish(store, marker))]
     if resolve:
-        steps[:0] = [("record-alias links", lambda: refresh_record_alias_graph(db, store.learned_aliases())),
+        steps[:0] = [("record-alias links", lambda: refresh_record_alias_graph(db, store.learned_aliases(), report.written,
+                                                                              report.record_aliases_since)),
                      ("dictionary graph", lambda: refresh_dictionary_graph(db))]
     for name, step in steps:
         t = time.perf_counter()
@@ -180,7 +183,9 @@ def _write(db: ox.Store, batch: list[PreparedDocument], known: dict[str, tuple[s
             report.versions_recorded += _records(kept)
         return
     if not report.written:  # this ingest's first write: the derived graphs stop being current until it finishes
+        report.record_aliases_since = record_alias_marker(db)
         _invalidate_derived(db)
+        invalidate_record_alias_marker(db)
     new = [item for g, item in chosen.items() if g not in known]
     replaced = [item for g, item in chosen.items() if g in known]
     report.added += len(new)
