@@ -35,7 +35,7 @@ from kg.sources.registry_ids import parse_id
 from kg.sparql_text import refusal
 from kg.show import trial_iri
 from kg.trial_history import shown_json
-from kg.trials import COLUMNS, SORTS, Filters, trials
+from kg.trials import COLUMNS, Filters, trials
 
 PAGE_SIZE = 25
 EDITOR_ROWS = 500  # the SPARQL editor shows this many rows of an answer
@@ -174,7 +174,7 @@ def _table(store: ox.Store, filters: dict[str, Any], one: dict[str, str], base: 
         answer.facets = trials(store, Filters(**(filters | own)), binder, limit=0, facets=True).facets
     keep = {k: v for k, v in one.items() if k in (*TABLE_FILTERS, "sort", "name", "subsidiaries", "facets")}
     return {"rows": answer.rows, "count": answer.count, "facets": answer.facets, "counted": counted, "notes": answer.notes,
-            "sort": sort, "sorts": SORTS, "offset": offset, "size": PAGE_SIZE, "own": own, "keep": keep, "base": base,
+            "sort": sort, "offset": offset, "size": PAGE_SIZE, "own": own, "keep": keep, "base": base,
             "filters": TABLE_FILTERS}
 
 
