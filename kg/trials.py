@@ -180,8 +180,9 @@ def _ordered(store: ox.Store, found: list[list], sort: str) -> list[str]:
 
 
 def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort: str = "nct_id", limit: int | None = 50,
-           offset: int = 0, count_only: bool = False, facets: bool = False) -> Answer:
-    """The trials matching every filter: their count, one page of rows (sorted), and facets when asked."""
+           offset: int = 0, count_only: bool = False, facets: bool = False, facets_up_to: int | None = None) -> Answer:
+    """The trials matching every filter: their count, one page of rows (sorted), and facets when asked (with
+    ``facets_up_to``, only when at most that many trials match: seconds for ten thousand)."""
     binder = binder or Binder()
     where, bindings = _where(filters, binder)
     if limit is not None and limit < 0 or offset < 0:
@@ -190,7 +191,7 @@ def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort
         raise KGError(f"--sort takes one of {', '.join(SORTS)} (a leading - for descending; got {sort!r})")
     found = _matching(store, where, bindings)
     answer = Answer(count=len(found), notes=list(binder.notes))
-    if facets and found:
+    if facets and found and (facets_up_to is None or len(found) <= facets_up_to):
         answer.facets = _facets(store, [t for t, _ in found])
     if count_only or not found:
         return answer

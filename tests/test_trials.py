@@ -38,7 +38,7 @@ def store_dir(tmp_path_factory, records: list) -> Path:
 
 
 def _run(store_dir: Path, **kw) -> object:
-    options = {k: kw.pop(k) for k in ("sort", "limit", "offset", "count_only", "facets") if k in kw}
+    options = {k: kw.pop(k) for k in ("sort", "limit", "offset", "count_only", "facets", "facets_up_to") if k in kw}
     with TrialStore(store_dir, read_only=True) as store:
         return trials(store.oxigraph, Filters(**kw), **options)
 
@@ -134,6 +134,13 @@ def test_facets_count_the_filtered_set(store_dir: Path) -> None:
     assert set(got.facets) == {"phase", "status", "country", "sponsor", "drug"}
     assert all(n <= got.count for values in got.facets.values() for _, n in values)
     assert any(label == "tiragolumab" for label, _ in got.facets["drug"])
+
+
+def test_facets_up_to_a_number_of_trials(store_dir: Path) -> None:
+    everything = _run(store_dir, target="TIGIT", facets=True, limit=0)
+    assert everything.count > 1 and everything.facets
+    assert _run(store_dir, target="TIGIT", facets=True, facets_up_to=everything.count, limit=0).facets == everything.facets
+    assert _run(store_dir, target="TIGIT", facets=True, facets_up_to=everything.count - 1, limit=0).facets == {}
 
 
 def test_a_filter_that_names_nothing_gets_a_note(store_dir: Path) -> None:
