@@ -47,27 +47,47 @@ _LABELS = P + """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
 NETWORKS = tuple(_EDGES)
 
 
-def project(store: ox.Store, network: str) -> nx.Graph:
-    """One projection as an undirected weighted graph; nodes carry ``label`` and ``type``."""
+def project(store: ox.Store, network: str, touching: set[str] | None = None, among: set[str] | None = None) -> nx.Graph:
+    """One projection as an undirected weighted graph; nodes carry ``label`` and ``type``. With ``touching``, only the
+    edges with an end among those nodes; with ``among``, only those with both ends among them (a neighbourhood
+    without projecting the whole network: minutes at 100k studies)."""
     if network not in _EDGES:
         raise KGError(f"unknown network {network!r} (choose from {', '.join(NETWORKS)})")
     kind_a, kind_b, sparql = _EDGES[network]
+    if touching is not None:
+        texts = [_bound(sparql, {"a": touching}), _bound(sparql, {"b": touching})]
+    elif among is not None:
+        texts = [_bound(sparql, {"a": among, "b": among})]
+    else:
+        texts = [sparql]
     g = nx.Graph(name=network)
-    for row in select(store, sparql, use_default_graph_as_union=True):
-        a, b = row["a"].value, row["b"].value
-        g.add_node(a, type=kind_a)
-        g.add_node(b, type=kind_b)
-        weight = int(row["w"].value)
-        if g.has_edge(a, b):
-            g[a][b]["trials"] += weight
-        else:
-            g.add_edge(a, b, trials=weight, relation=network)
+    seen: set[tuple[str, str]] = set()
+    for text in texts:
+        for row in select(store, text, use_default_graph_as_union=True):
+            a, b = row["a"].value, row["b"].value
+            if (a, b) in seen:  # an edge both ends of which are bound: found by both queries
+                continue
+            seen.add((a, b))
+            g.add_node(a, type=kind_a)
+            g.add_node(b, type=kind_b)
+            weight = int(row["w"].value)
+            if g.has_edge(a, b):
+                g[a][b]["trials"] += weight
+            else:
+                g.add_edge(a, b, trials=weight, relation=network)
     if g.number_of_nodes():
-        labels = {r["x"].value: r["label"].value for r in select(store, _LABELS, use_default_graph_as_union=True)}
+        named = _LABELS if touching is None and among is None else _bound(_LABELS, {"x": set(g)})
+        labels = {r["x"].value: r["label"].value for r in select(store, named, use_default_graph_as_union=True)}
         for node in g:
             g.nodes[node]["label"] = labels.get(node, node.rsplit("/", 1)[-1])
             g.nodes[node]["degree"] = g.degree(node)
     return g
+
+
+def _bound(sparql: str, values: dict[str, set[str]]) -> str:
+    """A query with variables bound to IRIs by ``VALUES`` at the start of its pattern."""
+    blocks = " ".join(f"VALUES ?{v} {{ {' '.join(str(ox.NamedNode(i)) for i in sorted(iris_))} }}" for v, iris_ in values.items())
+    return sparql.replace("WHERE {", "WHERE { " + blocks, 1)
 
 
 def combined(store: ox.Store) -> nx.Graph:

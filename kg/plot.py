@@ -37,6 +37,12 @@ def short(label: str, width: int = 40) -> str:
 def centres(g: nx.Graph, text: str, resolver: DrugResolver | None = None) -> set[str]:
     """The nodes of ``g`` a name stands for: a trial (NCT id), a drug in any spelling (a class: its members), the drugs
     acting on a target (PD-1, TIGIT), a sponsor in any spelling, else nodes labelled so (case ignored)."""
+    found = {n for n in candidates(text, resolver) if n in g}
+    return found or {n for n in g if g.nodes[n].get("label", "").casefold() == text.strip().casefold()}
+
+
+def candidates(text: str, resolver: DrugResolver | None = None) -> set[str]:
+    """The IRIs a name may stand for in any network (``centres`` keeps those a network has)."""
     found: set[str] = set()
     if re.fullmatch(r"(?i)\s*NCT\d{8}\s*", text):
         found.add(iris.trial(text.strip().upper()))
@@ -46,8 +52,7 @@ def centres(g: nx.Graph, text: str, resolver: DrugResolver | None = None) -> set
     if target := resolve_target(text):
         found |= {iris.drug(unii=a.unii) for a in target_actions() if a.target == target.symbol}
     found.add(sponsor_link(text).iri)
-    found = {n for n in found if n in g}
-    return found or {n for n in g if g.nodes[n].get("label", "").casefold() == text.strip().casefold()}
+    return found
 
 
 def neighbourhood(g: nx.Graph, centres: set[str], min_trials: int = 1, top: int = 30) -> nx.Graph:

@@ -129,3 +129,28 @@ def test_cli_plot_around_a_drug_target_or_sponsor(store_dir: Path, tmp_path: Pat
     none = subprocess.run([sys.executable, "-m", "kg", "plot", "sponsor-drug", "-o", str(tmp_path / "n.png"), "--around",
                            "no such thing at all", "--store", str(store_dir)], capture_output=True, text=True)
     assert none.returncode == 2 and "names nothing" in none.stderr and "Traceback" not in none.stderr
+
+
+@pytest.mark.parametrize("network", ["sponsor-drug", "drug-drug", "sponsor-site", "trial-trial"])
+@pytest.mark.parametrize("around", ["toripalimab", "Junshi Biosciences", "NCT06505837", "PD-1"])
+def test_a_neighbourhood_from_the_edges_around_it_equals_one_from_the_whole_network(seed_store: Path, network: str,
+                                                                                   around: str) -> None:
+    """The browser view draws a neighbourhood from the edges touching what the name may be, then those among the
+    nodes kept (kg.analyze.project(touching=, among=)): the same nodes, edges, weights and labels as from the whole."""
+    from kg.analyze import project
+    from kg.plot import candidates, centres, neighbourhood
+
+    with TrialStore(seed_store, read_only=True) as store:
+        whole = project(store.oxigraph, network)
+        found = centres(whole, around)
+        if not found:
+            assert not centres(project(store.oxigraph, network, touching=candidates(around)), around)
+            return
+        expected = neighbourhood(whole, found, 1, 5)
+        near = project(store.oxigraph, network, touching=candidates(around))
+        got_near = neighbourhood(near, centres(near, around), 1, 5)
+        got = project(store.oxigraph, network, among=set(got_near)).subgraph(got_near)
+    assert set(got) == set(expected)
+    assert ({(frozenset((a, b)), d["trials"]) for a, b, d in got.edges(data=True)}
+            == {(frozenset((a, b)), d["trials"]) for a, b, d in expected.edges(data=True)})
+    assert {n: got.nodes[n]["label"] for n in got} == {n: expected.nodes[n]["label"] for n in expected}

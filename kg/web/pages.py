@@ -25,7 +25,7 @@ from kg import iris
 from kg import query as q
 from kg.analyze import NETWORKS, project
 from kg.errors import KGError
-from kg.plot import SVG_STYLE, centres, neighbourhood, neighbourhood_svg
+from kg.plot import SVG_STYLE, candidates, centres, neighbourhood, neighbourhood_svg
 from kg.resolve.conditions import mesh_ancestors, mesh_children, mesh_name, resolve_condition
 from kg.resolve.dictionary import load
 from kg.resolve.drugs import DrugResolver
@@ -366,14 +366,17 @@ def network_page(store: ox.Store, one: dict[str, str]) -> Answer:
     top = int(one["top"]) if one.get("top", "").isdigit() else 30
     least = int(one["min_trials"]) if one.get("min_trials", "").isdigit() else 1
     drawn = ""
-    if around:
-        g = project(store, network)
+    if around:  # the edges touching what the name may be, then those among the neighbourhood: never the whole network
+        g = project(store, network, touching=candidates(around, _drugs()))
         found = centres(g, around, _drugs())
         if not found:
             return _html("network.html", 404, title=f"Network: {around}", around=around, network=network, networks=NETWORKS,
                          top=top, min_trials=least, svg="", style=Markup(SVG_STYLE),
                          message=f"{around!r} names nothing in the {network} network (a drug, target, sponsor or trial)")
-        drawn = neighbourhood_svg(neighbourhood(g, found, max(1, least), max(1, min(top, 100))), _node_page)
+        near = neighbourhood(g, found, max(1, least), max(1, min(top, 100)))
+        h = project(store, network, among=set(near)).subgraph(near).copy()
+        h.graph.update(near.graph)
+        drawn = neighbourhood_svg(h, _node_page)
     return _html("network.html", title=f"Network: {around or network}", around=around, network=network, networks=NETWORKS,
                  top=top, min_trials=least, svg=Markup(drawn), style=Markup(SVG_STYLE), message="")
 
