@@ -269,3 +269,22 @@ def test_chinese_generic_names_resolve(resolver: DrugResolver, text: str, labels
 def test_part_of_a_chinese_name_is_no_drug(resolver: DrugResolver) -> None:
     assert resolver.resolve("特瑞普利").status == "unresolved"  # a stem, not the name
     assert resolver.resolve("单抗").status == "unresolved"  # "monoclonal antibody"
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Abraxane", "paclitaxel"), ("DS-8201a", "trastuzumab deruxtecan"), ("RO5541267", "atezolizumab"),  # curated
+    ("Bevacizumab biosimilar", "bevacizumab"), ("Trastuzumab biosimilar (HLX02)", "trastuzumab"),  # a biosimilar: its INN
+])
+def test_brands_codes_and_biosimilars_resolve(text: str, label: str) -> None:
+    r = DrugResolver().resolve(text)
+    assert r.status == "resolved" and [m.label for m in r.matches] == [label]
+
+
+@pytest.mark.parametrize(("text", "drug_class"), [
+    ("PD-1 inhibitor of investigator's choice", "pd-1-inhibitor"), ("Anti-PD-1 antibody (investigator's choice)", "pd-1-inhibitor"),
+    ("EGFR-TKI per physician's choice", "egfr-tki"),
+])
+def test_a_class_left_to_the_investigator_is_the_class(text: str, drug_class: str) -> None:
+    r = DrugResolver().resolve(text)
+    assert r.status == "class" and r.named_class is not None and r.named_class.id == f"class:{drug_class}"
+    assert DrugResolver().resolve("Chemotherapy of investigator's choice").status == "not_a_drug"  # no class named

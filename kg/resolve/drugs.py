@@ -51,7 +51,7 @@ _FORM_WORDS = re.compile(
     r"tablets?|capsules?|solution|suspension|concentrate|powder|lyophili[sz]ed|film[- ]coated|extended[- ]release|"
     r"sustained[- ]release|dispersible|(?:q\dw)|qd|bid|once daily|twice daily|daily|weekly|iv|sc|po|im|"
     r"(?:nanoparticle )?(?:albumin|protein)[- ](?:bound|stabili[sz]ed)|nanoparticle|liposomal|pegylated|"
-    r"adjuvant|neoadjuvant|maintenance|consolidation|single[- ]agent|(?:as )?monotherapy|alone|"
+    r"adjuvant|neoadjuvant|maintenance|consolidation|single[- ]agent|(?:as )?monotherapy|alone|biosimilars?|"
     r"(?:low|high|standard)[- ]dose|"
     r"mesylate|mesilate|hydrochloride|dihydrochloride|hcl|sulfate|sodium|disodium|potassium|calcium|maleate|tartrate|"
     r"citrate|acetate|phosphate|besylate|tosylate|fumarate|succinate|malate|bromide|chloride|monohydrate|hydrate|"
@@ -62,6 +62,9 @@ _ZH_FORM = re.compile(r"^(?:注射用|盐酸|二盐酸|甲磺酸|马来酸|苹�
 _FORMULATION_SUFFIX = re.compile(r"^(?P<code>.*\d)(?P<suffix>sc|iv|sq|po|im|er|xr)$", re.I)
 _SPLIT = re.compile(r"\s*(?:\bcombined with\b|\bin combination with\b|\bfollowed by\b|\bplus\b|\bwith\b|\band\b|\bor\b|\bvs\.?|"
                     r"\bversus\b|[+/,;，、；&])\s*", re.I)
+# "PD-1 inhibitor of investigator's choice": the class is named, the drug left to the investigator
+_CHOICE = re.compile(r"\s*(?:\(\s*)?(?:(?:of|per|at)\s+(?:the\s+)?)?(?:(?:treating\s+)?(?:investigator|physician|doctor|clinician)(?:'|’)?s?)\s+"
+                     r"(?:choice|discretion)\s*\)?\s*$", re.I)
 _PAREN = re.compile(r"[(（\[]([^()（）\[\]]*)[)）\]]")
 
 
@@ -209,7 +212,7 @@ class DrugResolver:
     def resolve(self, text: str) -> DrugResolution:
         """Resolve one mention (an intervention name, an alias, a phrase naming a combination); a mention that
         names a drug class as a whole ("anti-PD-1 antibody", "EGFR-TKI") has status ``class``, with its members."""
-        if (found := resolve_class(_PREFIX.sub("", text.strip()))) and not self._name(text):
+        if (found := resolve_class(_CHOICE.sub("", _PREFIX.sub("", text.strip())))) and not self._name(text):
             members = sorted((m for unii in found.members for m in self._matches([Entry(unii, "of", 0)], "class", found.label, 1.0)),
                              key=lambda m: m.label)
             named = Match(f"class:{found.id}", found.label, "class", 1.0, text, found.source, found)
