@@ -252,3 +252,17 @@ def test_a_name_two_regions_share_names_neither() -> None:
     answers = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"}).stdout for seed in (1, 2, 3)}
     assert len(answers) == 1  # the same in every process
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("Merck Sharp & Dohme Corp., a subsidiary of Merck & Co., Inc.", "Merck Sharp & Dohme LLC"),  # its owner named
+    ("NCI (National Cancer Institute)", "National Cancer Institute (NCI)"),  # the acronym first
+])
+def test_a_name_said_another_way_resolves(name: str, label: str) -> None:
+    found = resolve_organization(name)
+    assert found.status == "resolved" and found.matches[0].label == label and found.matches[0].method.endswith("-rephrased")
+
+
+@pytest.mark.parametrize("name", ["Acme (a subsidiary of Foo Inc.)", "AbbVie (Germany)", "Merck KGaA (Darmstadt)"])
+def test_a_rephrasing_never_makes_up_an_organisation(name: str) -> None:
+    assert not resolve_organization(name).matches or not resolve_organization(name).matches[0].method.endswith("-rephrased")

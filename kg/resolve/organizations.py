@@ -213,6 +213,11 @@ class OrgIndex:
                     continue
                 cands = tuple(_match(self.orgs[i], tier, 0.0, key) for i in chosen)
                 return Resolution(name, "ambiguous", cands, f"{len(cands)} organisations are called {name!r}")
+        if (other := _rephrased(name)) != name:  # "MSD Corp., a subsidiary of Merck & Co., Inc.", "NCI (National Cancer Institute)"
+            found = self.resolve(other, country, city, acronyms)
+            if found.status == "resolved":
+                m = found.matches[0]
+                return Resolution(name, "resolved", (replace(m, method=m.method + "-rephrased", score=round(m.score - 0.05, 2)),))
         shorter, stated_country = without_place_tail(name, city)
         if shorter != name:
             found = self.resolve(shorter, country or stated_country, city, acronyms)
@@ -339,6 +344,20 @@ def _build(version: str) -> OrgIndex:
         ids = "|".join(i if i.startswith(("ror:", "known:")) else "known:" + i for i in _split(row["candidates"]))
         idx.ambiguous[name_form(row["name"])] = (ids, row["note"])
     return idx
+
+
+_OWNED_BY = re.compile(r"\s*(?:,\s*|\(\s*)(?:an?\s+)?(?:wholly[- ]owned\s+)?(?:subsidiary|division|affiliate|member|unit|part)\s+of\s+.+$", re.I)
+_ACRONYM_FIRST = re.compile(r"^\s*(?P<a>[A-Z][A-Za-z0-9&-]{1,9})\s*\((?P<name>[^()]{6,})\)\s*$")
+
+
+def _rephrased(name: str) -> str:
+    """The name said the usual way: without a clause naming its owner (", a subsidiary of Merck & Co., Inc."), or with
+    a leading acronym put after the name it stands for ("NCI (National Cancer Institute)")."""
+    if (owned := _OWNED_BY.search(name)) and owned.start() > 0:
+        return name[:owned.start()].strip()
+    if (m := _ACRONYM_FIRST.match(name)) and sum(c.isupper() for c in m["a"]) >= 2 and len(m["name"].split()) >= 2:
+        return f"{m['name'].strip()} ({m['a']})"
+    return name
 
 
 def resolve_organization(name: str, country: str | None = None, city: str | None = None, acronyms: bool = False) -> OrgResult:
