@@ -114,9 +114,7 @@ def _worker(store_path: str, conn) -> None:
                 conn.send(_trials_answer(store, text, max_bytes))
                 continue
             if isinstance(text, tuple):  # a page of the browser view: (path, parameters)
-                page = render(store, text[0], text[1], accept)
-                too_large = (413, "text/plain", f"result too large: {len(page[2])} bytes, limit {max_bytes}".encode())
-                conn.send(too_large if len(page[2]) > max_bytes else page)
+                conn.send(_within(render(store, text[0], text[1], accept), max_bytes))
                 continue
             if why := refusal(text):
                 conn.send((403 if "refused" in why else 400, "text/plain", why.encode()))
@@ -131,10 +129,7 @@ def _worker(store_path: str, conn) -> None:
             assert body is not None  # serialized in memory: bytes
             if "xml" in media:
                 body = xml_bytes(body)  # pyoxigraph writes control characters raw: ill-formed XML
-            if len(body) > max_bytes:
-                conn.send((413, "text/plain", f"result too large: {len(body)} bytes, limit {max_bytes}".encode()))
-            else:
-                conn.send((200, media, body))
+            conn.send(_within((200, media, body), max_bytes))
         except SyntaxError as exc:
             conn.send((400, "text/plain", f"malformed query: {exc}".encode()))
         except Exception as exc:  # noqa: BLE001 - any engine error is the client's answer, not a crash
@@ -144,6 +139,7 @@ def _worker(store_path: str, conn) -> None:
 _TRIAL_FLAGS = {"subsidiaries", "lead_only"}
 _TRIAL_COUNTS = {"enrollment_min", "enrollment_max"}
 _TRIAL_PAGE = {"sort", "limit", "offset", "count", "facets"}
+_TRUE = ("true", "1", "yes")  # a /trials flag's values that say yes
 
 
 def trial_filters(params: dict[str, list[str]]) -> tuple[dict, dict]:
@@ -160,9 +156,9 @@ def trial_filters(params: dict[str, list[str]]) -> tuple[dict, dict]:
             raise KGError(f"/trials takes no parameter {raw!r} (filters: {', '.join(sorted(known))}; "
                           f"page: {', '.join(sorted(_TRIAL_PAGE))})")
         elif name in _TRIAL_FLAGS or name == "has_results":
-            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            if value.lower() not in _TRUE + ("false", "0", "no"):
                 raise KGError(f"{raw} takes true or false (got {value!r})")
-            filters[name] = value.lower() in ("true", "1", "yes")
+            filters[name] = value.lower() in _TRUE
         elif name in _TRIAL_COUNTS:
             if not (value.isascii() and value.isdigit()):
                 raise KGError(f"{raw} takes a whole number (got {value!r})")
@@ -181,14 +177,18 @@ def _trials_answer(store: ox.Store, params: dict[str, list[str]], max_bytes: int
                 raise KGError(f"{name} takes a whole number (got {page[name]!r})")
         answer = trials(store, Filters(**filters), Binder(store=store), sort=page.get("sort", "nct_id"),
                         limit=int(page.get("limit", 50)), offset=int(page.get("offset", 0)),
-                        count_only=page.get("count", "").lower() in ("1", "true", "yes"),
-                        facets=page.get("facets", "").lower() in ("1", "true", "yes"))
+                        count_only=page.get("count", "").lower() in _TRUE, facets=page.get("facets", "").lower() in _TRUE)
     except KGError as exc:
         return 400, "text/plain", str(exc).encode()
     body = orjson.dumps({"count": answer.count, "rows": answer.rows, "facets": answer.facets, "notes": answer.notes})
-    if len(body) > max_bytes:
-        return 413, "text/plain", f"result too large: {len(body)} bytes, limit {max_bytes}".encode()
-    return 200, "application/json", body
+    return _within((200, "application/json", body), max_bytes)
+
+
+def _within(answer: tuple[int, str, bytes], max_bytes: int) -> tuple[int, str, bytes]:
+    """The answer, or 413 when its body is over the size limit."""
+    if len(answer[2]) > max_bytes:
+        return 413, "text/plain", f"result too large: {len(answer[2])} bytes, limit {max_bytes}".encode()
+    return answer
 
 
 class _Worker:
@@ -215,8 +215,8 @@ class QueryPool:
             self.idle.put(_Worker(store_path))
 
     def run(self, text: str | dict | tuple, accept: list[str], arrived: float | None = None) -> tuple[int, str, bytes]:
-        """The answer to ``text`` (a SPARQL query, or the parameters of a ``/trials`` request), within the timeout
-        counted from ``arrived`` (``time.monotonic()``)."""
+        """The answer to ``text`` (a SPARQL query, the parameters of a ``/trials`` request, or a page's path and
+        parameters), within the timeout counted from ``arrived`` (``time.monotonic()``)."""
         deadline = (arrived or time.monotonic()) + self.limits.timeout
         if not self._waiting.acquire(blocking=False):
             return 503, "text/plain", b"the endpoint is busy: too many queries waiting; try again later"
