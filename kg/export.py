@@ -29,6 +29,15 @@ FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
 QUAD_FORMATS = frozenset({"nquads", "trig"})
+# media type -> format of a graph sent over HTTP (kg serve's CONSTRUCT and DESCRIBE answers, the browser view's IRIs)
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
 # characters XML 1.0 cannot hold, even escaped: C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 PREFIXES = {

@@ -41,7 +41,7 @@ import orjson
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.export import xml_bytes
+from kg.export import GRAPH_TYPES, xml_bytes
 from kg.query import Binder
 from kg.snapshot import Snapshot
 from kg.sparql_text import refusal
@@ -55,14 +55,6 @@ RESULT_TYPES = {
     "application/xml": ox.QueryResultsFormat.XML,
     "text/csv": ox.QueryResultsFormat.CSV,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 READ_ONLY = "SPARQL Update is refused: this endpoint is read-only"
 

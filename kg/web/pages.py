@@ -25,6 +25,7 @@ from kg import iris
 from kg import query as q
 from kg.analyze import NETWORKS, project
 from kg.errors import KGError
+from kg.export import GRAPH_TYPES
 from kg.plot import SVG_STYLE, candidates, centres, neighbourhood, neighbourhood_svg
 from kg.resolve.conditions import mesh_ancestors, mesh_children, mesh_name, resolve_condition
 from kg.resolve.dictionary import load
@@ -44,8 +45,7 @@ FACETS_UP_TO = 1000  # a trial table counts its filter values by itself up to th
 TABLE_FILTERS = ("status", "phase", "country")  # what a page's trial table filters on, beside the page's own subject
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
-RDF_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
-             "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+RDF_TYPES = {m: GRAPH_TYPES[m] for m in ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")}
 Answer = tuple[int, str, bytes]
 
 
