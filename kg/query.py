@@ -235,13 +235,23 @@ def _inline_own(lines: list[tuple[str, str | None]], bindings: dict[str, ox.Name
     it is evaluated. The term is serialized by pyoxigraph, so it stays one term whatever it contains."""
     out = [line for line, _ in lines]
     for name in list(bindings):
-        used = re.compile(rf"[?$]{re.escape(name)}\b")
-        where = [k for k, (line, _) in enumerate(lines) if used.search(line)]
+        where = [k for k, (line, _) in enumerate(lines) if _variable(name).search(line)]
         if where and all(lines[k][1] == name for k in where):
-            term = str(bindings.pop(name))
+            term = bindings.pop(name)
             for k in where:
-                out[k] = used.sub(lambda _m: term, out[k])  # noqa: B023 - used at once, in this turn
+                out[k] = written_in(out[k], name, term)
     return out
+
+
+def _variable(name: str) -> re.Pattern:
+    return re.compile(rf"[?$]{re.escape(name)}\b")
+
+
+def written_in(text: str, name: str, term: ox.NamedNode | ox.Literal) -> str:
+    """The text with the variable ``?name`` (or ``$name``) written as the term, serialized by pyoxigraph so that it
+    stays one term whatever it contains."""
+    written = str(term)
+    return _variable(name).sub(lambda _m: written, text)
 
 
 def paged(text: str, sort: str | None = None, limit: int | None = None, offset: int = 0) -> str:
