@@ -346,7 +346,12 @@ def _disease_named(words: str, context: str) -> Match[None] | None:
     found = ab[1][0] if ab and ab[0] == "resolved" and len(ab[1]) == 1 else _lookup_as_written(words, None)
     if found is None or found.method not in _BY_NAME or not _in_disease_tree(found.local_id) or found.local_id in _roots():
         return None
-    return replace(found, method="head", score=SCORES["head"])
+    return _as_head(found)
+
+
+def _as_head(m: Match[None]) -> Match[None]:
+    """A match found for the head of a phrase (or its modifier), scored as such."""
+    return replace(m, method="head", score=SCORES["head"])
 
 
 @lru_cache(maxsize=1)
@@ -451,7 +456,7 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
         generic = len(head) == 1 and _word(fold(head[0])) in _GENERIC | _CANCER_HEADS
         if generic and (ab := _abbreviation(" ".join(words[:k]), context)) and ab[0] == "resolved":  # "HIV-1 Infection"
             said = [] if _word(fold(head[0])) in _NO_STATE else [head[0].lower()]  # "CRC Recurrence": kept
-            return _answer(text, [replace(m, method="head", score=SCORES["head"]) for m in ab[1]], qualifiers + said)
+            return _answer(text, [_as_head(m) for m in ab[1]], qualifiers + said)
         if len(head) == 1 and _word(fold(head[0])) in _CANCER_HEADS and (found := _lookup(head[0], "head")):
             return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
         if len(head) == 1 and _word(fold(head[0])) in _GENERIC:
@@ -463,8 +468,7 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
                 return _answer(text, _narrowest([cause, found]), qualifiers)
             return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
         if len(head) == 1 and (ab := _abbreviation(head[0], context)) and ab[0] == "resolved":  # "Clear Cell RCC"
-            return _answer(text, [replace(m, method="head", score=SCORES["head"]) for m in ab[1]],
-                           qualifiers + [" ".join(words[:k]).lower()])
+            return _answer(text, [_as_head(m) for m in ab[1]], qualifiers + [" ".join(words[:k]).lower()])
     if depth < 3 and (cut := _without_tail(stripped or bare)) and (got := _resolve(cut[0], context, depth + 1)).status == "resolved":
         return _answer(text, _rephrased(got), qualifiers + list(got.qualifiers) + [cut[1]])
     if (m := re.fullmatch(r"(?P<x>.+?)\s+(?:virus\s+)?infections?", stripped or bare, re.I)) and (found := _lookup(m["x"], "rewrite")):
