@@ -164,12 +164,11 @@ def suggestions(store: ox.Store, text: str, limit: int = 12) -> list[dict]:
 
 def _table(store: ox.Store, filters: dict[str, Any], one: dict[str, str], base: str) -> dict:
     """A page's trial table: the trials of ``filters`` narrowed by the page's own filter form, sorted and paged."""
-    own: dict[str, Any] = {k: one[k] for k in TABLE_FILTERS if one.get(k)}
+    own = _own(one)
     sort = one.get("sort", "-start_date")
     offset = int(one["offset"]) if one.get("offset", "").isdigit() else 0
-    binder = q.Binder(resolver=_drugs(), store=store)
     asked = one.get("facets") == "1"  # the values to filter by, with their counts: by itself up to FACETS_UP_TO trials
-    answer = trials(store, Filters(**(filters | own)), binder, sort=sort, limit=PAGE_SIZE, offset=offset, facets=True,
+    answer = trials(store, Filters(**(filters | own)), _binder(store), sort=sort, limit=PAGE_SIZE, offset=offset, facets=True,
                     facets_up_to=None if asked else FACETS_UP_TO)
     counted = asked or answer.count <= FACETS_UP_TO
     keep = {k: v for k, v in one.items() if k in (*TABLE_FILTERS, "sort", "name", "subsidiaries", "facets")}
@@ -178,10 +177,18 @@ def _table(store: ox.Store, filters: dict[str, Any], one: dict[str, str], base: 
             "filters": TABLE_FILTERS}
 
 
+def _own(one: dict[str, str]) -> dict[str, Any]:
+    """The values of a page's filter form (status, phase, country) that the request gives."""
+    return {k: one[k] for k in TABLE_FILTERS if one.get(k)}
+
+
+def _binder(store: ox.Store) -> q.Binder:
+    """A binder of filter values to terms, with the worker's one drug resolver."""
+    return q.Binder(resolver=_drugs(), store=store)
+
+
 def _csv(store: ox.Store, filters: dict[str, Any], one: dict[str, str]) -> Answer:
-    own: dict[str, Any] = {k: one[k] for k in TABLE_FILTERS if one.get(k)}
-    binder = q.Binder(resolver=_drugs(), store=store)
-    answer = trials(store, Filters(**(filters | own)), binder, sort=one.get("sort", "nct_id"), limit=None)
+    answer = trials(store, Filters(**(filters | _own(one))), _binder(store), sort=one.get("sort", "nct_id"), limit=None)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -190,8 +197,7 @@ def _csv(store: ox.Store, filters: dict[str, Any], one: dict[str, str]) -> Answe
 
 
 def _named(store: ox.Store, name: str, params: dict[str, str], limit: int = 50) -> list[dict]:
-    binder = q.Binder(resolver=_drugs(), store=store)
-    text, bindings = q.prepare(q.get(name), params, binder)
+    text, bindings = q.prepare(q.get(name), params, _binder(store))
     columns, data = q.select(store, q.paged(q.with_values(text, bindings), None, limit, 0), typed=True)
     return [dict(zip(columns, r)) for r in data]
 
@@ -273,7 +279,7 @@ def sponsor_page(store: ox.Store, name: str, one: dict[str, str]) -> Answer:
 
 def _drug_phase_grid(store: ox.Store, filters: dict[str, Any], top: int = 15) -> dict:
     """Trials per drug and phase (the ``top`` drugs by trials), with each drug's conditions: a sponsor's portfolio."""
-    rows = trials(store, Filters(**filters), q.Binder(resolver=_drugs(), store=store), limit=None).rows
+    rows = trials(store, Filters(**filters), _binder(store), limit=None).rows
     counts: dict[str, dict[str, int]] = {}
     conditions: dict[str, dict[str, int]] = {}
     for r in rows:
