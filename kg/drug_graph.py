@@ -235,9 +235,9 @@ def refresh_record_alias_graph(store: ox.Store, learned: dict[str, tuple[str, st
 
 def _intervention_rows(store: ox.Store, only: list[ox.NamedNode] | None) -> list:
     """Interventions that no document links to a drug, with their name, other names and type (all, or ``only``)."""
-    values = f"VALUES ?i {{ {' '.join(str(i) for i in only)} }}" if only is not None else ""
     if only is not None and not only:
         return []
+    values = f"VALUES ?i {{ {' '.join(str(i) for i in only)} }}" if only is not None else ""
     return list(select(store, f"""PREFIX tkg: <{iris.ONTOLOGY}>
         SELECT ?i ?name (GROUP_CONCAT(?other; separator="\u0001") AS ?others) ?type WHERE {{ {values}
           ?i a tkg:Intervention ; tkg:interventionName ?name .
