@@ -260,3 +260,42 @@ def test_the_children_of_a_descriptor_are_one_level_below_it() -> None:
     for child in children:
         assert "D008175" in {a for a, _ in mesh_ancestors(child)}
     assert mesh_children("D999999") == ()
+
+
+@pytest.mark.parametrize(("text", "labels"), [
+    ("Asthma in Pregnancy", {"Asthma", "Pregnancy Complications"}),  # the disease and the complication of its kind
+    ("HIV Infection During Pregnancy", {"HIV Infections", "Pregnancy Complications, Infectious"}),
+    ("Breast Cancer in Pregnancy", {"Breast Neoplasms", "Pregnancy Complications, Neoplastic"}),
+    ("Malaria in Pregnancy", {"Malaria", "Pregnancy Complications, Parasitic"}),
+    ("Pregnant Women With Hypertension", {"Hypertension", "Pregnancy Complications, Cardiovascular"}),
+    ("Infection in Pregnancy", {"Pregnancy Complications, Infectious"}),  # Infections is broader: not kept beside it
+    ("Pre-Eclampsia in Pregnancy", {"Pre-Eclampsia"}),  # a pregnancy complication already
+    ("Cutaneous Squamous Cell Carcinoma", {"Skin Neoplasms", "Carcinoma, Squamous Cell"}),  # a site's adjective
+    ("Mammary Carcinoma", {"Breast Neoplasms"}),  # never Mammary Neoplasms, Animal: the records are of human trials
+    ("Prurigo Nodularis", {"Prurigo"}),  # a noun and a Latin adjective after it
+    ("Keratosis Pilaris", {"Keratosis"}),
+    ("Desmoid Tumor", {"Fibromatosis, Aggressive"}),  # a neoplasm named before a cancer word: not Neoplasms
+    ("Oropharyngeal Squamous Cell Carcinoma HPV-positive", {"Squamous Cell Carcinoma of Head and Neck"}),  # a marker tail
+    ("Colorectal Liver Metastases", {"Colorectal Neoplasms", "Liver Neoplasms", "Neoplasm Metastasis"}),  # primary + site
+    ("Bone Metastases From Breast Cancer", {"Bone Neoplasms", "Neoplasm Metastasis", "Breast Neoplasms"}),
+    ("Liver and Lung Metastases", {"Liver Neoplasms", "Lung Neoplasms", "Neoplasm Metastasis"}),  # the noun shared
+    ("Symptomatic Brain Metastases", {"Brain Neoplasms", "Neoplasm Metastasis"}),  # a state word is no primary site
+    ("Castration-resistant Prostate Cancer", {"Prostatic Neoplasms, Castration-Resistant"}),  # prostate = prostatic
+])
+def test_pregnancy_sites_and_latin_names(text: str, labels: set[str]) -> None:
+    r = resolve_condition(text)
+    assert r.status == "resolved" and {m.label for m in r.matches} == labels
+
+
+def test_animal_descriptors_are_not_answers() -> None:
+    for text in ("Mammary Neoplasms", "Bovine Tuberculosis", "Avian Influenza"):
+        r = resolve_condition(text)
+        assert not any("Animal" in m.label or "Bovine" in m.label or "Birds" in m.label for m in r.matches), (text, r)
+
+
+def test_every_site_adjective_names_a_site_with_a_neoplasm_descriptor() -> None:
+    from kg.resolve.conditions import _site_neoplasm, site_adjectives
+    assert site_adjectives()
+    for adjective, site in site_adjectives().items():
+        found = _site_neoplasm(site)
+        assert found is not None and found.label.endswith("Neoplasms"), (adjective, site)

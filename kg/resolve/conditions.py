@@ -23,6 +23,13 @@ Tiers, tried in order (the first that answers wins):
                  never across a prefix that changes the meaning (hypo-/hyper-, peri-/intra- ...) or a digit, and one
                  descriptor only ("Systemic Lupus Erthematosus")
 
+A disease stated in pregnancy gets the pregnancy complication of its kind beside it ("Malaria in Pregnancy": Malaria
+and Pregnancy Complications, Parasitic); a site's adjective before a histologic type names the site
+(``data/conditions/site-adjectives.tsv``: "Cutaneous"); a neoplasm named before a cancer word is that neoplasm ("Desmoid
+Tumor"); metastases keep their primary ("Colorectal Liver Metastases", "Bone Metastases From Breast Cancer"); a noun
+and a Latin adjective after it is the noun's disease ("Prurigo Nodularis"). Descriptors of animals' diseases (tree C22:
+"Mammary Neoplasms, Animal") are not indexed.
+
 Lists resolve when every part does ("Thymoma and Thymic Carcinoma"; a shared noun is given to each part: "Milk and/or
 Peanut Allergy"), keeping the broadest of a part and its narrower one. A phrase saying someone is healthy or without
 a condition ("Health Controls Without Atopy") is not guessed past its own name.
@@ -79,6 +86,8 @@ _NOT_KEPT = _STOP | set(_POPULATION.replace("?", "").split("|")) | {"patient", "
 # rewrites of a whole phrase, each tried when the phrase itself names nothing: (pattern, replacement, what is kept as a
 # qualifier: the group of the pattern, or none)
 _REWRITES = (
+    (re.compile(r"^(?P<x>.+?\s+metastas[ie]s)\s+(?:from|of|secondary to|due to)\s+(?P<y>.+)$", re.I), r"\g<x>; \g<y>", None),
+    # "Bone Metastases From Breast Cancer": the metastases' site and the primary both
     (re.compile(r"^(?:allerg(?:y|ies|ic)|hypersensitivity)\s+(?:to|against)\s+(?P<x>.+)$", re.I), r"\g<x> allergy", None),
     (re.compile(r"^(?P<x>(?:.+?\s)?(?:allerg(?:y|ies)|hypersensitivity|anaphylaxis|shock|intolerance|rhinitis|rhinoconjunctivitis))\s+"
                 r"(?P<q>(?:to|against)\s+.+)$", re.I), r"\g<x>", "q"),  # "Food Allergy to Fish", "Anaphylactic Shock to NMBA"
@@ -111,7 +120,8 @@ _TAIL_WORDS = frozenset({
     "mutant", "mutated", "mutation", "mutations", "positive", "negative", "grade", "who", "type", "subtype", "response",
     "reaction", "reactions", "tumor", "tumour", "disease"})
 _GRADE = re.compile(r"(?:grade|stage)\s+(?:[ivx]+|\d+)[abc]?", re.I)
-_SHARED_NOUNS = frozenset({"adenocarcinoma", "allergy", "hypersensitivity", "leukemia", "lymphoma", "sarcoma", "fracture"})
+_SHARED_NOUNS = frozenset({"adenocarcinoma", "allergy", "hypersensitivity", "leukemia", "lymphoma", "sarcoma", "fracture",
+                           "metastasis"})
 _NO_STATE = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "malignancy", "disease", "syndrome", "disorder", "infection",
                        "condition"})
 _CANCER_HEADS = frozenset({"cancer", "carcinoma", "neoplasm", "tumor", "malignancy"})  # "HER2-positive Carcinoma" -> carcinoma
@@ -175,6 +185,12 @@ def _descriptors() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     return names, trees
 
 
+# descriptors of animals' diseases (tree C22: "Mammary Neoplasms, Animal", "Tuberculosis, Bovine"): not indexed, the
+# records are of human trials ("Mammary Carcinoma" is breast cancer)
+_ANIMAL = re.compile(r"\b(?:Animal|Veterinary|Avian|Bovine|Canine|Feline|Porcine|Equine|Ovine|Swine|Murine|Simian|Birds|"
+                     r"Cattle|Sheep|Calves|Turkeys|Mink)\b")
+
+
 @lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """key -> (mesh id, method), and word bag -> mesh id (bags of one descriptor only); kept between runs
@@ -183,7 +199,7 @@ def _index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     files = [folder / "conditions" / "mesh-diseases.tsv.gz", folder / "conditions" / "mesh-conditions.tsv",
              folder / "aliases" / "condition-aliases.tsv", folder / "conditions" / "spellings.tsv",
              Path(__file__)]  # this module and the spellings: how terms are normalized
-    return load_or_build("condition-index", digest(files, "1"), _build_index, tuple)
+    return load_or_build("condition-index", digest(files, "2"), _build_index, tuple)
 
 
 def _build_index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
@@ -195,13 +211,15 @@ def _build_index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
         bags.setdefault(_bag(term), set()).add(mesh_id)
 
     names, _ = _descriptors()
-    for row in _disease_rows():
+    human = [row for row in _disease_rows() if not _ANIMAL.search(row["name"])]
+    for row in human:
         add(row["name"], row["mesh_id"])
-    for row in _disease_rows():  # entry terms after every preferred name
+    for row in human:  # entry terms after every preferred name
         for term in filter(None, row["terms"].split("|")):
             add(term, row["mesh_id"])
     for mesh_id, name in names.items():
-        add(name, mesh_id)
+        if not _ANIMAL.search(name):
+            add(name, mesh_id)
     with open(data_dir("data") / "aliases" / "condition-aliases.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             keys[_key(row["variant"])] = (row["mesh_id"], "curated")
@@ -290,6 +308,13 @@ def _answer(text: str, matches: list[Match[None]], qualifiers: list[str], status
 
 
 @lru_cache(maxsize=1)
+def site_adjectives() -> dict[str, str]:
+    """Adjective of a body site -> the site's noun as MeSH names its neoplasms ("cutaneous" -> "skin"), from
+    ``data/conditions/site-adjectives.tsv``; read only before a histologic type."""
+    return {r["adjective"]: r["site"] for r in read_tsv(data_dir("data") / "conditions" / "site-adjectives.tsv")}
+
+
+@lru_cache(maxsize=1)
 def adjectives() -> dict[str, str]:
     """Adjective of a disease -> its noun ("asthmatic" -> "asthma"), from ``data/conditions/adjectives.tsv``."""
     with open(data_dir("data") / "conditions" / "adjectives.tsv", encoding="utf-8") as fh:
@@ -329,6 +354,7 @@ def _without_tail(bare: str) -> tuple[str, str] | None:
     words = _GRADE.sub(lambda m: m[0].replace(" ", "_"), bare).split()
     k = len(words)
     while k > 1 and (words[k - 1].lower() in _TAIL_WORDS or _GRADE.fullmatch(words[k - 1].replace("_", " "))
+                     or ((m := re.fullmatch(r"[A-Z][A-Za-z0-9+]{1,7}-([a-z]+)", words[k - 1])) and m[1].lower() in _TAIL_WORDS)
                      or (re.fullmatch(r"[A-Z][A-Z0-9+-]{1,6}", words[k - 1]) and not re.fullmatch(r"[IVX]+", words[k - 1]))):
         k -= 1
     if k == len(words) or k == 0:
@@ -367,11 +393,26 @@ def _site_of(modifier: list[str], histology: Match[None]) -> tuple[Match[None], 
     _, trees = _descriptors()
     if not any(t.startswith("C04.557") for t in trees.get(histology.local_id, ())):
         return None
+    named = [site_adjectives().get(w.lower(), w) for w in modifier]  # "Cutaneous" -> skin
     for j in range(len(modifier)):
         for noun in ("carcinoma", "neoplasms"):
-            site = _lookup(" ".join(modifier[j:] + [noun]), "head")
+            site = _lookup(" ".join(named[j:] + [noun]), "head")
             if site and site.local_id != histology.local_id and any(t.startswith("C04.588") for t in trees.get(site.local_id, ())):
                 return site, [" ".join(modifier[:j]).lower()] if j else []
+    return None
+
+
+# a primary's site before the metastases' site ("Colorectal Liver Metastases")
+_PRIMARY_METASTASES = re.compile(r"^(?P<p>[\w-]+)\s+(?P<x>[\w-]+\s+metastas[ie]s)$", re.I)
+
+
+def _site_neoplasm(words: str) -> Match[None] | None:
+    """The neoplasm of the site the words name by its name ("Colorectal": Colorectal Neoplasms), or none."""
+    _, trees = _descriptors()
+    for noun in ("cancer", "neoplasms"):
+        found = _lookup(f"{words} {noun}", None)
+        if found and found.method in _BY_NAME and any(t.startswith("C04.588") for t in trees.get(found.local_id, ())):
+            return found
     return None
 
 
@@ -416,8 +457,15 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
     if _NEGATED.search(text):  # "Health Controls Without Atopy", "Healthy Volunteers"
         return _answer(text, [], qualifiers, "unresolved")
     bare = " ".join(re.sub(r"\(([^)]*)\)", " ", text.translate(_FULL_WIDTH)).split())
+    if depth < 3 and (m := _IN_PREGNANCY.match(bare)):  # "Asthma in Pregnancy": the disease and the complication
+        if (got := _resolve(m["x"] or m["y"], context, depth + 1)).status == "resolved":
+            return _answer(text, _narrowest(_with_pregnancy(_rephrased(got, text))), list(got.qualifiers))
     if tail := _IN_POPULATION.search(bare):  # "... Reaction in Breast Cancer Patients": the patients are not the condition
         bare, qualifiers = bare[:tail.start()], [tail[0].strip().lower()]
+    if depth < 3 and (m := _PRIMARY_METASTASES.match(bare)) and _word(fold(m["x"].split()[0])) not in _CANCER_HEADS \
+            and (primary := _site_neoplasm(m["p"])):
+        if (got := _resolve(m["x"], context, depth + 1)).status == "resolved":  # "Colorectal Liver Metastases"
+            return _answer(text, _narrowest(_rephrased(got, text) + [_as_head(primary)]), qualifiers + list(got.qualifiers))
     if depth < 3:  # a rewrite is resolved like any phrase (its qualifiers stripped, its head found ...)
         for phrase, kept in _rewritten(bare):
             if phrase and phrase != bare and (got := _resolve(phrase, context, depth + 1)).status == "resolved":
@@ -442,7 +490,7 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
     parts = [p for p in re.split(r"\s+and/or\s+|\s*/\s*|\s+or\s+|\s*;\s*|\s+and\s+|\s*,\s*", bare) if p.strip()]
     if len(parts) > 1 and (shared := _distributed(parts)) != parts:  # each part a disease by name ("Atypical Teratoid/
         each = [_resolve(p, context) for p in shared]                  # Rhabdoid Tumor" is no teratoma)
-        if all(e.status == "resolved" and e.matches[0].method in _BY_NAME for e in each):
+        if all(e.status == "resolved" and e.matches[0].method in _BY_NAME | {"rewrite"} for e in each):
             matches = _broadest(list({m.id: m for e in each for m in e.matches}.values()))
             return _answer(text, matches, qualifiers + [q for e in each for q in e.qualifiers])
     if len(parts) > 1:  # "Gastric Cancer/Gastroesophageal Junction Cancer", "Thymoma and Thymic Carcinoma": every part resolves
@@ -457,6 +505,10 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
         if generic and (ab := _abbreviation(" ".join(words[:k]), context)) and ab[0] == "resolved":  # "HIV-1 Infection"
             said = [] if _word(fold(head[0])) in _NO_STATE else [head[0].lower()]  # "CRC Recurrence": kept
             return _answer(text, [_as_head(m) for m in ab[1]], qualifiers + said)
+        if len(head) == 1 and _word(fold(head[0])) in _CANCER_HEADS and (named := _lookup(" ".join(words[:k]), None)) \
+                and named.method in _BY_NAME and named.local_id not in _roots() \
+                and any(t.startswith("C04") for t in _descriptors()[1].get(named.local_id, ())):
+            return _answer(text, [_as_head(named)], qualifiers)  # "Desmoid Tumor": the neoplasm its modifier names
         if len(head) == 1 and _word(fold(head[0])) in _CANCER_HEADS and (found := _lookup(head[0], "head")):
             return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
         if len(head) == 1 and _word(fold(head[0])) in _GENERIC:
@@ -474,9 +526,32 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
     if (m := re.fullmatch(r"(?P<x>.+?)\s+(?:virus\s+)?infections?", stripped or bare, re.I)) and (found := _lookup(m["x"], "rewrite")):
         if any(t.startswith("C01") for t in _descriptors()[1].get(found.local_id, ())):  # "Chronic Hepatitis C Infection"
             return _answer(text, [found], qualifiers)
+    if (m := _LATIN_ADJECTIVE.fullmatch(stripped or bare)) and (found := _lookup(m["x"], "head")) and _in_disease_tree(found.local_id):
+        return _answer(text, [found], qualifiers + [m["a"].lower()])  # "Prurigo Nodularis", "Keratosis Pilaris"
     if found := _fuzzy(stripped or bare):
         return _answer(text, [found], qualifiers)
     return _answer(text, [], qualifiers, "unresolved")
+
+
+# a disease during pregnancy: MeSH indexes the disease and the pregnancy complication of its kind
+_IN_PREGNANCY = re.compile(r"^(?:(?P<x>.+?)\s+(?:in|during|complicating)\s+(?:the\s+)?(?:pregnancy|pregnant\s+(?:women|patients|people))"
+                           r"|pregnant\s+(?:women|patients|people)\s+with\s+(?P<y>.+))$", re.I)
+_PREGNANCY_COMPLICATIONS = (("C01.610", "D015597"), ("C01", "D011251"), ("C04", "D011252"), ("C14", "D011249"),
+                            ("C15", "D011250"), ("", "D011248"))  # parasitic, infectious, neoplastic ... or any
+# a disease named by a noun and a Latin adjective after it ("Prurigo Nodularis", "Keratosis Pilaris")
+_LATIN_ADJECTIVE = re.compile(r"(?P<x>[\w-]+(?:\s[\w-]+)?)\s(?P<a>[a-z]+(?:aris|alis|ilis|osa|osus|ica|icus|atus|ans|ens|"
+                              r"iva|ivus|iformis|ulata|ulatus))", re.I)
+
+
+def _with_pregnancy(matches: list[Match[None]]) -> list[Match[None]]:
+    """The matches of a disease stated in pregnancy, with the pregnancy complication of its kind (infectious,
+    neoplastic, cardiovascular, hematologic, parasitic, or any) unless one of them is a pregnancy complication."""
+    _, trees = _descriptors()
+    stated = [t for m in matches for t in trees.get(m.local_id, ())]
+    if any(t.startswith("C12.050.703") for t in stated):
+        return matches
+    kind = next(mesh_id for prefix, mesh_id in _PREGNANCY_COMPLICATIONS if any(t.startswith(prefix) for t in stated))
+    return matches + [_match(kind, "rewrite", "pregnancy")]
 
 
 @lru_cache(maxsize=1)
