@@ -11,7 +11,9 @@
   too deeply is refused (400) before the engine parses it. The text is read by a lexer (``kg.sparql_text``),
   in the worker, so the timeout covers it too.
 - Each query runs in a worker process that holds the store's latest snapshot open read-only, and moves
-  to a newer one when an ingest has finished since (each document whole, old or new version). The timeout
+  to a newer one when an ingest has finished since (each document whole, old or new version); the first trial
+  table asked of a snapshot reads its ``TrialIndex`` (every trial's id and sort values), which the worker keeps
+  for the snapshot's later tables. The timeout
   counts from the request's arrival: time spent waiting for a free worker is part of it, and when as many
   requests wait as the queue holds, the next is answered 503 at once. A query that runs past the timeout is
   cut off (its worker is killed and replaced) and answered 503; a result over the size limit is answered
@@ -33,6 +35,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -45,6 +48,7 @@ from kg.export import GRAPH_TYPES, xml_bytes
 from kg.query import Binder
 from kg.snapshot import Snapshot
 from kg.sparql_text import refusal
+from kg.trial_index import TrialIndex
 from kg.trials import Filters, trials
 from kg.web.pages import render
 
@@ -91,6 +95,7 @@ def _accepted(accept: str) -> list[str]:
 def _worker(store_path: str, conn) -> None:
     snapshot = Snapshot(Path(store_path))
     store = snapshot.open()
+    index = cache(partial(TrialIndex.read, store))  # read once per snapshot, when a trial table first needs it
     while True:
         job = conn.recv()
         if job is None:
@@ -101,12 +106,13 @@ def _worker(store_path: str, conn) -> None:
                 newer = Snapshot(Path(store_path))
                 store, old = newer.open(), snapshot
                 snapshot = newer
+                index = cache(partial(TrialIndex.read, store))
                 old.release()
             if isinstance(text, dict):  # /trials: kg trials' filters, answered by kg.trials
-                conn.send(_trials_answer(store, text, max_bytes))
+                conn.send(_trials_answer(store, text, max_bytes, index()))
                 continue
             if isinstance(text, tuple):  # a page of the browser view: (path, parameters)
-                conn.send(_within(render(store, text[0], text[1], accept), max_bytes))
+                conn.send(_within(render(store, text[0], text[1], accept, index), max_bytes))
                 continue
             if why := refusal(text):
                 conn.send((403 if "refused" in why else 400, "text/plain", why.encode()))
@@ -160,7 +166,8 @@ def trial_filters(params: dict[str, list[str]]) -> tuple[dict, dict]:
     return filters, page
 
 
-def _trials_answer(store: ox.Store, params: dict[str, list[str]], max_bytes: int) -> tuple[int, str, bytes]:
+def _trials_answer(store: ox.Store, params: dict[str, list[str]], max_bytes: int,
+                   index: TrialIndex | None = None) -> tuple[int, str, bytes]:
     """The JSON answer of ``/trials``: what ``kg trials --format json`` prints (count, rows, facets, notes)."""
     try:
         filters, page = trial_filters(params)
@@ -169,7 +176,8 @@ def _trials_answer(store: ox.Store, params: dict[str, list[str]], max_bytes: int
                 raise KGError(f"{name} takes a whole number (got {page[name]!r})")
         answer = trials(store, Filters(**filters), Binder(store=store), sort=page.get("sort", "nct_id"),
                         limit=int(page.get("limit", 50)), offset=int(page.get("offset", 0)),
-                        count_only=page.get("count", "").lower() in _TRUE, facets=page.get("facets", "").lower() in _TRUE)
+                        count_only=page.get("count", "").lower() in _TRUE, facets=page.get("facets", "").lower() in _TRUE,
+                        index=index)
     except KGError as exc:
         return 400, "text/plain", str(exc).encode()
     body = orjson.dumps({"count": answer.count, "rows": answer.rows, "facets": answer.facets, "notes": answer.notes})

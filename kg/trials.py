@@ -11,7 +11,7 @@ are those every source states.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import re
@@ -26,6 +26,7 @@ from kg.namespaces import sparql_prefixes
 from kg.query import Binder, Param, select, written_in
 from kg.resolve.places import city_key
 from kg.sources.vocab import is_iso_date
+from kg.trial_index import ENROLLMENT, START, TrialIndex, enrollment_key, start_key
 
 COLUMNS = ("nct_id", "title", "status", "phases", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
            "enrollment", "enrollment_type", "conditions", "drugs", "countries", "sites")
@@ -153,55 +154,57 @@ def _where(f: Filters, binder: Binder) -> tuple[list[str], dict[str, ox.NamedNod
     return parts, b
 
 
-def _date_key(v: str | None) -> str:
-    return v or ""
+_SORT_VALUES: dict[str, tuple[ox.NamedNode, Callable[[Iterable[str]], str | int]]] = {
+    "start_date": (START, start_key), "enrollment": (ENROLLMENT, enrollment_key)}
 
 
-def _count_key(v: str | None) -> int:
-    return int(v) if v else -1
-
-
-_SORT_VALUES: dict[str, tuple[str, Callable[[str | None], str | int]]] = {
-    "start_date": ("tkg:startDate", _date_key), "enrollment": ("tkg:enrollment", _count_key)}
-
-
-def _ordered(store: ox.Store, found: list[list], sort: str) -> list[str]:
+def _ordered(store: ox.Store, found: dict[str, str], sort: str, index: TrialIndex | None) -> list[str]:
     """The trials found, in the order of ``--sort`` (a column of ``SORTS``, "-" first for descending; ties by NCT id):
-    sorted here, from the ids already found and, for a date or a count, one lookup of their values."""
-    nct = {t: n for t, n in found}
-    ids = sorted(nct, key=lambda t: nct[t])
+    sorted here, from the ids already found and, for a date or a count, their values (from ``index`` when given,
+    else one lookup)."""
+    ids = sorted(found, key=lambda t: found[t])
     if sort.lstrip("-") not in _SORT_VALUES:
         return ids[::-1] if sort.startswith("-") else ids
-    prop, read = _SORT_VALUES[sort.lstrip("-")]
-    _, got = select(store, f"{PREFIXES}SELECT ?t (MAX(?v) AS ?k) WHERE {{ {_values(ids)} OPTIONAL {{ ?t {prop} ?v }} }} GROUP BY ?t")
-    value = {t: read(k) for t, k in got}
-    missing = read(None)
+    prop, key = _SORT_VALUES[sort.lstrip("-")]
+    if index is not None:
+        value: dict[str, str | int] = index.starts if prop == START else index.enrollments  # type: ignore[assignment]
+    else:
+        _, got = select(store, f"{PREFIXES}SELECT ?t ?v WHERE {{ {_values(ids)} ?t {prop} ?v }}")
+        stated: dict[str, list[str]] = {}
+        for t, v in got:
+            stated.setdefault(t, []).append(v)
+        value = {t: key(vs) for t, vs in stated.items()}
+    missing = key(())
     return sorted(ids, key=lambda t: value.get(t, missing), reverse=sort.startswith("-"))  # stable: ties by NCT id
 
 
 def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort: str = "nct_id", limit: int | None = 50,
-           offset: int = 0, count_only: bool = False, facets: bool = False, facets_up_to: int | None = None) -> Answer:
+           offset: int = 0, count_only: bool = False, facets: bool = False, facets_up_to: int | None = None,
+           index: TrialIndex | None = None) -> Answer:
     """The trials matching every filter: their count, one page of rows (sorted), and facets when asked (with
-    ``facets_up_to``, only when at most that many trials match: seconds for ten thousand)."""
+    ``facets_up_to``, only when at most that many trials match: seconds for ten thousand). ``index``: the store's
+    ``TrialIndex``, when the store does not change (the same answer, without looking up ids and sort values)."""
     binder = binder or Binder()
     where, bindings = _where(filters, binder)
     if limit is not None and limit < 0 or offset < 0:
         raise KGError("--limit and --offset take whole numbers of 0 or more")
     if sort.lstrip("-") not in SORTS:
         raise KGError(f"--sort takes one of {', '.join(SORTS)} (a leading - for descending; got {sort!r})")
-    found = _matching(store, where, bindings)
+    found = _matching(store, where, bindings, index)
     answer = Answer(count=len(found), notes=list(binder.notes))
     if facets and found and (facets_up_to is None or len(found) <= facets_up_to):
-        answer.facets = _facets(store, [t for t, _ in found])
+        answer.facets = _facets(store, list(found))
     if count_only or not found:
         return answer
-    ordered = _ordered(store, found, sort)
+    ordered = _ordered(store, found, sort, index)
     answer.rows = rows(store, ordered[offset:None if limit is None else offset + limit])
     return answer
 
 
-def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[list]:
-    """``[trial, trial id]`` of the trials every pattern holds for. A pattern that is one statement of the trial with
+def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal],
+              index: TrialIndex | None = None) -> dict[str, str]:
+    """The trials every pattern holds for, each with its trial id (the least, when sources state several; from
+    ``index`` when given). A pattern that is one statement of the trial with
     its value in a variable (country, phase, status, a date or count then filtered ...) is checked for each trial
     still in, its bound value compared by ``FILTER``; any other is evaluated alone, its bound terms written in
     (``_inlined``), and its trials intersected with those. Measured at 100k studies (target + condition + country):
@@ -219,10 +222,15 @@ def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.Named
         found = {t for (t,) in got}
         candidates = found if candidates is None else candidates & found
         if not candidates:
-            return []
+            return {}
+    if index is not None:
+        return index.ids if candidates is None else {t: index.ids[t] for t in candidates if t in index.ids}
     scope = _values(sorted(candidates)) if candidates is not None else ""
     _, rows_ = select(store, f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {scope} ?t tkg:trialId ?nct ; a ?type FILTER(?type = tkg:Trial) }}")
-    return rows_
+    ids: dict[str, str] = {}
+    for t, n in rows_:
+        ids[t] = min(ids.get(t, n), n)
+    return ids
 
 
 def joined_query(patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:

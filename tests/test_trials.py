@@ -19,6 +19,7 @@ from kg.sources.reader import read_paths
 from kg.store import TrialStore
 from kg import query as q
 from kg import trials as kt
+from kg.trial_index import TrialIndex, enrollment_key, start_key
 from kg.trials import COLUMNS, Filters, trials
 
 SETS = ("ctgov-tigit-watch", "ctgov-nsclcbench", "ctgov-dgg32-samples")
@@ -83,7 +84,50 @@ def test_staged_filters_give_the_trials_of_one_query_joining_them(store_dir: Pat
         _, expected = q.select(db, kt.joined_query(patterns, bindings))
         got = kt._matching(db, patterns, bindings)
     assert expected, given  # every combination finds some trial in the real records
-    assert sorted(n for _, n in got) == sorted(n for _, n in expected)
+    assert set(got) == {t for t, _ in expected}
+
+
+@pytest.mark.parametrize("given, sort", [
+    ({}, "-start_date"),  # no filter: every trial of the index
+    ({"target": "PD-1", "country": "China"}, "-start_date"),
+    ({"condition": "lung neoplasms"}, "enrollment"),
+    ({"sponsor": "MSD", "subsidiaries": True}, "-enrollment"),
+    ({"phase": "Phase 2", "start_from": "2019"}, "start_date"),
+    ({"drug": "pembrolizumab"}, "-nct_id"),
+])
+def test_an_index_of_the_store_gives_the_same_answer(store_dir: Path, given: dict, sort: str) -> None:
+    """A ``kg serve`` worker's ``TrialIndex`` (ids and sort values read once) changes no count, row or order."""
+    with TrialStore(store_dir, read_only=True) as store:
+        db = store.oxigraph
+        index = TrialIndex.read(db)
+        plain = trials(db, Filters(**given), sort=sort, limit=None)
+        indexed = trials(db, Filters(**given), sort=sort, limit=None, index=index)
+    assert plain.count > 1 and indexed.count == plain.count
+    assert indexed.rows == plain.rows
+
+
+def test_the_index_holds_every_trial_and_its_latest_values(store_dir: Path, records: list) -> None:
+    """Every trial the store types (records and the stubs of trials they name as related), each record's values."""
+    with TrialStore(store_dir, read_only=True) as store:
+        index = TrialIndex.read(store.oxigraph)
+        _, typed = q.select(store.oxigraph, f"{kt.PREFIXES}SELECT DISTINCT ?t ?n WHERE {{ ?t a tkg:Trial ; tkg:trialId ?n }}")
+    assert index.ids == dict(typed) and set(index.ids.values()) > {r.nct_id for r in records}
+    by_id: dict[str, list] = {}
+    for r in records:
+        by_id.setdefault(r.nct_id, []).append(r)
+    for t, nct in index.ids.items():  # the latest any record of the trial states, padded as the date filters read it
+        if nct not in by_id:
+            continue  # a related trial's stub
+        counts = [r.enrollment.count for r in by_id[nct] if r.enrollment and r.enrollment.count is not None]
+        assert index.enrollments.get(t, -1) == max(counts, default=-1)
+        starts = [d + "-01-01"[len(d) - 4:] for d in (r.start_date for r in by_id[nct]) if d]
+        assert index.starts.get(t, "") == max(starts, default="")
+
+
+def test_sort_keys() -> None:
+    assert start_key(["2023", "2023-05", "2022-12-31"]) == "2023-05-01"
+    assert start_key([]) == "" and start_key(["soon"]) == ""
+    assert enrollment_key(["12", "300", "x", "-5"]) == 300 and enrollment_key([]) == -1
 
 
 def test_rows_are_complete_and_typed(store_dir: Path, records: list) -> None:

@@ -1,8 +1,9 @@
 """The pages of the browser view: one function per page, each reading the store through what the command line
 uses (``kg.trials``, ``kg.show``, the named queries, the resolvers) and rendering a template of ``templates/``.
 
-``render(store, path, params, accept)`` is called in a ``kg serve`` worker (the store is its snapshot) and answers
-``(status, media type, body)``. A page names what it did not find in one line; it never shows a traceback.
+``render(store, path, params, accept, index)`` is called in a ``kg serve`` worker (the store is its snapshot; ``index``
+gives the snapshot's ``TrialIndex``, read once for every trial table) and answers ``(status, media type, body)``. A
+page names what it did not find in one line; it never shows a traceback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import itertools
 import re
 from functools import lru_cache
 from importlib import resources
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -36,7 +38,9 @@ from kg.sources.registry_ids import parse_id
 from kg.sparql_text import refusal
 from kg.show import trial_iri
 from kg.trial_history import shown_json
+from kg.trial_index import TrialIndex
 from kg.trials import COLUMNS, Filters, trials
+from kg.trials import Answer as TrialsAnswer
 
 PAGE_SIZE = 25
 EDITOR_ROWS = 500  # the SPARQL editor shows this many rows of an answer
@@ -47,6 +51,7 @@ STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 RDF_TYPES = {m: GRAPH_TYPES[m] for m in ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")}
 Answer = tuple[int, str, bytes]
+Indexed = Callable[[], TrialIndex] | None  # the snapshot's trial index, read when a trial table first needs it
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +75,7 @@ def _missing(what: str) -> Answer:
     return _html("error.html", 404, title="Not found", message=what)
 
 
-def render(store: ox.Store, path: str, params: dict[str, list[str]], accept: list[str]) -> Answer:
+def render(store: ox.Store, path: str, params: dict[str, list[str]], accept: list[str], index: Indexed = None) -> Answer:
     """The answer to a GET of a page, a static asset or an entity IRI (``/id/...``)."""
     one = {k: v[-1] for k, v in params.items() if v}
     try:
@@ -86,17 +91,17 @@ def render(store: ox.Store, path: str, params: dict[str, list[str]], accept: lis
         if path.startswith("/id/"):
             return _entity(store, iris.ID + path.removeprefix("/id/"), accept)
         if m := re.fullmatch(r"/drug/([A-Z0-9]{10})", path):
-            return drug_page(store, m[1], one)
+            return drug_page(store, m[1], one, index)
         if m := re.fullmatch(r"/trial/([^/]+)", path):
             return trial_page(store, unquote(m[1]))
         if path == "/sponsor":
-            return sponsor_page(store, one.get("name", ""), one)
+            return sponsor_page(store, one.get("name", ""), one, index)
         if m := re.fullmatch(r"/condition/(D\d{6,9})", path):
-            return condition_page(store, m[1], one)
+            return condition_page(store, m[1], one, index)
         if m := re.fullmatch(r"/target/([A-Z0-9-]+)", path):
-            return target_page(store, m[1], one)
+            return target_page(store, m[1], one, index)
         if m := re.fullmatch(r"/class/([a-z0-9-]+)", path):
-            return class_page(store, m[1], one)
+            return class_page(store, m[1], one, index)
         if path == "/query":
             return query_page(store, one)
         if path == "/network":
@@ -162,14 +167,14 @@ def suggestions(store: ox.Store, text: str, limit: int = 12) -> list[dict]:
 
 # ---------- entity pages ----------
 
-def _table(store: ox.Store, filters: dict[str, Any], one: dict[str, str], base: str) -> dict:
+def _table(store: ox.Store, filters: dict[str, Any], one: dict[str, str], base: str, index: Indexed) -> dict:
     """A page's trial table: the trials of ``filters`` narrowed by the page's own filter form, sorted and paged."""
     own = _own(one)
     sort = one.get("sort", "-start_date")
     offset = int(one["offset"]) if one.get("offset", "").isdigit() else 0
     asked = one.get("facets") == "1"  # the values to filter by, with their counts: by itself up to FACETS_UP_TO trials
-    answer = trials(store, Filters(**(filters | own)), _binder(store), sort=sort, limit=PAGE_SIZE, offset=offset, facets=True,
-                    facets_up_to=None if asked else FACETS_UP_TO)
+    answer = _trials(store, filters | own, index, sort=sort, limit=PAGE_SIZE, offset=offset, facets=True,
+                     facets_up_to=None if asked else FACETS_UP_TO)
     counted = asked or answer.count <= FACETS_UP_TO
     keep = {k: v for k, v in one.items() if k in (*TABLE_FILTERS, "sort", "name", "subsidiaries", "facets")}
     return {"rows": answer.rows, "count": answer.count, "facets": answer.facets, "counted": counted, "notes": answer.notes,
@@ -182,13 +187,18 @@ def _own(one: dict[str, str]) -> dict[str, Any]:
     return {k: one[k] for k in TABLE_FILTERS if one.get(k)}
 
 
+def _trials(store: ox.Store, filters: dict[str, Any], index: Indexed, **page: Any) -> TrialsAnswer:
+    """``kg.trials`` of these filters, with the worker's drug resolver and the snapshot's trial index."""
+    return trials(store, Filters(**filters), _binder(store), index=index() if index else None, **page)
+
+
 def _binder(store: ox.Store) -> q.Binder:
     """A binder of filter values to terms, with the worker's one drug resolver."""
     return q.Binder(resolver=_drugs(), store=store)
 
 
-def _csv(store: ox.Store, filters: dict[str, Any], one: dict[str, str]) -> Answer:
-    answer = trials(store, Filters(**(filters | _own(one))), _binder(store), sort=one.get("sort", "nct_id"), limit=None)
+def _csv(store: ox.Store, filters: dict[str, Any], one: dict[str, str], index: Indexed) -> Answer:
+    answer = _trials(store, filters | _own(one), index, sort=one.get("sort", "nct_id"), limit=None)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -212,7 +222,7 @@ def _sponsors_of(store: ox.Store, drug_iri: str, limit: int = 20) -> list[dict]:
     return [{"sponsor": r["label"].value, "trials": int(r["trials"].value)} for r in rows]  # type: ignore[union-attr]
 
 
-def drug_page(store: ox.Store, unii: str, one: dict[str, str]) -> Answer:
+def drug_page(store: ox.Store, unii: str, one: dict[str, str], index: Indexed = None) -> Answer:
     """A drug: its names and identifiers, targets and classes, every alias with its sources, its trials, the drugs
     tested with it and its sponsors."""
     try:
@@ -222,7 +232,7 @@ def drug_page(store: ox.Store, unii: str, one: dict[str, str]) -> Answer:
     name = substance.label
     filters = {"drug": name}
     if one.get("format") == "csv":
-        return _csv(store, filters, one)
+        return _csv(store, filters, one, index)
     acts = [a for a in target_actions() if a.unii == unii]
     member_of = [c for c in classes().values() if unii in c.members]
     return _html("drug.html", title=name, name=name, unii=unii, drugbank=getattr(substance, "drugbank", None),
@@ -230,7 +240,7 @@ def drug_page(store: ox.Store, unii: str, one: dict[str, str]) -> Answer:
                  aliases=_named(store, "aliases-of", {"drug": name}, 200),
                  cotested=[r for r in _named(store, "co-tested-drugs", {"drug": name}, 20)],
                  sponsors=_sponsors_of(store, iris.drug(unii=unii)),
-                 table=_table(store, filters, one, f"/drug/{unii}"))
+                 table=_table(store, filters, one, f"/drug/{unii}", index))
 
 
 def trial_page(store: ox.Store, trial_id: str) -> Answer:
@@ -261,25 +271,25 @@ def sites_on_map(store: ox.Store, trial: str) -> dict:
     return {"placed": placed, "total": total}
 
 
-def sponsor_page(store: ox.Store, name: str, one: dict[str, str]) -> Answer:
+def sponsor_page(store: ox.Store, name: str, one: dict[str, str], index: Indexed = None) -> Answer:
     """A sponsor: its organisation (ROR, parents), its drugs, and its trials (with its subsidiaries' when asked)."""
     if not name.strip():
         return _missing("no sponsor named: /sponsor?name=...")
     found = resolve_sponsor(name)
     subsidiaries = one.get("subsidiaries", "") in ("1", "yes", "true")
     if one.get("format") == "csv":
-        return _csv(store, {"sponsor": name, "subsidiaries": subsidiaries}, one)
+        return _csv(store, {"sponsor": name, "subsidiaries": subsidiaries}, one, index)
     drugs = _named(store, "drugs-by-sponsor", {"sponsor": name, **({"subsidiaries": "yes"} if subsidiaries else {})}, 50)
     org = found.single.entity if found.single else None
-    table = _table(store, {"sponsor": name, "subsidiaries": subsidiaries}, one, "/sponsor")
-    grid = _drug_phase_grid(store, {"sponsor": name, "subsidiaries": subsidiaries}) if table["counted"] else None
+    table = _table(store, {"sponsor": name, "subsidiaries": subsidiaries}, one, "/sponsor", index)
+    grid = _drug_phase_grid(store, {"sponsor": name, "subsidiaries": subsidiaries}, index) if table["counted"] else None
     return _html("sponsor.html", title=name, name=name, resolution=found, org=org, drugs=drugs, subsidiaries=subsidiaries,
                  table=table, grid=grid)
 
 
-def _drug_phase_grid(store: ox.Store, filters: dict[str, Any], top: int = 15) -> dict:
+def _drug_phase_grid(store: ox.Store, filters: dict[str, Any], index: Indexed, top: int = 15) -> dict:
     """Trials per drug and phase (the ``top`` drugs by trials), with each drug's conditions: a sponsor's portfolio."""
-    rows = trials(store, Filters(**filters), _binder(store), limit=None).rows
+    rows = _trials(store, filters, index, limit=None).rows
     counts: dict[str, dict[str, int]] = {}
     conditions: dict[str, dict[str, int]] = {}
     for r in rows:
@@ -296,40 +306,40 @@ def _drug_phase_grid(store: ox.Store, filters: dict[str, Any], top: int = 15) ->
             "conditions": {d: [c for c, _ in sorted(conditions.get(d, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:3]] for d in ranked}}
 
 
-def condition_page(store: ox.Store, mesh_id: str, one: dict[str, str]) -> Answer:
+def condition_page(store: ox.Store, mesh_id: str, one: dict[str, str], index: Indexed = None) -> Answer:
     """A condition: its MeSH descriptor, broader descriptors, and the trials in it or a narrower one."""
     name = mesh_name(mesh_id)
     if name is None:
         return _missing(f"no MeSH disease descriptor {mesh_id}")
     if one.get("format") == "csv":
-        return _csv(store, {"condition": name}, one)
+        return _csv(store, {"condition": name}, one, index)
     return _html("condition.html", title=name, name=name, mesh_id=mesh_id, broader=mesh_ancestors(mesh_id),
                  narrower=mesh_children(mesh_id),
-                 table=_table(store, {"condition": name}, one, f"/condition/{mesh_id}"))
+                 table=_table(store, {"condition": name}, one, f"/condition/{mesh_id}", index))
 
 
-def target_page(store: ox.Store, symbol: str, one: dict[str, str]) -> Answer:
+def target_page(store: ox.Store, symbol: str, one: dict[str, str], index: Indexed = None) -> Answer:
     """A target: its HGNC gene, the drugs curated as acting on it, and their trials."""
     gene = targets().get(symbol)
     if gene is None:
         return _missing(f"no target {symbol} (HGNC symbol) is curated")
     if one.get("format") == "csv":
-        return _csv(store, {"target": symbol}, one)
+        return _csv(store, {"target": symbol}, one, index)
     acts = sorted((a for a in target_actions() if a.target == symbol), key=lambda a: a.drug)
     return _html("target.html", title=symbol, gene=gene, acts=acts,
-                 table=_table(store, {"target": symbol}, one, f"/target/{symbol}"))
+                 table=_table(store, {"target": symbol}, one, f"/target/{symbol}", index))
 
 
-def class_page(store: ox.Store, class_id: str, one: dict[str, str]) -> Answer:
+def class_page(store: ox.Store, class_id: str, one: dict[str, str], index: Indexed = None) -> Answer:
     """A drug class: its rule and members, and the trials of its members or naming the class only."""
     found = classes().get(class_id) or resolve_class(class_id)
     if found is None:
         return _missing(f"no drug class {class_id!r}")
     if one.get("format") == "csv":
-        return _csv(store, {"drug_class": found.label}, one)
+        return _csv(store, {"drug_class": found.label}, one, index)
     members = sorted((load().substance(u) for u in found.members), key=lambda s: s.label)
     return _html("class.html", title=found.label, drug_class=found, members=members,
-                 table=_table(store, {"drug_class": found.label}, one, f"/class/{found.id}"))
+                 table=_table(store, {"drug_class": found.label}, one, f"/class/{found.id}", index))
 
 
 def query_page(store: ox.Store, one: dict[str, str]) -> Answer:
