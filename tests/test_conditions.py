@@ -281,6 +281,10 @@ def test_the_children_of_a_descriptor_are_one_level_below_it() -> None:
     ("Liver and Lung Metastases", {"Liver Neoplasms", "Lung Neoplasms", "Neoplasm Metastasis"}),  # the noun shared
     ("Symptomatic Brain Metastases", {"Brain Neoplasms", "Neoplasm Metastasis"}),  # a state word is no primary site
     ("Castration-resistant Prostate Cancer", {"Prostatic Neoplasms, Castration-Resistant"}),  # prostate = prostatic
+    ("Gastroesophageal Junction Adenocarcinoma", {"Stomach Neoplasms", "Adenocarcinoma"}),  # a site's phrase
+    ("Esophagogastric Junction Cancer", {"Stomach Neoplasms"}),  # ... before a cancer word: not Neoplasms
+    ("HER2-positive GEJ Adenocarcinoma", {"Stomach Neoplasms", "Adenocarcinoma"}),
+    ("Advanced Cutaneous Cancer", {"Skin Neoplasms"}),
 ])
 def test_pregnancy_sites_and_latin_names(text: str, labels: set[str]) -> None:
     r = resolve_condition(text)

@@ -393,10 +393,12 @@ def _site_of(modifier: list[str], histology: Match[None]) -> tuple[Match[None], 
     _, trees = _descriptors()
     if not any(t.startswith("C04.557") for t in trees.get(histology.local_id, ())):
         return None
-    named = [site_adjectives().get(w.lower(), w) for w in modifier]  # "Cutaneous" -> skin
+    named = _sites_named(modifier)  # "Cutaneous" -> skin
     for j in range(len(modifier)):
+        if not named[j]:
+            continue  # inside a site's phrase
         for noun in ("carcinoma", "neoplasms"):
-            site = _lookup(" ".join(named[j:] + [noun]), "head")
+            site = _lookup(" ".join([w for w in named[j:] if w] + [noun]), "head")
             if site and site.local_id != histology.local_id and any(t.startswith("C04.588") for t in trees.get(site.local_id, ())):
                 return site, [" ".join(modifier[:j]).lower()] if j else []
     return None
@@ -404,6 +406,31 @@ def _site_of(modifier: list[str], histology: Match[None]) -> tuple[Match[None], 
 
 # a primary's site before the metastases' site ("Colorectal Liver Metastases")
 _PRIMARY_METASTASES = re.compile(r"^(?P<p>[\w-]+)\s+(?P<x>[\w-]+\s+metastas[ie]s)$", re.I)
+
+
+def _sites_named(modifier: list[str]) -> list[str]:
+    """The words with each site adjective or phrase of ``site-adjectives.tsv`` as the site's noun ("Cutaneous" -> skin,
+    "Gastroesophageal Junction" -> stomach), a phrase's later words left empty (so each word keeps its place)."""
+    table, out, i = site_adjectives(), list(modifier), 0
+    while i < len(modifier):
+        n = next((n for n in (3, 2, 1) if " ".join(modifier[i:i + n]).lower() in table and i + n <= len(modifier)), 0)
+        if n:
+            out[i:i + n] = [table[" ".join(modifier[i:i + n]).lower()]] + [""] * (n - 1)
+        i += n or 1
+    return out
+
+
+def _stated_site(modifier: list[str]) -> tuple[Match[None], list[str]] | None:
+    """The neoplasm of a site named by an adjective or phrase of ``site-adjectives.tsv`` before a cancer word
+    ("Gastroesophageal Junction Cancer": Stomach Neoplasms, "Advanced Cutaneous Cancer": Skin Neoplasms, keeping
+    "advanced"), with the words before the site; none when no word is such a site."""
+    named = _sites_named(modifier)
+    if named == modifier:
+        return None
+    for j in range(len(modifier)):
+        if named[j] and named[j] != modifier[j] and (site := _site_neoplasm(" ".join(w for w in named[j:] if w))):
+            return site, [" ".join(modifier[:j]).lower()] if j else []
+    return None
 
 
 def _site_neoplasm(words: str) -> Match[None] | None:
@@ -509,6 +536,8 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
                 and named.method in _BY_NAME and named.local_id not in _roots() \
                 and any(t.startswith("C04") for t in _descriptors()[1].get(named.local_id, ())):
             return _answer(text, [_as_head(named)], qualifiers)  # "Desmoid Tumor": the neoplasm its modifier names
+        if len(head) == 1 and _word(fold(head[0])) in _CANCER_HEADS and (stated := _stated_site(words[:k])):
+            return _answer(text, [_as_head(stated[0])], qualifiers + stated[1])
         if len(head) == 1 and _word(fold(head[0])) in _CANCER_HEADS and (found := _lookup(head[0], "head")):
             return _answer(text, [found], qualifiers + [" ".join(words[:k]).lower()])
         if len(head) == 1 and _word(fold(head[0])) in _GENERIC:
