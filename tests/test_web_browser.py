@@ -112,3 +112,23 @@ def test_the_pages_work_by_keyboard(page) -> None:
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "q"  # then the search box
+
+
+def test_the_sparql_editor_is_yasgui_and_runs_a_query_here(page) -> None:
+    """The vendored YASGUI takes the form's place, queries this server's /sparql and shows the rows; the page asks no
+    other host for anything (the fixture's check: no prefix service, no vocabulary look-up, no endpoint list)."""
+    query = "PREFIX tkg: <https://w3id.org/trialkg/ontology#> SELECT ?id WHERE { ?t tkg:trialId ?id } ORDER BY ?id LIMIT 5"
+    page.goto("/query?query=" + query.replace(" ", "+").replace("#", "%23"))
+    page.locator("#editor .CodeMirror").wait_for()
+    assert page.locator("#query-form").is_hidden() and page.locator("#query-answer").is_hidden()  # YASGUI shows its own
+    assert page.get_by_label("Search drugs, targets, classes, sponsors, conditions or trial ids").input_value() == ""
+    assert "tkg:trialId" in page.locator("#editor .CodeMirror").inner_text()
+    with page.expect_response(lambda r: r.url.endswith("/sparql") and r.request.method == "POST") as answered:
+        page.locator("#editor .yasqe_queryButton").click()
+    assert answered.value.ok
+    page.locator("#editor .yasr table td", has_text="NCT").first.wait_for()
+    assert len(page.locator("#editor .yasr tbody tr").all()) == 5
+    page.goto("/query?example=trials-by-drug")  # a named query as the example: in the editor
+    page.locator("#editor .CodeMirror").wait_for()
+    assert "SELECT" in page.locator("#editor .CodeMirror").inner_text()
+    assert page.locator("#example").input_value() == "trials-by-drug"

@@ -357,8 +357,8 @@ def query_page(store: ox.Store, one: dict[str, str]) -> Answer:
                 columns, rows = _first_rows(store.query(text, use_default_graph_as_union=True), EDITOR_ROWS + 1)
             except (SyntaxError, ValueError, OSError) as exc:
                 error = str(exc)
-    return _html("query.html", title="SPARQL", text=text, columns=columns, rows=rows[:EDITOR_ROWS], more=len(rows) > EDITOR_ROWS,
-                 error=error, queries=sorted(q.named_queries()), limit=EDITOR_ROWS)
+    return _html("query.html", title="SPARQL", query_text=text, columns=columns, rows=rows[:EDITOR_ROWS], more=len(rows) > EDITOR_ROWS,
+                 error=error, queries=sorted(q.named_queries()), example=example, limit=EDITOR_ROWS)
 
 
 def _first_rows(result: Any, n: int) -> tuple[list[str], list[list]]:
