@@ -137,6 +137,8 @@ def test_targets_beyond_the_checkpoints_resolve_by_their_names_in_use(text: str,
     ("IL-23 inhibitor", {"guselkumab", "risankizumab", "tildrakizumab"}, {"ustekinumab"}),  # p40, not p19
     ("T-cell engager", {"blinatumomab", "teclistamab", "tarlatamab"}, {"rituximab"}),
     ("EGFR-TKI", {"osimertinib", "mobocertinib"}, {"tucatinib", "cetuximab"}),  # a HER2 inhibitor is no EGFR-TKI
+    ("HER2-TKI", {"tucatinib", "lapatinib", "neratinib", "pyrotinib"}, {"osimertinib", "trastuzumab"}),  # dual EGFR/HER2 too
+    ("anti-HER2 antibody", {"trastuzumab", "pertuzumab", "zanidatamab"}, {"trastuzumab deruxtecan", "lapatinib"}),
 ])
 def test_classes_of_targeted_drugs_give_their_members(text: str, members: set[str], not_members: set[str]) -> None:
     found = resolve_class(text)
