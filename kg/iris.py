@@ -10,7 +10,7 @@ percent-encoded, so every IRI is valid.
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from kg.normalize import slug
 
@@ -47,6 +47,12 @@ def enum(prefix: str, value: str) -> str:
 def trial(trial_id: str) -> str:
     """A trial, by its NCT id, else by its own registry's id in ICTRP form (``kg.sources.registry_ids``)."""
     return f"{ID}trial/{quote(trial_id, safe='')}"
+
+
+def trial_id_of(iri: str) -> str | None:
+    """The trial id a trial's IRI is named by (``trial``'s inverse); None for any other IRI (a trial's parts too)."""
+    rest = iri.removeprefix(f"{ID}trial/")
+    return unquote(rest) if rest != iri and rest and "/" not in rest else None
 
 
 def registration(registry_id: str) -> str:

@@ -11,9 +11,9 @@
   too deeply is refused (400) before the engine parses it. The text is read by a lexer (``kg.sparql_text``),
   in the worker, so the timeout covers it too.
 - Each query runs in a worker process that holds the store's latest snapshot open read-only, and moves
-  to a newer one when an ingest has finished since (each document whole, old or new version); the first trial
-  table asked of a snapshot reads its ``TrialIndex`` (every trial's id and sort values), which the worker keeps
-  for the snapshot's later tables. The timeout
+  to a newer one when an ingest has finished since (each document whole, old or new version); on opening a
+  snapshot it reads its ``TrialIndex`` (every trial's sort values) in a thread, for the trial tables once it is
+  read. The timeout
   counts from the request's arrival: time spent waiting for a free worker is part of it, and when as many
   requests wait as the queue holds, the next is answered 503 at once. A query that runs past the timeout is
   cut off (its worker is killed and replaced) and answered 503; a result over the size limit is answered
@@ -35,7 +35,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -48,7 +47,7 @@ from kg.export import GRAPH_TYPES, xml_bytes
 from kg.query import Binder
 from kg.snapshot import Snapshot
 from kg.sparql_text import refusal
-from kg.trial_index import TrialIndex
+from kg.trial_index import InBackground, TrialIndex
 from kg.trials import Filters, trials
 from kg.web.pages import render
 
@@ -95,7 +94,7 @@ def _accepted(accept: str) -> list[str]:
 def _worker(store_path: str, conn) -> None:
     snapshot = Snapshot(Path(store_path))
     store = snapshot.open()
-    index = cache(partial(TrialIndex.read, store))  # read once per snapshot, when a trial table first needs it
+    index = InBackground(store)  # the snapshot's sort values, read in a thread; look-ups until they are
     while True:
         job = conn.recv()
         if job is None:
@@ -106,7 +105,7 @@ def _worker(store_path: str, conn) -> None:
                 newer = Snapshot(Path(store_path))
                 store, old = newer.open(), snapshot
                 snapshot = newer
-                index = cache(partial(TrialIndex.read, store))
+                index = InBackground(store)
                 old.release()
             if isinstance(text, dict):  # /trials: kg trials' filters, answered by kg.trials
                 conn.send(_trials_answer(store, text, max_bytes, index()))

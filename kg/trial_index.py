@@ -1,72 +1,75 @@
-"""The trials of a store that does not change (a ``kg serve`` worker's snapshot), each with its trial id and the
-values ``kg trials`` sorts by, read once with the store's own statement index instead of by a query per request.
+"""The values ``kg trials`` sorts by, for every trial of a store that does not change (a ``kg serve`` worker's
+snapshot), read once in the background instead of looked up for each request.
 
-At 100k studies, a table of a target's 8,511 trials spent 0.4 s checking that its candidates are trials (their ids)
-and 0.4 s looking up their start dates to sort them, on every page; with the index both are dictionary look-ups.
-The sort values are defined here for both ways (``start_key``, ``enrollment_key``: the latest a source states), so
-a query with the index and one without it order the same trials the same way (tests/test_trials.py checks this).
+At 100k studies, sorting a target's 8,511 trials by start date looked up their dates on every page (0.4 s); with the
+index it is a dictionary look-up. Reading the index scans every trial's start date and enrollment (seconds at 100k),
+so a worker reads it in a thread when it opens a snapshot (``InBackground``) and answers with look-ups until it is
+ready. The values are one SPARQL aggregate for both ways (``sort_values``: the latest start date a source states,
+padded to a day as the date filters read it; the largest enrollment), so a query with the index and one without it
+order the same trials the same way (tests/test_trials.py checks this). Read by SPARQL, not statement by statement:
+pyoxigraph's ``quads_for_pattern`` costs ~30 us per statement from Python, a query's solutions about a third of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-import re
+import threading
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg import iris
+from kg.errors import KGError
+from kg.query import select
 
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_TRIAL = ox.NamedNode(iris.ONTOLOGY + "Trial")
-_ID = ox.NamedNode(iris.ONTOLOGY + "trialId")
-START = ox.NamedNode(iris.ONTOLOGY + "startDate")
-ENROLLMENT = ox.NamedNode(iris.ONTOLOGY + "enrollment")
-_DATE = re.compile(r"\d{4}(?:-\d\d){0,2}")  # the lexical forms of xsd:gYear, xsd:gYearMonth and xsd:date (no zone)
-
-
-def start_key(values: Iterable[str]) -> str:
-    """A trial's start date to sort by: the latest its sources state, each padded to a day ("2023" as 2023-01-01,
-    "2023-05" as 2023-05-01, as the date filters read them); "" when none states one."""
-    return max((v + "-01-01"[len(v) - 4:] for v in values if _DATE.fullmatch(v)), default="")
+_PREFIXES = f"PREFIX tkg: <{iris.ONTOLOGY}>\n"
+# column -> (property, the value compared: a date padded to a day, "2023" as 2023-01-01; a count as a number)
+_SORTED = {"start_date": ("tkg:startDate", 'CONCAT(STR(?v), SUBSTR("-01-01", STRLEN(STR(?v)) - 3))'),
+           "enrollment": ("tkg:enrollment", "IF(isNumeric(?v), ?v, -1)")}
+MISSING: dict[str, str | int] = {"start_date": "", "enrollment": -1}  # the value of a trial that states none
 
 
-def enrollment_key(values: Iterable[str]) -> int:
-    """A trial's enrollment to sort by: the largest its sources state; -1 when none states one."""
-    return max((int(v) for v in values if v.isascii() and v.isdigit()), default=-1)
+def sort_values(store: ox.Store, column: str, trials: list[str] | None = None) -> dict[str, str | int]:
+    """Trial IRI -> the value it sorts by in ``column`` (a key of ``MISSING``): the latest or largest its sources
+    state; for ``trials`` only, or every trial stating one."""
+    prop, compared = _SORTED[column]
+    scope = "VALUES ?t { " + " ".join(f"<{t}>" for t in trials) + " } " if trials is not None else ""
+    _, got = select(store, f"{_PREFIXES}SELECT ?t (MAX({compared}) AS ?k) WHERE {{ {scope}?t {prop} ?v }} GROUP BY ?t")
+    if column == "enrollment":
+        return {t: int(float(k)) for t, k in got if k is not None}
+    return {t: k for t, k in got if k is not None}
 
 
 @dataclass(frozen=True)
 class TrialIndex:
-    """Every trial (IRI: typed ``tkg:Trial`` with a ``tkg:trialId``) with its id and sort values."""
+    """Sort column -> trial IRI -> its value (``sort_values``), for every trial stating one."""
 
-    ids: dict[str, str]  # trial IRI -> trial id (the least, when sources state several)
-    starts: dict[str, str]  # trial IRI -> start_key of its stated start dates
-    enrollments: dict[str, int]  # trial IRI -> enrollment_key of its stated enrollments
+    values: dict[str, dict[str, str | int]]
 
     @classmethod
     def read(cls, store: ox.Store) -> TrialIndex:
         """The index of ``store`` as it is now: valid while the store does not change."""
-        trials = {t for t, _ in _pairs(store, _TYPE, _TRIAL)}
-        ids: dict[str, str] = {}
-        for t, n in _pairs(store, _ID):
-            if t in trials and (t not in ids or n < ids[t]):
-                ids[t] = n
-        return cls(ids, {t: start_key(v) for t, v in _stated(store, START, ids).items()},
-                   {t: enrollment_key(v) for t, v in _stated(store, ENROLLMENT, ids).items()})
+        return cls({column: sort_values(store, column) for column in _SORTED})
 
 
-def _pairs(store: ox.Store, prop: ox.NamedNode, value: ox.NamedNode | None = None) -> Iterator[tuple[str, str]]:
-    """(subject IRI, value) of every statement of ``prop`` (of that ``value``) in any graph."""
-    for q in store.quads_for_pattern(None, prop, value):
-        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, (ox.NamedNode, ox.Literal)):
-            yield q.subject.value, q.object.value
+class InBackground:
+    """The ``TrialIndex`` of a store that does not change, read in a thread from the moment this is made; calling it
+    gives the index once it is read, None before (and for good if reading it failed: the answers do not need it)."""
 
+    def __init__(self, store: ox.Store) -> None:
+        self._index: TrialIndex | None = None
+        self._thread = threading.Thread(target=self._read, args=(store,), name="trial-index", daemon=True)
+        self._thread.start()
 
-def _stated(store: ox.Store, prop: ox.NamedNode, trials: dict[str, str]) -> dict[str, list[str]]:
-    """Every value of ``prop`` each of these trials has in some graph."""
-    out: dict[str, list[str]] = {}
-    for t, v in _pairs(store, prop):
-        if t in trials:
-            out.setdefault(t, []).append(v)
-    return out
+    def _read(self, store: ox.Store) -> None:
+        try:
+            self._index = TrialIndex.read(store)
+        except KGError:  # the snapshot went away while it was read (a newer one has its own index)
+            self._index = None
+
+    def __call__(self) -> TrialIndex | None:
+        return self._index
+
+    def wait(self, timeout: float | None = None) -> TrialIndex | None:
+        """The index once read (tests, benchmarks): waits for the thread up to ``timeout`` seconds."""
+        self._thread.join(timeout)
+        return self._index

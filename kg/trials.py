@@ -11,7 +11,6 @@ are those every source states.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import re
@@ -26,7 +25,7 @@ from kg.namespaces import sparql_prefixes
 from kg.query import Binder, Param, select, written_in
 from kg.resolve.places import city_key
 from kg.sources.vocab import is_iso_date
-from kg.trial_index import ENROLLMENT, START, TrialIndex, enrollment_key, start_key
+from kg.trial_index import MISSING, TrialIndex, sort_values
 
 COLUMNS = ("nct_id", "title", "status", "phases", "lead_sponsor", "start_date", "start_date_type", "primary_completion",
            "enrollment", "enrollment_type", "conditions", "drugs", "countries", "sites")
@@ -154,28 +153,16 @@ def _where(f: Filters, binder: Binder) -> tuple[list[str], dict[str, ox.NamedNod
     return parts, b
 
 
-_SORT_VALUES: dict[str, tuple[ox.NamedNode, Callable[[Iterable[str]], str | int]]] = {
-    "start_date": (START, start_key), "enrollment": (ENROLLMENT, enrollment_key)}
-
-
 def _ordered(store: ox.Store, found: dict[str, str], sort: str, index: TrialIndex | None) -> list[str]:
     """The trials found, in the order of ``--sort`` (a column of ``SORTS``, "-" first for descending; ties by NCT id):
-    sorted here, from the ids already found and, for a date or a count, their values (from ``index`` when given,
-    else one lookup)."""
+    sorted here, from the ids already found and, for a date or a count, their values (``kg.trial_index.sort_values``:
+    from ``index`` when given, else one lookup)."""
     ids = sorted(found, key=lambda t: found[t])
-    if sort.lstrip("-") not in _SORT_VALUES:
+    column = sort.lstrip("-")
+    if column not in MISSING:
         return ids[::-1] if sort.startswith("-") else ids
-    prop, key = _SORT_VALUES[sort.lstrip("-")]
-    if index is not None:
-        value: dict[str, str | int] = index.starts if prop == START else index.enrollments  # type: ignore[assignment]
-    else:
-        _, got = select(store, f"{PREFIXES}SELECT ?t ?v WHERE {{ {_values(ids)} ?t {prop} ?v }}")
-        stated: dict[str, list[str]] = {}
-        for t, v in got:
-            stated.setdefault(t, []).append(v)
-        value = {t: key(vs) for t, vs in stated.items()}
-    missing = key(())
-    return sorted(ids, key=lambda t: value.get(t, missing), reverse=sort.startswith("-"))  # stable: ties by NCT id
+    value = index.values[column] if index is not None else sort_values(store, column, ids)
+    return sorted(ids, key=lambda t: value.get(t, MISSING[column]), reverse=sort.startswith("-"))  # stable: ties by NCT id
 
 
 def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort: str = "nct_id", limit: int | None = 50,
@@ -183,14 +170,14 @@ def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort
            index: TrialIndex | None = None) -> Answer:
     """The trials matching every filter: their count, one page of rows (sorted), and facets when asked (with
     ``facets_up_to``, only when at most that many trials match: seconds for ten thousand). ``index``: the store's
-    ``TrialIndex``, when the store does not change (the same answer, without looking up ids and sort values)."""
+    ``TrialIndex``, when the store does not change (the same answer, without looking up the sort values)."""
     binder = binder or Binder()
     where, bindings = _where(filters, binder)
     if limit is not None and limit < 0 or offset < 0:
         raise KGError("--limit and --offset take whole numbers of 0 or more")
     if sort.lstrip("-") not in SORTS:
         raise KGError(f"--sort takes one of {', '.join(SORTS)} (a leading - for descending; got {sort!r})")
-    found = _matching(store, where, bindings, index)
+    found = _matching(store, where, bindings)
     answer = Answer(count=len(found), notes=list(binder.notes))
     if facets and found and (facets_up_to is None or len(found) <= facets_up_to):
         answer.facets = _facets(store, list(found))
@@ -201,16 +188,17 @@ def trials(store: ox.Store, filters: Filters, binder: Binder | None = None, sort
     return answer
 
 
-def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal],
-              index: TrialIndex | None = None) -> dict[str, str]:
-    """The trials every pattern holds for, each with its trial id (the least, when sources state several; from
-    ``index`` when given). A pattern that is one statement of the trial with
-    its value in a variable (country, phase, status, a date or count then filtered ...) is checked for each trial
-    still in, its bound value compared by ``FILTER``; any other is evaluated alone, its bound terms written in
-    (``_inlined``), and its trials intersected with those. Measured at 100k studies (target + condition + country):
-    one query joining them all took 8.3 s; a ``VALUES`` block of candidates joined with a pattern naming a fixed
-    object or holding a union took 13-16 s (Oxigraph enumerates the pattern's every match per candidate), the same
-    statement with its object a variable and a ``FILTER`` on it 0.15 s; alone, each pattern takes under 0.7 s."""
+def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal]) -> dict[str, str]:
+    """The trials every pattern holds for, each with the trial id its IRI is named by (``kg.iris.trial``: every
+    pattern binds ``?t`` by a property of trials only, and a trial's IRI tells it from its parts and other nodes;
+    the look-up of the candidates' ids and types this replaces took 1.3 s for 8,511 trials at 100k studies). A
+    pattern that is one statement of the trial with its value in a variable (country, phase, status, a date or count
+    then filtered ...) is checked for each trial still in, its bound value compared by ``FILTER``; any other is
+    evaluated alone, its bound terms written in (``_inlined``), and its trials intersected with those. Measured at
+    100k studies (target + condition + country): one query joining them all took 8.3 s; a ``VALUES`` block of
+    candidates joined with a pattern naming a fixed object or holding a union took 13-16 s (Oxigraph enumerates the
+    pattern's every match per candidate), the same statement with its object a variable and a ``FILTER`` on it 0.15
+    s; alone, each pattern takes under 0.7 s."""
     candidates: set[str] | None = None
     for pattern in patterns:
         if candidates is not None and _ONE_STATEMENT.fullmatch(pattern):
@@ -223,14 +211,10 @@ def _matching(store: ox.Store, patterns: list[str], bindings: dict[str, ox.Named
         candidates = found if candidates is None else candidates & found
         if not candidates:
             return {}
-    if index is not None:
-        return index.ids if candidates is None else {t: index.ids[t] for t in candidates if t in index.ids}
-    scope = _values(sorted(candidates)) if candidates is not None else ""
-    _, rows_ = select(store, f"{PREFIXES}SELECT DISTINCT ?t ?nct WHERE {{ {scope} ?t tkg:trialId ?nct ; a ?type FILTER(?type = tkg:Trial) }}")
-    ids: dict[str, str] = {}
-    for t, n in rows_:
-        ids[t] = min(ids.get(t, n), n)
-    return ids
+    if candidates is None:  # no filter: every trial
+        _, typed = select(store, f"{PREFIXES}SELECT DISTINCT ?t WHERE {{ ?t a tkg:Trial ; tkg:trialId ?nct }}")
+        candidates = {t for (t,) in typed}
+    return {t: n for t in candidates if (n := iris.trial_id_of(t))}  # a trial's IRI is named by its id: no look-up
 
 
 def joined_query(patterns: list[str], bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:

@@ -33,7 +33,7 @@ def store_dir(seed_store: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def endpoint(store_dir: Path):
-    url, stop = start_in_thread(store_dir, Limits(timeout=2.0, max_bytes=200_000), workers=1)
+    url, stop = start_in_thread(store_dir, Limits(timeout=25.0, max_bytes=200_000), workers=1)  # spare time on a busy machine; client waits 30 s
     yield url
     stop()
 
@@ -124,14 +124,18 @@ def test_malformed_query_is_400_with_the_parser_message(endpoint: str) -> None:
     assert status == 400 and b"malformed query" in body and b"1:" in body
 
 
-def test_long_query_is_cut_off_and_the_endpoint_keeps_working(endpoint: str) -> None:
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    started = time.monotonic()
-    status, _, body = _http(f"{endpoint}?{urllib.parse.urlencode({'query': slow})}")
-    assert status == 503 and b"timed out" in body
-    assert time.monotonic() - started < 20
-    status, _, _ = _http(f"{endpoint}?{urllib.parse.urlencode({'query': TRIALS})}")
-    assert status == 200
+def test_long_query_is_cut_off_and_the_endpoint_keeps_working(store_dir: Path) -> None:
+    endpoint, stop = start_in_thread(store_dir, Limits(timeout=2.0), workers=1)  # a short timeout of its own
+    try:
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # billions of rows: never done in time
+        started = time.monotonic()
+        status, _, body = _http(f"{endpoint}?{urllib.parse.urlencode({'query': slow})}")
+        assert status == 503 and b"timed out" in body
+        assert time.monotonic() - started < 30
+        status, _, _ = _http(f"{endpoint}?{urllib.parse.urlencode({'query': 'ASK { }'})}")
+        assert status == 200  # a new worker answers
+    finally:
+        stop()
 
 
 def test_result_size_limit(endpoint: str) -> None:

@@ -2,7 +2,7 @@
 uses (``kg.trials``, ``kg.show``, the named queries, the resolvers) and rendering a template of ``templates/``.
 
 ``render(store, path, params, accept, index)`` is called in a ``kg serve`` worker (the store is its snapshot; ``index``
-gives the snapshot's ``TrialIndex``, read once for every trial table) and answers ``(status, media type, body)``. A
+gives the snapshot's ``TrialIndex`` once the worker has read it) and answers ``(status, media type, body)``. A
 page names what it did not find in one line; it never shows a traceback.
 """
 
@@ -51,7 +51,7 @@ STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 RDF_TYPES = {m: GRAPH_TYPES[m] for m in ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")}
 Answer = tuple[int, str, bytes]
-Indexed = Callable[[], TrialIndex] | None  # the snapshot's trial index, read when a trial table first needs it
+Indexed = Callable[[], TrialIndex | None] | None  # the snapshot's trial index, once a worker has read it
 
 
 @lru_cache(maxsize=1)
