@@ -12,6 +12,7 @@ import pytest
 from kg.resolve.sponsors import organization_iri
 from kg.ingest import ingest
 from kg import iris
+from kg import query as q
 from kg.analyze import NETWORKS, combined, headline, project, write_network
 from kg.plot import plot
 from kg.sources.reader import read_paths
@@ -47,6 +48,18 @@ def test_projections_hold_real_links(oxi) -> None:
     assert tt.degree(iris.trial("NCT06505837")) == 5
     ss = project(oxi, "sponsor-site")
     assert all(ss.nodes[n]["type"] in ("sponsor", "site") for n in ss)
+
+
+def test_sponsor_drug_edges_are_the_trials_linking_them_in_the_documents(oxi) -> None:
+    """The projection reads graph/summary's counts: each pair's trials counted from the documents themselves, a drug
+    linked by the record-alias graph included (the summary once counted only what one document stated whole)."""
+    _, counted = q.select(oxi, """PREFIX tkg: <https://w3id.org/trialkg/ontology#>
+        SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?w) WHERE {
+          ?t tkg:leadSponsor|tkg:collaborator|tkg:sponsor ?a . FILTER NOT EXISTS { ?a tkg:isPlaceholder true }
+          ?t tkg:intervention/tkg:drug ?b } GROUP BY ?a ?b""")
+    g = project(oxi, "sponsor-drug")
+    edges = {(u, v) if g.nodes[u]["type"] == "sponsor" else (v, u): d["trials"] for u, v, d in g.edges(data=True)}
+    assert len(counted) > 20 and edges == {(a, b): int(w) for a, b, w in counted}
 
 
 def test_headline(oxi) -> None:
