@@ -256,11 +256,13 @@ def trial_page(store: ox.Store, trial_id: str) -> Answer:
 
 def sites_on_map(store: ox.Store, trial: str) -> dict:
     """A trial's sites placed on the world map (equirectangular, as ``static/land-110m.svg`` is drawn): those with
-    coordinates (``x``, ``y``, label), and how many sites it has."""
+    coordinates (``x``, ``y``, label), and how many sites it has. Latitude and longitude are two OPTIONALs: as one
+    (``OPTIONAL { ?s tkg:latitude ?la ; tkg:longitude ?lo }``) Oxigraph joined every site's coordinates in every graph
+    first, 22 s at 100k studies for one trial."""
     node = ox.NamedNode(trial)
     rows = store.query(f"""PREFIX tkg: <{iris.ONTOLOGY}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?la) AS ?lat) (SAMPLE(?lo) AS ?lon) WHERE {{ GRAPH ?g {{ {node} tkg:site ?s .
-          ?s rdfs:label ?l OPTIONAL {{ ?s tkg:latitude ?la ; tkg:longitude ?lo }} }} }} GROUP BY ?s ORDER BY ?label""")
+          ?s rdfs:label ?l OPTIONAL {{ ?s tkg:latitude ?la }} OPTIONAL {{ ?s tkg:longitude ?lo }} }} }} GROUP BY ?s ORDER BY ?label""")
     placed, total = [], 0
     for r in rows:  # type: ignore[union-attr]
         total += 1
