@@ -54,7 +54,7 @@ NAMED_PARAMS = {"trials-by-drug": {"drug": "JS-001"}, "sponsors-by-drug": {"drug
                 "drugs-by-sponsor": {"sponsor": "Junshi Biosciences"}, "trials-by-condition": {"condition": "HCC"},
                 "trials-by-country": {"country": "China", "phase": "PHASE3"}, "sites-of-trial": {"trial": "NCT04523493"},
                 "related-trials": {"trial": "NCT06505837", "hops": "2"}, "co-tested-drugs": {"drug": "toripalimab"},
-                "aliases-of": {"drug": "pianpulimab"}, "trials-by-target": {"target": "PD-1"},
+                "aliases-of": {"drug": "pianpulimab"}, "drug-spellings": {"drug": "JS-001"}, "trials-by-target": {"target": "PD-1"},
                 "drugs-by-target": {"target": "CD279"}, "trials-by-drug-class": {"drug_class": "anti-PD-1 antibody"},
                 "sponsors-by-target": {"target": "programmed cell death 1"},
                 "sponsor-aliases": {"sponsor": "Junshi Biosciences"}, "condition-aliases": {"condition": "HCC"},

@@ -69,6 +69,17 @@ def test_typeahead_suggests_drugs_by_the_start_of_any_name(site: str) -> None:
     assert json.loads(get(site, "/search.json?q=t")[2]) == []  # one letter: nothing yet
 
 
+def test_the_drug_page_shows_how_the_records_write_it_when_asked(site: str) -> None:
+    _, _, page = get(site, f"/drug/{TORIPALIMAB}")
+    assert f'href="/drug/{TORIPALIMAB}?spellings=1#spellings-h"' in page  # a count over every intervention: on request
+    _, _, page = get(site, f"/drug/{TORIPALIMAB}?spellings=1")
+    section = page[page.index('id="spellings-h"'):page.index("</section>", page.index('id="spellings-h"'))]
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>(\d+)</td></tr>", section)
+    assert rows and all(matched.lower() in text.lower() for text, matched, *_ in rows)  # the part of the text linked
+    assert {method for _, _, method, _, _ in rows} <= {"exact", "salt-form", "curated", "fuzzy", "record-alias", "code"}
+    assert any("JS001" in text.replace("-", "") for text, *_ in rows)  # the seeds' code for it
+
+
 @pytest.mark.parametrize(("text", "kind", "url"), [
     ("PD-1 inhibitor", "drug class", "/class/pd-1-inhibitor"), ("CD279", "target", "/target/PDCD1"),
     ("NSCLC", "condition", "/condition/D002289"), ("nct 04523493", "trial", "/trial/NCT04523493"),

@@ -224,7 +224,8 @@ def _sponsors_of(store: ox.Store, drug_iri: str, limit: int = 20) -> list[dict]:
 
 def drug_page(store: ox.Store, unii: str, one: dict[str, str], index: Indexed = None) -> Answer:
     """A drug: its names and identifiers, targets and classes, every alias with its sources, its trials, the drugs
-    tested with it and its sponsors."""
+    tested with it and its sponsors; with ``spellings=1``, how the records write it, each link with its method and
+    score (a count over every intervention naming it: 0.26 s at 100k studies for pembrolizumab, so only when asked)."""
     try:
         substance = load().substance(unii)
     except KeyError:
@@ -238,6 +239,7 @@ def drug_page(store: ox.Store, unii: str, one: dict[str, str], index: Indexed = 
     return _html("drug.html", title=name, name=name, unii=unii, drugbank=getattr(substance, "drugbank", None),
                  iri=iris.drug(unii=unii), targets=acts, classes=member_of,
                  aliases=_named(store, "aliases-of", {"drug": name}, 200),
+                 spellings=_named(store, "drug-spellings", {"drug": name}, 500) if one.get("spellings") == "1" else None,
                  cotested=[r for r in _named(store, "co-tested-drugs", {"drug": name}, 20)],
                  sponsors=_sponsors_of(store, iris.drug(unii=unii)),
                  table=_table(store, filters, one, f"/drug/{unii}", index))
