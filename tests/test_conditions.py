@@ -285,10 +285,19 @@ def test_the_children_of_a_descriptor_are_one_level_below_it() -> None:
     ("Esophagogastric Junction Cancer", {"Stomach Neoplasms"}),  # ... before a cancer word: not Neoplasms
     ("HER2-positive GEJ Adenocarcinoma", {"Stomach Neoplasms", "Adenocarcinoma"}),
     ("Advanced Cutaneous Cancer", {"Skin Neoplasms"}),
+    ("Bipolar", {"Bipolar Disorder"}),  # a mental disorder named by its adjective without "disorder"
+    ("Major Depressive", {"Depressive Disorder, Major"}),
+    ("Obsessive Compulsive", {"Obsessive-Compulsive Disorder"}),
+    ("Borderline Personality", {"Borderline Personality Disorder"}),  # ... by its noun: curated
 ])
 def test_pregnancy_sites_and_latin_names(text: str, labels: set[str]) -> None:
     r = resolve_condition(text)
     assert r.status == "resolved" and {m.label for m in r.matches} == labels
+
+
+def test_a_noun_is_not_read_as_its_disorder() -> None:
+    for text in ("Body Image", "Tobacco Use", "Alcohol Use", "Stress", "Anxiety", "Adjustment", "Treatment"):
+        assert resolve_condition(text).status == "unresolved", text
 
 
 def test_animal_descriptors_are_not_answers() -> None:

@@ -557,9 +557,33 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
             return _answer(text, [found], qualifiers)
     if (m := _LATIN_ADJECTIVE.fullmatch(stripped or bare)) and (found := _lookup(m["x"], "head")) and _in_disease_tree(found.local_id):
         return _answer(text, [found], qualifiers + [m["a"].lower()])  # "Prurigo Nodularis", "Keratosis Pilaris"
+    if found := _disorder_named(stripped or bare):  # "Bipolar", "Major Depressive"
+        return _answer(text, [found], qualifiers)
     if found := _fuzzy(stripped or bare):
         return _answer(text, [found], qualifiers)
     return _answer(text, [], qualifiers, "unresolved")
+
+
+# the last word of a phrase that may stand for "... disorder": an adjective ("Bipolar", "Schizoaffective"), not a noun
+# that names a state or a thing of its own ("Stress", "Anxiety", "Body Image", "Alcohol Use")
+_ADJECTIVE_END = re.compile(r"(?:ar|ive|ic|al|oid|ant|ent|ous|ile)$", re.I)
+
+
+def _disorder_named(words: str) -> Match[None] | None:
+    """The mental disorder a phrase ending in an adjective names without its word "disorder", as psychiatry writes it
+    ("Bipolar", "Major Depressive", "Obsessive Compulsive", "Schizoaffective"): the phrase with "Disorder" after it
+    names a descriptor of the mental disorders (MeSH F03) by name. A phrase ending in a noun is left alone ("Body
+    Image" is no Body Image Disorder, "Tobacco Use" no Tobacco Use Disorder); the common ones that do name their
+    disorder are curated variants ("Borderline Personality", "Post-traumatic Stress")."""
+    last = words.split()[-1]
+    if not _ADJECTIVE_END.search(last) or last.lower().endswith("ment"):  # "Body Image" is no Body Image Disorder
+        return None
+    _, trees = _descriptors()
+    for noun in ("disorder", "disorders"):
+        found = _lookup(f"{words} {noun}", "rewrite")
+        if found and any(t.startswith("F03") for t in trees.get(found.local_id, ())):
+            return found
+    return None
 
 
 # a disease during pregnancy: MeSH indexes the disease and the pregnancy complication of its kind
