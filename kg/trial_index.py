@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg import iris
-from kg.errors import KGError
 from kg.query import select
 
 _PREFIXES = f"PREFIX tkg: <{iris.ONTOLOGY}>\n"
@@ -63,8 +62,8 @@ class InBackground:
     def _read(self, store: ox.Store) -> None:
         try:
             self._index = TrialIndex.read(store)
-        except KGError:  # the snapshot went away while it was read (a newer one has its own index)
-            self._index = None
+        except Exception:  # noqa: BLE001 - the snapshot went away while it was read, or a value would not read: the
+            self._index = None  # tables sort by look-up instead; a thread's traceback would reach the server's log
 
     def __call__(self) -> TrialIndex | None:
         return self._index

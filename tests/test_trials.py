@@ -348,3 +348,9 @@ def test_an_unknown_trial_id_gets_a_note_not_silence(store_dir: Path) -> None:
         assert proc.returncode == 0 and body["rows"] == [] and words in body["notes"][0]
     known = json.loads(_query(store_dir, "sites-of-trial", "--param", "trial=NCT04736823", "--format", "json").stdout)
     assert known["rows"] and known["notes"] == []
+
+
+def test_an_index_that_cannot_be_read_is_none_and_raises_nothing() -> None:
+    """A worker's background read that fails (its snapshot gone) leaves the tables to sort by look-up."""
+    broken = InBackground(object())  # type: ignore[arg-type]
+    assert broken.wait(30) is None and broken() is None
