@@ -154,6 +154,19 @@ def test_a_national_branch_named_without_its_country_is_its_company() -> None:
     assert link("Hoffmann-La Roche").ror == "00by1q217"  # not Roche (Estonia) or (Spain)
 
 
+@pytest.mark.parametrize(("written", "code"), [("Korea", "KR"), ("Republic of Korea", "KR"), ("Korea (South)", "KR"),
+                                               ("P.R. China", "CN"), ("PR China", "CN"), ("U.S.A.", "US"),
+                                               ("Korea, Democratic People's Republic of", "KP")])
+def test_country_names_as_sites_and_sponsors_write_them(written: str, code: str) -> None:
+    from kg.sources.vocab import country_code
+    assert country_code(written) == code
+
+
+def test_a_place_tail_naming_the_country_as_written_is_dropped() -> None:
+    assert resolve_organization("National Cancer Center, Korea").matches[0].entity.ror == "02tsanh21"
+    assert resolve_organization("Shanghai Pulmonary Hospital, Shanghai, P.R. China").status == "resolved"
+
+
 def test_several_candidates_in_one_country_are_not_guessed() -> None:
     found = resolve_organization("Northwestern University")
     assert found.status == "ambiguous" and {m.entity.country for m in found.matches} == {"US", "PH"}

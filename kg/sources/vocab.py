@@ -197,6 +197,14 @@ def age_years(age: str | None) -> float | None:
 _COUNTRY_ALIASES = {
     "korea, republic of": "KR",
     "south korea": "KR",
+    "republic of korea": "KR",
+    "korea": "KR",  # as sites and sponsors write the Republic of Korea ("Seoul, Korea"); the DPRK is written in full
+    "p.r. china": "CN",
+    "p. r. china": "CN",
+    "pr china": "CN",
+    "mainland china": "CN",
+    "u.s.a.": "US",
+    "u.s.": "US",
     "korea, democratic people's republic of": "KP",
     "taiwan": "TW",
     "iran, islamic republic of": "IR",
