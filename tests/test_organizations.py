@@ -138,6 +138,8 @@ def test_a_name_of_two_organisations_is_ambiguous_with_candidates() -> None:
     ("Wyeth is now a wholly owned subsidiary of Pfizer", "Pfizer Inc."),
     ("Massachusetts General Hospital", "Mass General Brigham"),  # a ROR parent
     ("Peking Union Medical College Hospital", "Chinese Academy of Medical Sciences & Peking Union Medical College"),  # a curated ROR parent
+    ("West China Hospital of Sichuan University", "Sichuan University"),
+    ("Beijing Cancer Hospital", "Peking University"),
 ])
 def test_parents_come_from_the_curated_table_ror_or_the_name(child: str, ancestor: str) -> None:
     assert ancestor in {label for _, _, label in link(child).parents}
