@@ -42,6 +42,7 @@ from __future__ import annotations
 import csv
 import gzip
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -393,14 +394,11 @@ def _site_of(modifier: list[str], histology: Match[None]) -> tuple[Match[None], 
     _, trees = _descriptors()
     if not any(t.startswith("C04.557") for t in trees.get(histology.local_id, ())):
         return None
-    named = _sites_named(modifier)  # "Cutaneous" -> skin
-    for j in range(len(modifier)):
-        if not named[j]:
-            continue  # inside a site's phrase
+    for _, words, kept in _site_suffixes(modifier):
         for noun in ("carcinoma", "neoplasms"):
-            site = _lookup(" ".join([w for w in named[j:] if w] + [noun]), "head")
+            site = _lookup(f"{words} {noun}", "head")
             if site and site.local_id != histology.local_id and any(t.startswith("C04.588") for t in trees.get(site.local_id, ())):
-                return site, [" ".join(modifier[:j]).lower()] if j else []
+                return site, kept
     return None
 
 
@@ -413,23 +411,30 @@ def _sites_named(modifier: list[str]) -> list[str]:
     "Gastroesophageal Junction" -> stomach), a phrase's later words left empty (so each word keeps its place)."""
     table, out, i = site_adjectives(), list(modifier), 0
     while i < len(modifier):
-        n = next((n for n in (3, 2, 1) if " ".join(modifier[i:i + n]).lower() in table and i + n <= len(modifier)), 0)
+        n = next((n for n in (3, 2, 1) if i + n <= len(modifier) and " ".join(modifier[i:i + n]).lower() in table), 0)
         if n:
             out[i:i + n] = [table[" ".join(modifier[i:i + n]).lower()]] + [""] * (n - 1)
         i += n or 1
     return out
 
 
+def _site_suffixes(modifier: list[str]) -> Iterator[tuple[bool, str, list[str]]]:
+    """Each end of a modifier that may name a site, longest first: whether it begins with a site of
+    ``site-adjectives.tsv``, its words with those sites as their nouns (``_sites_named``), and the words before it,
+    kept as qualifiers. An end never begins inside a site's phrase."""
+    named = _sites_named(modifier)
+    for j in range(len(modifier)):
+        if named[j]:
+            yield named[j] != modifier[j], " ".join(w for w in named[j:] if w), [" ".join(modifier[:j]).lower()] if j else []
+
+
 def _stated_site(modifier: list[str]) -> tuple[Match[None], list[str]] | None:
     """The neoplasm of a site named by an adjective or phrase of ``site-adjectives.tsv`` before a cancer word
     ("Gastroesophageal Junction Cancer": Stomach Neoplasms, "Advanced Cutaneous Cancer": Skin Neoplasms, keeping
     "advanced"), with the words before the site; none when no word is such a site."""
-    named = _sites_named(modifier)
-    if named == modifier:
-        return None
-    for j in range(len(modifier)):
-        if named[j] and named[j] != modifier[j] and (site := _site_neoplasm(" ".join(w for w in named[j:] if w))):
-            return site, [" ".join(modifier[:j]).lower()] if j else []
+    for from_table, words, kept in _site_suffixes(modifier):
+        if from_table and (site := _site_neoplasm(words)):
+            return site, kept
     return None
 
 
