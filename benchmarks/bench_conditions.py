@@ -64,7 +64,7 @@ def main() -> None:
     resolved = [r for r in results.values() if r.status == "resolved"]
     ambiguous = sum(r.status == "ambiguous" for r in results.values())
     right, judged, wrong = precision(HERE / "condition-sample.tsv")
-    right2, judged2, wrong2 = precision(*(HERE / f"condition-sample-{n}.tsv" for n in (2, 3, 4, 5)))
+    right2, judged2, wrong2 = precision(*(HERE / f"condition-sample-{n}.tsv" for n in (2, 3, 4, 5, 6)))
     drawn = [row for row in read_tsv(HERE / "condition-unresolved-sample.tsv")  # of the unresolved: how many name a disease
              if row["text"] in results and results[row["text"]].status != "resolved"]
     misses = sum(row["names_a_disease"] == "yes" for row in drawn) / max(len(drawn), 1)
@@ -75,7 +75,7 @@ def main() -> None:
     print("by tier: " + ", ".join(f"{k} {v}" for k, v in Counter(r.matches[0].method for r in resolved).most_common()))
     print(f"precision on the hand-judged sample: {right}/{judged} = {right / max(judged, 1):.3f}"
           + (f" (answered otherwise than judged: {wrong})" if wrong else ""))
-    print(f"precision on the hand-judged answers of the later rules (samples 2 to 5): {right2}/{judged2} = {right2 / max(judged2, 1):.3f}"
+    print(f"precision on the hand-judged answers of the later rules (samples 2 to 6): {right2}/{judged2} = {right2 / max(judged2, 1):.3f}"
           + (f" (answered otherwise than judged: {wrong2})" if wrong2 else ""))
     estimate = len(resolved) / (len(resolved) + misses * unresolved)
     print(f"of the unresolved, {misses:.0%} name a disease (hand-judged random sample of {len(drawn)}): about "

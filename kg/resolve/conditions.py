@@ -1,10 +1,16 @@
-"""Condition text -> MeSH disease descriptors, on the whole MeSH 2024 disease tree (C and F03).
+"""Condition text -> MeSH disease descriptors, on the whole MeSH 2024 disease tree (C and F03), and the MeSH
+descriptors that are no disease where a whole stated condition names one ("Kidney Transplantation", "Pregnancy").
 
 Tiers, tried in order (the first that answers wins):
 
 ``curated``      ``data/aliases/condition-aliases.tsv`` (variants seen in records, each with where)
 ``mesh-term``    a MeSH descriptor's name or entry term (``data/conditions/mesh-diseases.tsv.gz``), compared
                  without case, accents, punctuation, plural endings or British spellings ("Oesophageal tumours")
+``mesh-topic``   a whole stated condition that is a term of a MeSH descriptor off the disease tree
+                 (``data/conditions/mesh-topics.tsv.gz``: procedures, behaviour, phenomena, people, health care:
+                 "Kidney Transplant(ation)", "Healthy Volunteers", "Quality of Life"), compared the same way; never
+                 a term two topics share, an abbreviation, or a part of a longer phrase or list. People stated
+                 as healthy ("Healthy Adults", "Healthy Japanese Subjects") are Healthy Volunteers (a ``rewrite``)
 ``abbreviation`` ``data/conditions/abbreviations.tsv`` (NSCLC, TNBC, HNSCC ...); an abbreviation of several
                  diseases (BC, UC, MM, GC) resolves only where the record's context (its title, other
                  conditions, the registry's MeSH terms) names one of them, else it is ``ambiguous``
@@ -70,7 +76,7 @@ _QUALIFIERS = re.compile(
     r"uncontrolled|poorly controlled|controlled|active|symptomatic|asymptomatic|suspected|confirmed|"
     r"histologically confirmed|(?:ajcc|uicc)\s*v?\d+|unspecified|not otherwise specified|nos|not elsewhere classified|"
     + _POPULATION + r"|or|and|with|of|the|in)\b", re.I)
-SCORES = {"curated": 1.0, "mesh-term": 1.0, "abbreviation": 0.95, "word-order": 0.93, "synonym": 0.92, "qualifier": 0.9,
+SCORES = {"curated": 1.0, "mesh-term": 1.0, "mesh-topic": 1.0, "abbreviation": 0.95, "word-order": 0.93, "synonym": 0.92, "qualifier": 0.9,
           "rewrite": 0.88, "head": 0.85, "fuzzy": 0.8}
 _GENERIC = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "disease", "syndrome", "disorder", "infection", "injury",
                       "recurrence", "relapse", "metastasi", "metastase", "progression", "condition"})
@@ -165,19 +171,24 @@ def _bag_of(words: list[str]) -> str:
     return " ".join(sorted(w for w in words if w not in _STOP))
 
 
-@lru_cache(maxsize=1)
-def _disease_rows() -> tuple[dict[str, str], ...]:
-    """The rows of ``data/conditions/mesh-diseases.tsv.gz``, read once."""
-    with gzip.open(data_dir("data") / "conditions" / "mesh-diseases.tsv.gz", "rt", encoding="utf-8") as fh:
+@lru_cache(maxsize=2)
+def _mesh_rows(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of ``data/conditions/<name>.tsv.gz`` (``mesh-diseases`` or ``mesh-topics``), read once."""
+    with gzip.open(data_dir("data") / "conditions" / f"{name}.tsv.gz", "rt", encoding="utf-8") as fh:
         return tuple(csv.DictReader(fh, delimiter="\t"))
+
+
+def _disease_rows() -> tuple[dict[str, str], ...]:
+    return _mesh_rows("mesh-diseases")
 
 
 @lru_cache(maxsize=1)
 def _descriptors() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """mesh id -> name, and mesh id -> tree numbers (the disease tree and its category roots, plus the descriptors
-    records carry)."""
-    names = {row["mesh_id"]: row["name"] for row in _disease_rows()}
-    trees = {row["mesh_id"]: tuple(t for t in row["tree_numbers"].split("|") if t) for row in _disease_rows()}
+    """mesh id -> name, and mesh id -> tree numbers (the disease tree and its category roots, the topics that are no
+    disease, plus the descriptors records carry)."""
+    rows = _disease_rows() + _mesh_rows("mesh-topics")
+    names = {row["mesh_id"]: row["name"] for row in rows}
+    trees = {row["mesh_id"]: tuple(t for t in row["tree_numbers"].split("|") if t) for row in rows}
     for row in read_tsv(data_dir("data") / "conditions" / "mesh-roots.tsv"):
         names[row["mesh_id"]], trees[row["mesh_id"]] = row["name"], (row["tree_number"],)
     with open(data_dir("data") / "conditions" / "mesh-conditions.tsv", encoding="utf-8") as fh:
@@ -192,18 +203,22 @@ _ANIMAL = re.compile(r"\b(?:Animal|Veterinary|Avian|Bovine|Canine|Feline|Porcine
                      r"Cattle|Sheep|Calves|Turkeys|Mink)\b")
 
 
+Index = tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, str]]
+
+
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """key -> (mesh id, method), and word bag -> mesh id (bags of one descriptor only); kept between runs
-    (``kg.resolve.cache``: building it normalizes 64,000 terms, seconds at every start of ``kg trials``)."""
+def _index() -> Index:
+    """key -> (mesh id, method), word bag -> mesh id (bags of one descriptor only), and the key of a topic's term ->
+    its mesh id (keys of one topic only, and of no disease); kept between runs (``kg.resolve.cache``: building it
+    normalizes 150,000 terms, seconds at every start of ``kg trials``)."""
     folder = data_dir("data")
-    files = [folder / "conditions" / "mesh-diseases.tsv.gz", folder / "conditions" / "mesh-conditions.tsv",
-             folder / "aliases" / "condition-aliases.tsv", folder / "conditions" / "spellings.tsv",
-             Path(__file__)]  # this module and the spellings: how terms are normalized
-    return load_or_build("condition-index", digest(files, "2"), _build_index, tuple)
+    files = [folder / "conditions" / "mesh-diseases.tsv.gz", folder / "conditions" / "mesh-topics.tsv.gz",
+             folder / "conditions" / "mesh-conditions.tsv", folder / "aliases" / "condition-aliases.tsv",
+             folder / "conditions" / "spellings.tsv", Path(__file__)]  # this module and the spellings: how terms are normalized
+    return load_or_build("condition-index", digest(files, "3"), _build_index, tuple)
 
 
-def _build_index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+def _build_index() -> Index:
     keys: dict[str, tuple[str, str]] = {}
     bags: dict[str, set[str]] = {}
 
@@ -218,13 +233,39 @@ def _build_index() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     for row in human:  # entry terms after every preferred name
         for term in filter(None, row["terms"].split("|")):
             add(term, row["mesh_id"])
-    for mesh_id, name in names.items():
-        if not _ANIMAL.search(name):
+    topic_ids = {row["mesh_id"] for row in _mesh_rows("mesh-topics")}
+    for mesh_id, name in names.items():  # the category roots and the descriptors records carry
+        if not _ANIMAL.search(name) and mesh_id not in topic_ids:
             add(name, mesh_id)
     with open(data_dir("data") / "aliases" / "condition-aliases.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             keys[_key(row["variant"])] = (row["mesh_id"], "curated")
-    return keys, {b: next(iter(ids)) for b, ids in bags.items() if len(ids) == 1}
+    topics: dict[str, set[str]] = {}
+    for row in _mesh_rows("mesh-topics"):
+        for term in [row["name"], *filter(None, row["terms"].split("|"))]:
+            topics.setdefault(_key(term), set()).add(row["mesh_id"])
+    return (keys, {b: next(iter(ids)) for b, ids in bags.items() if len(ids) == 1},
+            {k: next(iter(ids)) for k, ids in topics.items() if len(ids) == 1 and k not in keys})
+
+
+def _topic(candidate: str) -> Match[None] | None:
+    """The MeSH descriptor that is no disease a whole stated condition names by one of its terms ("Kidney
+    Transplantation", "Healthy Volunteers", "Pregnancy", "Quality of Life"; ``data/conditions/mesh-topics.tsv.gz``),
+    compared as disease names are; none for a term two topics share ("Stress")."""
+    topics = _index()[2]
+    joined = re.sub(r"(?<=[a-z])-(?=[a-z])", "", candidate, flags=re.I)  # "Auto-Immunity"
+    grafted = re.sub(r"\btransplants?\b", "transplantation", candidate, flags=re.I)  # "Kidney Transplant"
+    for written in dict.fromkeys([candidate, joined, grafted]):
+        if mesh_id := topics.get(_key(written)):
+            return _match(mesh_id, "mesh-topic", candidate)
+    return None
+
+
+# people stated as healthy ("Healthy Adults", "Healthy Japanese Subjects", "Healthy Control"): MeSH's Healthy Volunteers,
+# the words between kept as qualifiers
+_HEALTHY = re.compile(r"healthy\s+(?P<q>(?:[\w-]+\s+){0,3}?)(?:volunteers?|subjects?|participants?|adults?|controls?|"
+                      r"individuals?|persons?|people|men|women|males?|females?)", re.I)
+HEALTHY_VOLUNTEERS = "D064368"
 
 
 @lru_cache(maxsize=1)
@@ -264,7 +305,7 @@ def _lookup(candidate: str, method: str | None) -> Match[None] | None:
 
 
 def _lookup_as_written(candidate: str, method: str | None) -> Match[None] | None:
-    keys, bags = _index()
+    keys, bags, _ = _index()
     if found := keys.get(_key(candidate)):
         return _match(found[0], method or found[1], candidate)
     if mesh_id := bags.get(_bag(candidate)):
@@ -290,13 +331,13 @@ def resolve_condition(text: str, context: str = "") -> ConditionResult:
     conditions); only an ambiguous one is worked out again in its context."""
     found = _resolve_cached(text)
     if found.status == "ambiguous" and context:
-        return _resolve(text, context)
+        return _resolve(text, context, whole=True)
     return found
 
 
 @lru_cache(maxsize=200_000)
 def _resolve_cached(text: str) -> ConditionResult:
-    return _resolve(text, "")
+    return _resolve(text, "", whole=True)
 
 
 def _rephrased(got: ConditionResult, matched: str | None = None) -> list[Match[None]]:
@@ -472,7 +513,9 @@ def _distributed(parts: list[str]) -> list[str]:
     return [p if _word(fold(p.split()[-1])) in nouns else f"{p} {last[-1]}" for p in parts[:-1]] + [parts[-1]]
 
 
-def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
+def _resolve(text: str, context: str, depth: int = 0, whole: bool = False) -> ConditionResult:
+    """The answer for ``text``; ``whole`` when it is the whole stated condition (only that may name a topic that is
+    no disease: "Pregnancy", never a part of "Food; Allergy")."""
     qualifiers: list[str] = []
     attempts: list[tuple[str, str | None]] = [(text, None)]
     if m := re.search(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)\s*$", text):
@@ -481,8 +524,11 @@ def _resolve(text: str, context: str, depth: int = 0) -> ConditionResult:
         if abbreviation := _abbreviation(candidate, context):
             status, matches = abbreviation
             return _answer(text, matches, qualifiers, status)
-        if how != "abbreviation" and (found := _lookup(candidate, how)):
+        if how != "abbreviation" and (found := _lookup(candidate, how) or (_topic(candidate) if whole else None)):
             return _answer(text, [found], qualifiers)
+    if whole and (m := _HEALTHY.fullmatch(text.strip())):
+        said = [w.lower() for w in m["q"].split() if w.lower() not in _NOT_KEPT]
+        return _answer(text, [_match(HEALTHY_VOLUNTEERS, "rewrite", text)], [" ".join(said)] if said else [])
     if depth < 3 and (m := _WITHOUT.match(text)) and not _NEGATED.search(m["x"]):
         if (got := _resolve(m["x"], context, depth + 1)).status == "resolved":
             return _answer(text, _rephrased(got, text), list(got.qualifiers) + [m["q"].lower()])
@@ -615,7 +661,7 @@ def _with_pregnancy(matches: list[Match[None]]) -> list[Match[None]]:
 @lru_cache(maxsize=1)
 def _fuzzy_pool() -> dict[tuple[str, int], tuple[str, ...]]:
     """Index keys of 10 letters or more by (first letter, word count): the candidates a misspelling is compared with."""
-    keys, _ = _index()
+    keys, _, _ = _index()
     pool: dict[tuple[str, int], list[str]] = {}
     for k in keys:
         if len(k) >= 10:
@@ -645,7 +691,7 @@ def _fuzzy(phrase: str) -> Match[None] | None:
     words = key.split()
     if len(key) < 10 or not words:
         return None
-    keys, _ = _index()
+    keys, _, _ = _index()
 
     def close(candidate: list[str]) -> bool:
         same = sum(a == b for a, b in zip(words, candidate))
