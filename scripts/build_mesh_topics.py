@@ -1,5 +1,5 @@
 """Write data/conditions/mesh-topics.tsv.gz: the MeSH 2024 descriptors a stated condition may name that are not
-diseases (procedures, behaviour, phenomena, people, health care: trees E, F01, F02, F04, G, I, M, N), one row per
+diseases (procedures, behaviour, phenomena, people, health care: trees E, F01, F02, F04, G03-G16, I, M, N), one row per
 descriptor as in ``mesh-diseases.tsv.gz``: UI, name, tree numbers and every term but abbreviations and acronyms.
 
 Source: github.com/jaytimm/mesh-resources @ c72a6a58891156b8ecbe8df97b7142daf1e2b1c9, ``data/data_mesh_thesaurus.rds``
@@ -23,8 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "data" / "conditions" / "mesh-topics.tsv.gz"
 # the categories kept: what registries state as a "condition" that is no disease ("Kidney Transplantation", "Pregnancy",
 # "Smoking", "Healthy Volunteers", "Quality of Life"); not anatomy (A), organisms (B), chemicals and drugs (D),
-# disciplines (H), technology (J), information science (L), publication types (V) or places (Z)
-KEPT = re.compile(r"^(?:E|F01|F02|F04|G|I|M|N)")
+# disciplines (H), technology (J), information science (L), publication types (V) or places (Z); nor physical and
+# chemical phenomena (G01, G02), whose words mean something else in a trial ("Compliance" of a lung, "Radiation")
+KEPT = re.compile(r"^(?:E|F01|F02|F04|G(?!0[12])|I|M|N)")
 DISEASE = re.compile(r"^(?:C|F03)")
 
 
