@@ -41,20 +41,40 @@ _EDGES = {
           ?t tkg:leadSponsor ?a ; tkg:site ?b . FILTER NOT EXISTS { ?a tkg:isPlaceholder true }
         } GROUP BY ?a ?b"""),
 }
+# the drug-drug edges at bound drugs (``touching``, ``among``): each bound drug's own links first, both orders of a pair
+# (a pair of two bound drugs comes twice, with one weight); in the order of the whole query, Oxigraph read every arm
+# of the store first (67 s around one drug at 100k studies, 0.12 s this way)
+_AT_DRUGS = P + """
+        SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?w) WHERE {
+          { ?ia tkg:drug ?a . ?arm tkg:armIntervention ?ia , ?ib . ?ib tkg:drug ?b . ?t tkg:arm ?arm }
+          UNION { ?i tkg:drug ?a , ?b . ?t tkg:intervention ?i }
+          FILTER(?a != ?b)
+        } GROUP BY ?a ?b"""
 _LABELS = P + """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
     ?x skos:prefLabel|rdfs:label|tkg:trialId ?l . FILTER(isIRI(?x)) } GROUP BY ?x"""
+_SUMMARY_LABELS = P + f"""SELECT ?x ?label WHERE {{ GRAPH <{iris.SUMMARY_GRAPH}> {{ ?x rdfs:label ?label }} }}"""
 NETWORKS = tuple(_EDGES)
 
 
-def project(store: ox.Store, network: str, touching: set[str] | None = None, among: set[str] | None = None) -> nx.Graph:
+def project(store: ox.Store, network: str, touching: set[str] | None = None, among: set[str] | None = None,
+            types: dict[str, str] | None = None) -> nx.Graph:
     """One projection as an undirected weighted graph; nodes carry ``label`` and ``type``. With ``touching``, only the
     edges with an end among those nodes; with ``among``, only those with both ends among them (a neighbourhood
-    without projecting the whole network: minutes at 100k studies)."""
+    without projecting the whole network: minutes at 100k studies). ``types`` (node -> type, as an earlier
+    projection's nodes carry them) lets a network of two kinds bind only its side with fewer of ``among``'s nodes and
+    keep the edges whose other end is among them too: binding both made Oxigraph read every edge of the other side's
+    nodes (a drug's 30 sponsors: 6,656 edges, 0.23 s at 100k studies, for the 30 kept)."""
     if network not in _EDGES:
         raise KGError(f"unknown network {network!r} (choose from {', '.join(NETWORKS)})")
     kind_a, kind_b, sparql = _EDGES[network]
-    if touching is not None:
+    if network == "drug-drug" and (touching is not None or among is not None):
+        texts = [_bound(_AT_DRUGS, {"a": touching} if touching is not None else {"a": among or set(), "b": among or set()})]
+    elif touching is not None:
         texts = [_bound(sparql, {"a": touching}), _bound(sparql, {"b": touching})]
+    elif among is not None and types is not None and kind_a != kind_b:
+        side_a = {n for n in among if types.get(n) == kind_a}
+        side_b = {n for n in among if types.get(n) == kind_b}
+        texts = [_bound(sparql, {"a": side_a} if len(side_a) <= len(side_b) else {"b": side_b})] if side_a and side_b else []
     elif among is not None:
         texts = [_bound(sparql, {"a": among, "b": among})]
     else:
@@ -64,8 +84,8 @@ def project(store: ox.Store, network: str, touching: set[str] | None = None, amo
     for text in texts:
         for row in select(store, text, use_default_graph_as_union=True):
             a, b = row["a"].value, row["b"].value
-            if (a, b) in seen:  # an edge both ends of which are bound: found by both queries
-                continue
+            if (a, b) in seen or (b, a) in seen and network == "drug-drug" or among is not None and not (a in among and b in among):
+                continue  # found twice (both ends bound; a drug pair in both orders), or leaving the nodes asked for
             seen.add((a, b))
             g.add_node(a, type=kind_a)
             g.add_node(b, type=kind_b)
@@ -75,12 +95,26 @@ def project(store: ox.Store, network: str, touching: set[str] | None = None, amo
             else:
                 g.add_edge(a, b, trials=weight, relation=network)
     if g.number_of_nodes():
-        named = _LABELS if touching is None and among is None else _bound(_LABELS, {"x": set(g)})
-        labels = {r["x"].value: r["label"].value for r in select(store, named, use_default_graph_as_union=True)}
+        labels = _labels(store, network, set(g), whole=touching is None and among is None)
         for node in g:
             g.nodes[node]["label"] = labels.get(node, node.rsplit("/", 1)[-1])
             g.nodes[node]["degree"] = g.degree(node)
     return g
+
+
+def _labels(store: ox.Store, network: str, nodes: set[str], whole: bool) -> dict[str, str]:
+    """Node -> its label: for a drug or sponsor the one ``graph/summary`` keeps beside its counts (one statement a
+    node, where every source document restates a label: 0.11 s -> 0.02 s for a drug's 671 nodes at 100k studies),
+    for any other node (a trial, a site, a drug or sponsor the counts do not name) a label a source gives it."""
+    labels: dict[str, str] = {}
+    if network != "trial-trial":
+        kept = _SUMMARY_LABELS if whole else _bound(_SUMMARY_LABELS, {"x": nodes})
+        labels = {r["x"].value: r["label"].value for r in select(store, kept, use_default_graph_as_union=True) if r["x"].value in nodes}
+    missing = nodes - set(labels)
+    if missing:
+        named = _LABELS if whole and not labels else _bound(_LABELS, {"x": missing})
+        labels.update((r["x"].value, r["label"].value) for r in select(store, named, use_default_graph_as_union=True))
+    return labels
 
 
 def _bound(sparql: str, values: dict[str, set[str]]) -> str:

@@ -13,11 +13,12 @@ pyoxigraph's ``quads_for_pattern`` costs ~30 us per statement from Python, a que
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
 from kg import iris
+from kg.drug_index import DrugIndex
 from kg.query import select
 
 _PREFIXES = f"PREFIX tkg: <{iris.ONTOLOGY}>\n"
@@ -40,19 +41,22 @@ def sort_values(store: ox.Store, column: str, trials: list[str] | None = None) -
 
 @dataclass(frozen=True)
 class TrialIndex:
-    """Sort column -> trial IRI -> its value (``sort_values``), for every trial stating one."""
+    """Sort column -> trial IRI -> its value (``sort_values``), for every trial stating one; and the drug page's
+    counts (``kg.drug_index``), once read."""
 
     values: dict[str, dict[str, str | int]]
+    drugs: DrugIndex | None = None
 
     @classmethod
     def read(cls, store: ox.Store) -> TrialIndex:
-        """The index of ``store`` as it is now: valid while the store does not change."""
+        """The sort values of ``store`` as it is now: valid while the store does not change."""
         return cls({column: sort_values(store, column) for column in _SORTED})
 
 
 class InBackground:
     """The ``TrialIndex`` of a store that does not change, read in a thread from the moment this is made; calling it
-    gives the index once it is read, None before (and for good if reading it failed: the answers do not need it)."""
+    gives the index once its sort values are read (its ``drugs`` once they are read too), None before (and for good
+    if reading it failed: the answers do not need it)."""
 
     def __init__(self, store: ox.Store) -> None:
         self._index: TrialIndex | None = None
@@ -62,13 +66,14 @@ class InBackground:
     def _read(self, store: ox.Store) -> None:
         try:
             self._index = TrialIndex.read(store)
-        except Exception:  # noqa: BLE001 - the snapshot went away while it was read, or a value would not read: the
-            self._index = None  # tables sort by look-up instead; a thread's traceback would reach the server's log
+            self._index = replace(self._index, drugs=DrugIndex.read(store))
+        except Exception:  # noqa: BLE001 - the snapshot went away while it was read, or a value would not read: what
+            return  # was read stays, the rest is looked up per request; a thread's traceback would reach the server's log
 
     def __call__(self) -> TrialIndex | None:
         return self._index
 
     def wait(self, timeout: float | None = None) -> TrialIndex | None:
-        """The index once read (tests, benchmarks): waits for the thread up to ``timeout`` seconds."""
+        """The index once read, its drugs too (tests, benchmarks): waits for the thread up to ``timeout`` seconds."""
         self._thread.join(timeout)
         return self._index

@@ -148,22 +148,25 @@ def test_cli_plot_around_a_drug_target_or_sponsor(store_dir: Path, tmp_path: Pat
 @pytest.mark.parametrize("around", ["toripalimab", "Junshi Biosciences", "NCT06505837", "PD-1"])
 def test_a_neighbourhood_from_the_edges_around_it_equals_one_from_the_whole_network(seed_store: Path, network: str,
                                                                                    around: str) -> None:
-    """The browser view draws a neighbourhood from the edges touching what the name may be, then those among the
-    nodes kept (kg.analyze.project(touching=, among=)): the same nodes, edges, weights and labels as from the whole."""
+    """The browser view draws a neighbourhood from the edges touching what the name may be, then those between the
+    neighbours kept (kg.plot.around): the same nodes, edges, weights and labels as from the whole network; and
+    kg.analyze.project(among=) with or without the nodes' types gives the edges among a set of nodes."""
     from kg.analyze import project
-    from kg.plot import candidates, centres, neighbourhood
+    from kg.plot import around as drawn_around, centres, neighbourhood
 
     with TrialStore(seed_store, read_only=True) as store:
         whole = project(store.oxigraph, network)
         found = centres(whole, around)
+        got = drawn_around(store.oxigraph, network, around, None, 1, 5)
         if not found:
-            assert not centres(project(store.oxigraph, network, touching=candidates(around)), around)
+            assert got is None
             return
         expected = neighbourhood(whole, found, 1, 5)
-        near = project(store.oxigraph, network, touching=candidates(around))
-        got_near = neighbourhood(near, centres(near, around), 1, 5)
-        got = project(store.oxigraph, network, among=set(got_near)).subgraph(got_near)
-    assert set(got) == set(expected)
-    assert ({(frozenset((a, b)), d["trials"]) for a, b, d in got.edges(data=True)}
-            == {(frozenset((a, b)), d["trials"]) for a, b, d in expected.edges(data=True)})
-    assert {n: got.nodes[n]["label"] for n in got} == {n: expected.nodes[n]["label"] for n in expected}
+        among = [project(store.oxigraph, network, among=set(expected)).subgraph(expected),
+                 project(store.oxigraph, network, among=set(expected), types=dict(expected.nodes(data="type")))]
+    assert got is not None and set(got.graph["centres"]) == set(expected.graph["centres"])
+    for drawn in (got, *among):
+        assert set(drawn) == set(expected) or drawn is not got and set(drawn) <= set(expected)  # no edge: no node
+        assert ({(frozenset((a, b)), d["trials"]) for a, b, d in drawn.edges(data=True)}
+                == {(frozenset((a, b)), d["trials"]) for a, b, d in expected.edges(data=True)})
+        assert {n: drawn.nodes[n]["label"] for n in drawn} == {n: expected.nodes[n]["label"] for n in drawn}

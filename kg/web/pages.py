@@ -25,10 +25,11 @@ from markupsafe import Markup
 
 from kg import iris
 from kg import query as q
-from kg.analyze import NETWORKS, project
+from kg.analyze import NETWORKS
 from kg.errors import KGError
 from kg.export import GRAPH_TYPES
-from kg.plot import SVG_STYLE, candidates, centres, neighbourhood, neighbourhood_svg
+from kg.plot import SVG_STYLE, neighbourhood_svg
+from kg.plot import around as plot_around
 from kg.resolve.conditions import mesh_ancestors, mesh_children, mesh_name, resolve_condition
 from kg.resolve.dictionary import load
 from kg.resolve.drugs import DrugResolver
@@ -236,12 +237,14 @@ def drug_page(store: ox.Store, unii: str, one: dict[str, str], index: Indexed = 
         return _csv(store, filters, one, index)
     acts = [a for a in target_actions() if a.unii == unii]
     member_of = [c for c in classes().values() if unii in c.members]
+    iri, read = iris.drug(unii=unii), (index() if index else None)
+    counted = read.drugs if read else None  # the worker's drug index, once read: the same rows as the named queries
     return _html("drug.html", title=name, name=name, unii=unii, drugbank=getattr(substance, "drugbank", None),
-                 iri=iris.drug(unii=unii), targets=acts, classes=member_of,
-                 aliases=_named(store, "aliases-of", {"drug": name}, 200),
+                 iri=iri, targets=acts, classes=member_of,
+                 aliases=counted.aliases(iri, 200) if counted else _named(store, "aliases-of", {"drug": name}, 200),
                  spellings=_named(store, "drug-spellings", {"drug": name}, 500) if one.get("spellings") == "1" else None,
-                 cotested=[r for r in _named(store, "co-tested-drugs", {"drug": name}, 20)],
-                 sponsors=_sponsors_of(store, iris.drug(unii=unii)),
+                 cotested=counted.co_tested(iri, 20) if counted else _named(store, "co-tested-drugs", {"drug": name}, 20),
+                 sponsors=_sponsors_of(store, iri),
                  table=_table(store, filters, one, f"/drug/{unii}", index))
 
 
@@ -386,16 +389,12 @@ def network_page(store: ox.Store, one: dict[str, str]) -> Answer:
     top = int(one["top"]) if one.get("top", "").isdigit() else 30
     least = int(one["min_trials"]) if one.get("min_trials", "").isdigit() else 1
     drawn = ""
-    if around:  # the edges touching what the name may be, then those among the neighbourhood: never the whole network
-        g = project(store, network, touching=candidates(around, _drugs()))
-        found = centres(g, around, _drugs())
-        if not found:
+    if around:
+        h = plot_around(store, network, around, _drugs(), max(1, least), max(1, min(top, 100)))
+        if h is None:
             return _html("network.html", 404, title=f"Network: {around}", around=around, network=network, networks=NETWORKS,
                          top=top, min_trials=least, svg="", style=Markup(SVG_STYLE),
                          message=f"{around!r} names nothing in the {network} network (a drug, target, sponsor or trial)")
-        near = neighbourhood(g, found, max(1, least), max(1, min(top, 100)))
-        h = project(store, network, among=set(near)).subgraph(near).copy()
-        h.graph.update(near.graph)
         drawn = neighbourhood_svg(h, _node_page)
     return _html("network.html", title=f"Network: {around or network}", around=around, network=network, networks=NETWORKS,
                  top=top, min_trials=least, svg=Markup(drawn), style=Markup(SVG_STYLE), message="")
