@@ -32,6 +32,7 @@ PAGES = [
     ("/condition/D002289", {"condition": "Carcinoma, Non-Small-Cell Lung"}),
     ("/trial/{first}", None),  # the first trial of the store
     ("/network?around=toripalimab", None),  # sponsor-drug neighbourhood
+    ("/network?around=toripalimab&network=drug-drug", None),  # the drugs given with it in one arm or combination
     ("/query?example=trials-by-drug", None),  # the SPARQL editor with a named query (not run)
 ]
 
