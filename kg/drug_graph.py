@@ -2,7 +2,8 @@
 
 ``graph/dictionary`` holds, for each drug any record links to: ``skos:prefLabel`` (the INN),
 ``skos:altLabel`` for every code, brand, common and salt-form name of the shipped dictionary,
-``skos:hiddenLabel`` for curated misspellings, normalized ``tkg:aliasKey``s for fast look-ups,
+``skos:hiddenLabel`` for curated misspellings, normalized ``tkg:aliasKey``s for fast look-ups (of the names the
+resolver answers with that drug alone: ``kg.iris.ALIAS_KEY_RULE``),
 the UNII and the DrugBank id. It is described as a source document of its own (the shipped
 dictionary and its version) and rebuilt only when the set of drugs or the dictionary changes.
 """
@@ -37,7 +38,8 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
         "SELECT DISTINCT ?u WHERE { GRAPH ?g { ?d a <%s> ; <%s> ?u } FILTER(?g != <%s>) }"
         % (iris.term("Drug"), iris.term("unii"), iris.DICTIONARY_GRAPH))})
     dictionary = load()
-    digest = hashlib.sha256((dictionary.version + "|" + knowledge_version() + "|" + ",".join(uniis)).encode()).hexdigest()
+    digest = hashlib.sha256((dictionary.version + "|" + knowledge_version() + "|" + iris.ALIAS_KEY_RULE + "|" + ",".join(uniis))
+                            .encode()).hexdigest()
     sha = ox.NamedNode(iris.term("sha256"))
     if ox.Quad(g, sha, ox.Literal(digest), g) in store:
         return
@@ -54,15 +56,23 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
                                 datatype=ox.NamedNode(XSD + "dateTime")), g),
              ox.Quad(ox.NamedNode(iris.parser("trialkg-drug-dictionary")), RDF_TYPE, ox.NamedNode(iris.term("Parser")), g),
              ox.Quad(ox.NamedNode(iris.parser("trialkg-drug-dictionary")), ox.NamedNode(iris.term("parserVersion")),
-                     ox.Literal(__version__), g)]
+                     ox.Literal(__version__), g),
+             ox.Quad(g, ox.NamedNode(iris.term("aliasKeyRule")), ox.Literal(iris.ALIAS_KEY_RULE), g)]
+    resolver = DrugResolver(dictionary)
+    key_of = ox.NamedNode(iris.term("aliasKey"))
+
+    def keyed(d: ox.NamedNode, unii: str, name: str) -> list[ox.Quad]:
+        found = resolver.resolve(name)
+        alone = found.status == "resolved" and [m.local_id for m in found.matches] == [unii]
+        return [ox.Quad(d, key_of, ox.Literal(fold(name)), g)] if alone else []
+
     for unii, names in names_of(dictionary, set(uniis)).items():
         s = dictionary.substance(unii)
         d = ox.NamedNode(iris.drug(unii=unii))
         label = s.label
         quads += [ox.Quad(d, RDF_TYPE, ox.NamedNode(iris.term("Drug")), g),
                   ox.Quad(d, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label), g),
-                  ox.Quad(d, ox.NamedNode(iris.term("unii")), ox.Literal(unii), g),
-                  ox.Quad(d, ox.NamedNode(iris.term("aliasKey")), ox.Literal(fold(label)), g)]
+                  ox.Quad(d, ox.NamedNode(iris.term("unii")), ox.Literal(unii), g), *keyed(d, unii, label)]
         if s.drugbank:
             quads.append(ox.Quad(d, ox.NamedNode(iris.term("drugbankId")), ox.Literal(s.drugbank), g))
         for kind, name in names:
@@ -75,7 +85,7 @@ def refresh_dictionary_graph(store: ox.Store) -> None:
                 continue
             prop = "hiddenLabel" if kind == "misspelling" else "altLabel"
             quads.append(ox.Quad(d, ox.NamedNode(SKOS + prop), ox.Literal(name), g))
-            quads.append(ox.Quad(d, ox.NamedNode(iris.term("aliasKey")), ox.Literal(fold(name)), g))
+            quads += keyed(d, unii, name)
     quads += knowledge_quads(set(uniis), g)
     store.update(replace_graph_update(iris.DICTIONARY_GRAPH, quads))
 

@@ -21,6 +21,10 @@ ONTOLOGY = BASE + "ontology#"
 INFERRED_GRAPH = GRAPH + "inferred"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 DICTIONARY_GRAPH = GRAPH + "dictionary"
+# what a drug's tkg:aliasKey in graph/dictionary means, stated on the graph (tkg:aliasKeyRule): the folded name is
+# one the drug resolver answers with this drug alone (kg.drug_graph writes them; kg.query binds such a name from the
+# store without loading the dictionary). A graph without the statement is never read so.
+ALIAS_KEY_RULE = "resolves-to-this-drug-alone"
 RECORD_ALIAS_GRAPH = GRAPH + "record-aliases"
 SUMMARY_GRAPH = GRAPH + "summary"
 HISTORY_GRAPH = GRAPH + "history"  # every ingested version of each document (kg.history); kept, never recomputed

@@ -19,9 +19,10 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.namespaces import XSD
+from kg.normalize import fold
 from kg.errors import KGError
 from kg.resolve.conditions import resolve_condition
-from kg.resolve.drugs import DrugResolver
+from kg.resolve.drugs import DrugResolver, Learned
 from kg.resolve.sponsors import link as sponsor_link
 from kg.resolve.sponsors import resolve_sponsor
 from kg.resolve.targets import resolve_class, resolve_target
@@ -101,12 +102,14 @@ class Binder:
     def drugs(self) -> DrugResolver:
         """The drug resolver, made when a parameter first needs one."""
         if self.resolver is None:
-            self.resolver = DrugResolver(learned=self.learned() if self.learned else {})
+            self.resolver = DrugResolver(learned=Learned(self.learned) if self.learned else {})
         return self.resolver
 
     def term(self, param: Param, value: str) -> ox.NamedNode | ox.Literal:
         kind = param.type
         if kind == "drug":
+            if self.resolver is None and self.store is not None and (unii := dictionary_drug(self.store, value)):
+                return ox.NamedNode(iris.drug(unii=unii))  # the store's dictionary graph knows the name: no dictionary load
             r = self.drugs().resolve(value)
             if r.status == "resolved" and len(r.matches) == 1:
                 return ox.NamedNode(iris.drug(unii=r.matches[0].local_id))
@@ -170,6 +173,18 @@ class Binder:
             else:
                 self.notes.append(f"{param.name}={value!r} names {what}, which sponsors no trial in the store: nothing matches")
         return ox.NamedNode(found.iri)
+
+
+def dictionary_drug(store: ox.Store, name: str) -> str | None:
+    """The UNII of the one drug ``name`` names by the store's ``graph/dictionary``, where its alias keys are names the
+    drug resolver answers with that drug alone (``kg.iris.ALIAS_KEY_RULE``, stated on the graph); None when the
+    graph does not state that rule or no single drug has the name's key (the resolver is asked then)."""
+    graph = ox.NamedNode(iris.DICTIONARY_GRAPH)
+    text = f"""SELECT DISTINCT ?u WHERE {{ GRAPH {graph} {{
+        {graph} <{iris.term("aliasKeyRule")}> {ox.Literal(iris.ALIAS_KEY_RULE)} .
+        ?d <{iris.term("aliasKey")}> {ox.Literal(fold(name))} ; <{iris.term("unii")}> ?u }} }} LIMIT 2"""
+    rows = list(store.query(text))  # type: ignore[arg-type]
+    return rows[0]["u"].value if len(rows) == 1 else None
 
 
 def flag(param: Param, value: str) -> bool:

@@ -52,13 +52,14 @@ def test_not_drug_patterns_compile_and_spare_real_drug_names() -> None:
 
 
 def test_condition_aliases_use_known_mesh_ids() -> None:
-    """Every curated variant names a descriptor of the shipped MeSH disease tree or one the records carry, and says
-    where it was seen."""
+    """Every curated variant names a descriptor of the shipped MeSH disease tree, a shipped MeSH topic ("Older Adults":
+    Aged) or one the records carry, and says where it was seen."""
     import gzip
 
     known = {r["mesh_id"] for r in csv.DictReader(open(REPO / "data" / "conditions" / "mesh-conditions.tsv", encoding="utf-8"), delimiter="\t")}
-    with gzip.open(REPO / "data" / "conditions" / "mesh-diseases.tsv.gz", "rt", encoding="utf-8") as fh:
-        known |= {r["mesh_id"] for r in csv.DictReader(fh, delimiter="\t")}
+    for name in ("mesh-diseases", "mesh-topics"):
+        with gzip.open(REPO / "data" / "conditions" / f"{name}.tsv.gz", "rt", encoding="utf-8") as fh:
+            known |= {r["mesh_id"] for r in csv.DictReader(fh, delimiter="\t")}
     for row in _tsv("condition-aliases.tsv"):
         assert row["mesh_id"] in known and row["seen_in"], row
 

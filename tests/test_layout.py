@@ -17,7 +17,7 @@ STAGES: list[tuple[str, ...]] = [
     ("kg.provenance", "kg.history", "kg.build", "kg.build_results", "kg.pipeline", "kg.drug_graph", "kg.rules"),
     ("kg.validation", "kg.reason"),
     ("kg.store", "kg.snapshot", "kg.ingest"),
-    ("kg.sparql_text", "kg.query", "kg.trial_index", "kg.trials", "kg.remote", "kg.web", "kg.serve", "kg.push", "kg.show",
+    ("kg.sparql_text", "kg.query", "kg.trial_index", "kg.drug_index", "kg.trials", "kg.remote", "kg.web", "kg.serve", "kg.push", "kg.show",
      "kg.trial_history", "kg.summary", "kg.export", "kg.analyze", "kg.plot"),
     ("kg.api", "kg.cli", "kg.__main__"),
 ]
