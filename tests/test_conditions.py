@@ -98,6 +98,32 @@ def test_a_condition_that_is_no_disease_names_its_mesh_topic(text: str, mesh_id:
     assert not any(t[0] == "C" or t.startswith("F03") for t in _descriptors()[1][mesh_id])
 
 
+@pytest.mark.parametrize(("text", "concept", "heading"), [
+    ("Alpha-Gal Syndrome", "C000655084", "D005512"), ("alpha-gal allergy", "C000655084", "D005512"),
+    ("Mastocytic Enterocolitis", "C536032", "D008415"), ("X-linked Agammaglobulinaemia", "C537409", "D000361"),
+])
+def test_a_rare_disease_without_a_descriptor_names_its_supplementary_concept(text: str, concept: str, heading: str | None) -> None:
+    """MeSH supplementary concepts of diseases by any of their terms (method ``mesh-supplementary``), before a head or
+    qualifier is read, their broader descriptors those NLM maps them to (so "or narrower" reaches them)."""
+    r = resolve_condition(text)
+    assert r.status == "resolved" and [m.local_id for m in r.matches] == [concept]
+    assert r.matches[0].method == "mesh-supplementary"
+    broader = {a for a, _ in mesh_ancestors(concept)}
+    assert broader and (heading is None or heading in broader)
+
+
+def test_the_supplementary_concepts_map_to_the_disease_tree() -> None:
+    """``mesh-supplementary.tsv.gz``: ids of the SCR form, none also a descriptor, every one mapped to descriptors of the
+    shipped disease tree, no term without a lower-case letter."""
+    with gzip.open(data_dir("data") / "conditions" / "mesh-supplementary.tsv.gz", "rt", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert len(rows) > 5000
+    for r in rows:
+        assert re.fullmatch(r"C\d{6,9}", r["mesh_id"]) and r["name"] and r["mesh_id"] not in MESH, r
+        assert r["mapped_to"] and all(m in MESH for m in r["mapped_to"].split("|")), r
+        assert all(re.search(r"[a-z]", t) for t in r["terms"].split("|") if t), r
+
+
 def test_a_topic_is_only_ever_a_whole_condition() -> None:
     """Never a part of a list ("Food" in a food allergy), a head ("Transplantation" of a rejection) or a rewrite; and a
     disease's own term wins over a topic's."""
@@ -202,7 +228,8 @@ def test_a_list_sharing_its_noun_gives_each_disease_and_keeps_the_broadest() -> 
 @pytest.mark.parametrize(("text", "labels"), [
     ("Gastric Adenocarcinoma", {"Stomach Neoplasms", "Adenocarcinoma"}),  # a histologic type in a site: both, as MeSH indexes
     ("HER2-positive Gastric Adenocarcinoma", {"Stomach Neoplasms", "Adenocarcinoma"}),
-    ("Uveal Melanoma", {"Uveal Neoplasms", "Melanoma"}),
+    ("Uveal Melanoma", {"Uveal melanoma"}),  # MeSH's supplementary concept, mapped to Melanoma and Uveal Neoplasms
+    ("Choroid Melanoma", {"Choroid Neoplasms", "Melanoma"}),
     ("Gastric Lymphoma", {"Stomach Neoplasms", "Lymphoma"}),
     ("Pancreatic Ductal Adenocarcinoma", {"Carcinoma, Pancreatic Ductal"}),  # the narrower of the two only
     ("Squamous Non-small Cell Lung Cancer", {"Carcinoma, Non-Small-Cell Lung"}),  # a head that is a site already: no second

@@ -6,6 +6,9 @@ Tiers, tried in order (the first that answers wins):
 ``curated``      ``data/aliases/condition-aliases.tsv`` (variants seen in records, each with where)
 ``mesh-term``    a MeSH descriptor's name or entry term (``data/conditions/mesh-diseases.tsv.gz``), compared
                  without case, accents, punctuation, plural endings or British spellings ("Oesophageal tumours")
+``mesh-supplementary`` a whole stated condition that is a term of a MeSH supplementary concept of a disease
+                 (``data/conditions/mesh-supplementary.tsv.gz``: rare diseases and syndromes without a descriptor,
+                 "Alpha-Gal Syndrome", "Uveal Melanoma"); its broader descriptors are those NLM maps it to
 ``mesh-topic``   a whole stated condition that is a term of a MeSH descriptor off the disease tree
                  (``data/conditions/mesh-topics.tsv.gz``: procedures, behaviour, phenomena, people, health care:
                  "Kidney Transplant(ation)", "Healthy Volunteers", "Quality of Life"), compared the same way; never
@@ -76,7 +79,8 @@ _QUALIFIERS = re.compile(
     r"uncontrolled|poorly controlled|controlled|active|symptomatic|asymptomatic|suspected|confirmed|"
     r"histologically confirmed|(?:ajcc|uicc)\s*v?\d+|unspecified|not otherwise specified|nos|not elsewhere classified|"
     + _POPULATION + r"|or|and|with|of|the|in)\b", re.I)
-SCORES = {"curated": 1.0, "mesh-term": 1.0, "mesh-topic": 1.0, "abbreviation": 0.95, "word-order": 0.93, "synonym": 0.92, "qualifier": 0.9,
+SCORES = {"curated": 1.0, "mesh-term": 1.0, "mesh-topic": 1.0, "mesh-supplementary": 1.0,
+          "abbreviation": 0.95, "word-order": 0.93, "synonym": 0.92, "qualifier": 0.9,
           "rewrite": 0.88, "head": 0.85, "fuzzy": 0.8}
 _GENERIC = frozenset({"cancer", "neoplasm", "tumor", "carcinoma", "disease", "syndrome", "disorder", "infection", "injury",
                       "recurrence", "relapse", "metastasi", "metastase", "progression", "condition"})
@@ -86,7 +90,8 @@ _NO_DISEASE_BY_ITSELF = frozenset({"disease", "disorder", "condition", "illness"
 # disorders of an organ or system as its diseases ("Immune System Disorders": Immune System Diseases)
 _SYNONYMS = (("neoplasm", "cancer", "carcinoma", "tumor"), ("disease", "disorder"))
 _SYNONYMS_OF = {word: words for words in _SYNONYMS for word in words}
-_SOURCES = {"curated": "data/aliases/condition-aliases.tsv", "abbreviation": "data/conditions/abbreviations.tsv"}
+_SOURCES = {"curated": "data/aliases/condition-aliases.tsv", "abbreviation": "data/conditions/abbreviations.tsv",
+            "mesh-supplementary": "MeSH 2024 supplementary concepts"}
 _STOP = frozenset({"of", "the", "and", "or", "in", "with"})
 _NOT_KEPT = _STOP | set(_POPULATION.replace("?", "").split("|")) | {"patient", "subject", "participant", "infant", "adolescent",
                                                                     "volunteer", "person", "case"}
@@ -171,15 +176,22 @@ def _bag_of(words: list[str]) -> str:
     return " ".join(sorted(w for w in words if w not in _STOP))
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)
 def _mesh_rows(name: str) -> tuple[dict[str, str], ...]:
-    """The rows of ``data/conditions/<name>.tsv.gz`` (``mesh-diseases`` or ``mesh-topics``), read once."""
+    """The rows of ``data/conditions/<name>.tsv.gz`` (``mesh-diseases``, ``mesh-topics``, ``mesh-supplementary``), read
+    once."""
     with gzip.open(data_dir("data") / "conditions" / f"{name}.tsv.gz", "rt", encoding="utf-8") as fh:
         return tuple(csv.DictReader(fh, delimiter="\t"))
 
 
 def _disease_rows() -> tuple[dict[str, str], ...]:
     return _mesh_rows("mesh-diseases")
+
+
+@lru_cache(maxsize=1)
+def _mapped_to() -> dict[str, tuple[str, ...]]:
+    """Supplementary concept -> the disease descriptors NLM maps it to (``data/conditions/mesh-supplementary.tsv.gz``)."""
+    return {row["mesh_id"]: tuple(row["mapped_to"].split("|")) for row in _mesh_rows("mesh-supplementary")}
 
 
 @lru_cache(maxsize=1)
@@ -191,6 +203,8 @@ def _descriptors() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     trees = {row["mesh_id"]: tuple(t for t in row["tree_numbers"].split("|") if t) for row in rows}
     for row in read_tsv(data_dir("data") / "conditions" / "mesh-roots.tsv"):
         names[row["mesh_id"]], trees[row["mesh_id"]] = row["name"], (row["tree_number"],)
+    for row in _mesh_rows("mesh-supplementary"):  # no tree numbers: broader through the descriptors mapped to
+        names.setdefault(row["mesh_id"], row["name"])
     with open(data_dir("data") / "conditions" / "mesh-conditions.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             names.setdefault(row["mesh_id"], row["term"])
@@ -203,19 +217,21 @@ _ANIMAL = re.compile(r"\b(?:Animal|Veterinary|Avian|Bovine|Canine|Feline|Porcine
                      r"Cattle|Sheep|Calves|Turkeys|Mink)\b")
 
 
-Index = tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, str]]
+Index = tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, str], dict[str, str]]
 
 
 @lru_cache(maxsize=1)
 def _index() -> Index:
-    """key -> (mesh id, method), word bag -> mesh id (bags of one descriptor only), and the key of a topic's term ->
-    its mesh id (keys of one topic only, and of no disease); kept between runs (``kg.resolve.cache``: building it
-    normalizes 150,000 terms, seconds at every start of ``kg trials``)."""
+    """key -> (mesh id, method), word bag -> mesh id (bags of one descriptor only), the key of a topic's term -> its
+    mesh id, and the key of a supplementary concept's term -> its id (keys of one topic or concept only, and of no
+    disease; a concept's of no topic either); kept between runs (``kg.resolve.cache``: building it normalizes 170,000
+    terms, seconds at every start of ``kg trials``)."""
     folder = data_dir("data")
     files = [folder / "conditions" / "mesh-diseases.tsv.gz", folder / "conditions" / "mesh-topics.tsv.gz",
+             folder / "conditions" / "mesh-supplementary.tsv.gz",
              folder / "conditions" / "mesh-conditions.tsv", folder / "aliases" / "condition-aliases.tsv",
              folder / "conditions" / "spellings.tsv", Path(__file__)]  # this module and the spellings: how terms are normalized
-    return load_or_build("condition-index", digest(files, "3"), _build_index, tuple)
+    return load_or_build("condition-index", digest(files, "4"), _build_index, tuple)
 
 
 def _build_index() -> Index:
@@ -233,31 +249,49 @@ def _build_index() -> Index:
     for row in human:  # entry terms after every preferred name
         for term in filter(None, row["terms"].split("|")):
             add(term, row["mesh_id"])
-    topic_ids = {row["mesh_id"] for row in _mesh_rows("mesh-topics")}
+    carried = {row["mesh_id"] for row in read_tsv(data_dir("data") / "conditions" / "mesh-conditions.tsv")}
+    elsewhere = {row["mesh_id"] for row in _mesh_rows("mesh-topics")} | (set(_mapped_to()) - carried)
     for mesh_id, name in names.items():  # the category roots and the descriptors records carry
-        if not _ANIMAL.search(name) and mesh_id not in topic_ids:
+        if not _ANIMAL.search(name) and mesh_id not in elsewhere:
             add(name, mesh_id)
     with open(data_dir("data") / "aliases" / "condition-aliases.tsv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             keys[_key(row["variant"])] = (row["mesh_id"], "curated")
-    topics: dict[str, set[str]] = {}
-    for row in _mesh_rows("mesh-topics"):
+    topics, concepts = _term_keys("mesh-topics"), _term_keys("mesh-supplementary")
+    unique_topics = {k: next(iter(ids)) for k, ids in topics.items() if len(ids) == 1 and k not in keys}
+    return (keys, {b: next(iter(ids)) for b, ids in bags.items() if len(ids) == 1}, unique_topics,
+            {k: next(iter(ids)) for k, ids in concepts.items() if len(ids) == 1 and k not in keys and k not in topics})
+
+
+def _term_keys(name: str) -> dict[str, set[str]]:
+    """The key of every term of ``data/conditions/<name>.tsv.gz`` -> the ids having it."""
+    out: dict[str, set[str]] = {}
+    for row in _mesh_rows(name):
         for term in [row["name"], *filter(None, row["terms"].split("|"))]:
-            topics.setdefault(_key(term), set()).add(row["mesh_id"])
-    return (keys, {b: next(iter(ids)) for b, ids in bags.items() if len(ids) == 1},
-            {k: next(iter(ids)) for k, ids in topics.items() if len(ids) == 1 and k not in keys})
+            out.setdefault(_key(term), set()).add(row["mesh_id"])
+    return out
 
 
 def _topic(candidate: str) -> Match[None] | None:
     """The MeSH descriptor that is no disease a whole stated condition names by one of its terms ("Kidney
     Transplantation", "Healthy Volunteers", "Pregnancy", "Quality of Life"; ``data/conditions/mesh-topics.tsv.gz``),
     compared as disease names are; none for a term two topics share ("Stress")."""
-    topics = _index()[2]
+    return _whole_term(candidate, _index()[2], "mesh-topic")
+
+
+def _concept(candidate: str) -> Match[None] | None:
+    """The MeSH supplementary concept of a disease a whole stated condition names by one of its terms
+    (``data/conditions/mesh-supplementary.tsv.gz``: rare diseases and syndromes without a descriptor, "Alpha-Gal
+    Syndrome"), compared as disease names are; none for a term two concepts share."""
+    return _whole_term(candidate, _index()[3], "mesh-supplementary")
+
+
+def _whole_term(candidate: str, table: dict[str, str], method: str) -> Match[None] | None:
     joined = re.sub(r"(?<=[a-z])-(?=[a-z])", "", candidate, flags=re.I)  # "Auto-Immunity"
     grafted = re.sub(r"\btransplants?\b", "transplantation", candidate, flags=re.I)  # "Kidney Transplant"
     for written in dict.fromkeys([candidate, joined, grafted]):
-        if mesh_id := topics.get(_key(written)):
-            return _match(mesh_id, "mesh-topic", candidate)
+        if mesh_id := table.get(_key(written)):
+            return _match(mesh_id, method, candidate)
     return None
 
 
@@ -305,7 +339,7 @@ def _lookup(candidate: str, method: str | None) -> Match[None] | None:
 
 
 def _lookup_as_written(candidate: str, method: str | None) -> Match[None] | None:
-    keys, bags, _ = _index()
+    keys, bags, _, _ = _index()
     if found := keys.get(_key(candidate)):
         return _match(found[0], method or found[1], candidate)
     if mesh_id := bags.get(_bag(candidate)):
@@ -524,7 +558,7 @@ def _resolve(text: str, context: str, depth: int = 0, whole: bool = False) -> Co
         if abbreviation := _abbreviation(candidate, context):
             status, matches = abbreviation
             return _answer(text, matches, qualifiers, status)
-        if how != "abbreviation" and (found := _lookup(candidate, how) or (_topic(candidate) if whole else None)):
+        if how != "abbreviation" and (found := _lookup(candidate, how) or (_topic(candidate) or _concept(candidate) if whole else None)):
             return _answer(text, [found], qualifiers)
     if whole and (m := _HEALTHY.fullmatch(text.strip())):
         said = [w.lower() for w in m["q"].split() if w.lower() not in _NOT_KEPT]
@@ -661,7 +695,7 @@ def _with_pregnancy(matches: list[Match[None]]) -> list[Match[None]]:
 @lru_cache(maxsize=1)
 def _fuzzy_pool() -> dict[tuple[str, int], tuple[str, ...]]:
     """Index keys of 10 letters or more by (first letter, word count): the candidates a misspelling is compared with."""
-    keys, _, _ = _index()
+    keys, _, _, _ = _index()
     pool: dict[tuple[str, int], list[str]] = {}
     for k in keys:
         if len(k) >= 10:
@@ -691,7 +725,7 @@ def _fuzzy(phrase: str) -> Match[None] | None:
     words = key.split()
     if len(key) < 10 or not words:
         return None
-    keys, _, _ = _index()
+    keys, _, _, _ = _index()
 
     def close(candidate: list[str]) -> bool:
         same = sum(a == b for a, b in zip(words, candidate))
@@ -762,4 +796,8 @@ def mesh_ancestors(mesh_id: str) -> tuple[tuple[str, str], ...]:
                 found.setdefault(parent)
     for a in _record_ancestors().get(mesh_id, ()):
         found.setdefault(a)
+    for heading in _mapped_to().get(mesh_id, ()):  # a supplementary concept: the descriptors it is mapped to, and theirs
+        found.setdefault(heading)
+        for a, _ in mesh_ancestors(heading):
+            found.setdefault(a)
     return tuple((a, names.get(a, a)) for a in found)
