@@ -130,6 +130,9 @@ def test_sponsor_condition_target_and_class_pages(site: str) -> None:
     assert "<h1>Lung Neoplasms</h1>" in condition and "Respiratory Tract Neoplasms" in condition  # name and broader
     assert {"NCT06749886", "NCT03971214"} <= trial_ids(condition)  # "Lung Cancer"; extensive-stage SCLC is narrower
     assert 'href="/condition/D002283">Carcinoma, Bronchogenic</a>' in condition  # a narrower descriptor
+    concept = get(site, "/condition/C536494")[2]  # a supplementary concept: its mapped headings are its broader ones
+    assert "<h1>Uveal melanoma</h1>" in concept and 'href="/condition/D014604">Uveal Neoplasms</a>' in concept
+    assert get(site, "/condition/C999999999")[0] == 404
     target = get(site, "/target/PDCD1")[2]
     assert f'href="/drug/{TORIPALIMAB}"' in target and TORIPALIMAB_TRIALS <= trial_ids(target)
     drug_class = get(site, "/class/pd-1-inhibitor")[2]

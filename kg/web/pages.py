@@ -97,7 +97,7 @@ def render(store: ox.Store, path: str, params: dict[str, list[str]], accept: lis
             return trial_page(store, unquote(m[1]))
         if path == "/sponsor":
             return sponsor_page(store, one.get("name", ""), one, index)
-        if m := re.fullmatch(r"/condition/(D\d{6,9})", path):
+        if m := re.fullmatch(r"/condition/([DC]\d{6,9})", path):  # a descriptor, or a supplementary concept
             return condition_page(store, m[1], one, index)
         if m := re.fullmatch(r"/target/([A-Z0-9-]+)", path):
             return target_page(store, m[1], one, index)
@@ -314,10 +314,11 @@ def _drug_phase_grid(store: ox.Store, filters: dict[str, Any], index: Indexed, t
 
 
 def condition_page(store: ox.Store, mesh_id: str, one: dict[str, str], index: Indexed = None) -> Answer:
-    """A condition: its MeSH descriptor, broader descriptors, and the trials in it or a narrower one."""
+    """A condition: its MeSH descriptor (or supplementary concept), broader descriptors, and the trials in it or a
+    narrower one."""
     name = mesh_name(mesh_id)
     if name is None:
-        return _missing(f"no MeSH disease descriptor {mesh_id}")
+        return _missing(f"no MeSH descriptor or supplementary concept {mesh_id}")
     if one.get("format") == "csv":
         return _csv(store, {"condition": name}, one, index)
     return _html("condition.html", title=name, name=name, mesh_id=mesh_id, broader=mesh_ancestors(mesh_id),
