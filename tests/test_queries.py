@@ -54,6 +54,27 @@ def run(store_dir: Path, name: str, **params: str) -> list[dict]:
     return [dict(zip(columns, r)) for r in data]
 
 
+def test_unresolved_conditions_are_the_stated_conditions_the_resolver_leaves(store_dir: Path, seeds_dir: Path,
+                                                                           data_dir: Path) -> None:
+    """unresolved-conditions, recomputed from the records: every stated condition the resolver answers with no
+    MeSH concept (in its record's context, as the build reads it), with its trials, most first; none that names a
+    disease, a topic ("Immunotherapy", a seed's) or a supplementary concept."""
+    from kg.resolve.conditions import resolve_condition
+
+    trials: dict[str, set[str]] = {}
+    for r in read_paths([seeds_dir, data_dir / "ctgov-tigit-watch", data_dir / "ctgov-nsclcbench", data_dir / "ctgov-dgg32-samples"]):
+        if hasattr(r, "reason"):
+            continue
+        context = " ".join([r.title or "", r.official_title or "", *r.conditions, *(m.term for m in r.condition_mesh)])
+        for c in r.conditions:
+            if resolve_condition(c, context).status != "resolved":
+                trials.setdefault(c, set()).add(r.nct_id)
+    rows = run(store_dir, "unresolved-conditions")
+    assert len(trials) > 20 and {r["name"]: int(r["trials"]) for r in rows} == {c: len(t) for c, t in trials.items()}
+    assert [int(r["trials"]) for r in rows] == sorted((int(r["trials"]) for r in rows), reverse=True)
+    assert "Immunotherapy" not in {r["name"] for r in rows} and "Validation Study" in {r["name"] for r in rows}
+
+
 def test_every_required_query_exists_with_a_header() -> None:
     queries = q.named_queries()
     assert REQUIRED <= set(queries)
