@@ -439,17 +439,18 @@ def plot(network: str, output: str, store_dir: str | None, around: str | None, m
     """Draw a network: the neighbourhood of one drug, target, sponsor or trial (--around), or the whole network's
     largest connected part; size by degree, colour by type with a legend, labels cut at a word; PNG, SVG or HTML."""
     from kg.analyze import project
-    from kg.plot import centres, neighbourhood, plot as draw
-    from kg.resolve.drugs import DrugResolver
+    from kg.plot import around as drawn_around, plot as draw
+    from kg.resolve.drugs import DrugResolver, Learned
 
     with _open(store_dir) as store:
-        g = project(store.oxigraph, network)
-        resolver = DrugResolver(learned=store.learned_aliases()) if around else None
-    if around:
-        found = centres(g, around, resolver)
-        if not found:
-            raise KGError(f"--around {around!r} names nothing in the {network} network (a drug, target, sponsor or trial)")
-        g = neighbourhood(g, found, min_trials, top)
+        if around:  # only the edges around it, as the browser view draws it (the same nodes, edges and labels, tested)
+            near = drawn_around(store.oxigraph, network, around, DrugResolver(learned=Learned(store.learned_aliases)),
+                                min_trials, top)
+            if near is None:
+                raise KGError(f"--around {around!r} names nothing in the {network} network (a drug, target, sponsor or trial)")
+            g = near
+        else:
+            g = project(store.oxigraph, network)
     draw(g, output, labels)
     err.print(f"wrote {output}")
 

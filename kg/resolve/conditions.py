@@ -287,7 +287,7 @@ def _concept(candidate: str) -> Match[None] | None:
 
 
 def _whole_term(candidate: str, table: dict[str, str], method: str) -> Match[None] | None:
-    joined = re.sub(r"(?<=[a-z])-(?=[a-z])", "", candidate, flags=re.I)  # "Auto-Immunity"
+    joined = _unhyphenated(candidate)  # "Auto-Immunity"
     grafted = re.sub(r"\btransplants?\b", "transplantation", candidate, flags=re.I)  # "Kidney Transplant"
     for written in dict.fromkeys([candidate, joined, grafted]):
         if mesh_id := table.get(_key(written)):
@@ -331,10 +331,15 @@ def _abbreviation(text: str, context: str) -> tuple[str, list[Match[None]]] | No
     return "ambiguous", [_match(mesh_id, "abbreviation", text) for mesh_id, _ in found]
 
 
+def _unhyphenated(text: str) -> str:
+    """The text without the hyphens inside words ("Colo-rectal" = "Colorectal", "Auto-Immunity" = "Autoimmunity")."""
+    return re.sub(r"(?<=[a-z])-(?=[a-z])", "", text, flags=re.I)
+
+
 def _lookup(candidate: str, method: str | None) -> Match[None] | None:
     found = _lookup_as_written(candidate, method)
     if found is None and re.search(r"[a-z]-[a-z]", candidate, re.I):  # "Colo-rectal Cancer" = "Colorectal Cancer"
-        found = _lookup_as_written(re.sub(r"(?<=[a-z])-(?=[a-z])", "", candidate, flags=re.I), method)
+        found = _lookup_as_written(_unhyphenated(candidate), method)
     return found
 
 
