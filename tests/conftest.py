@@ -49,6 +49,24 @@ def seed_store(tmp_path_factory, seeds_dir: Path) -> Path:
     return path
 
 
+# the three ClinicalTrials.gov sets of ../shared/data that records_store holds beside the seeds
+RECORD_SETS = ("ctgov-tigit-watch", "ctgov-nsclcbench", "ctgov-dgg32-samples")
+
+
+@pytest.fixture(scope="session")
+def records_store(tmp_path_factory, seeds_dir: Path, data_dir: Path) -> Path:
+    """A store built from the seed pages and the real records of ``RECORD_SETS``, for tests that only read it."""
+    from kg.sources.reader import read_paths
+    from kg.ingest import ingest
+    from kg.store import TrialStore
+
+    path = tmp_path_factory.mktemp("recordstore") / "store"
+    records = [r for r in read_paths([seeds_dir] + [data_dir / s for s in RECORD_SETS]) if not hasattr(r, "reason")]
+    with TrialStore(path) as store:
+        assert ingest(store, iter(records)).failed == []
+    return path
+
+
 # Parameters for every named query that takes any: the seed pages answer each of them.
 NAMED_PARAMS = {"trials-by-drug": {"drug": "JS-001"}, "sponsors-by-drug": {"drug": "toripalimab"},
                 "drugs-by-sponsor": {"sponsor": "Junshi Biosciences"}, "trials-by-condition": {"condition": "HCC"},

@@ -7,27 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
 from kg import iris
 from kg import query as q
 from kg.drug_index import DrugIndex
-from kg.ingest import ingest
-from kg.sources.reader import read_paths
 from kg.store import TrialStore
 from kg.trial_index import InBackground
 from kg.web.pages import render
-
-SETS = ("ctgov-tigit-watch", "ctgov-nsclcbench", "ctgov-dgg32-samples")
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory, seeds_dir: Path, data_dir: Path) -> Path:
-    path = tmp_path_factory.mktemp("drug-index") / "store"
-    records = [r for r in read_paths([seeds_dir] + [data_dir / s for s in SETS]) if not hasattr(r, "reason")]
-    with TrialStore(path) as store:
-        assert ingest(store, iter(records)).failed == []
-    return path
 
 
 def _named(store: ox.Store, text: str, drug: str, limit: int) -> list[dict]:
@@ -36,8 +22,8 @@ def _named(store: ox.Store, text: str, drug: str, limit: int) -> list[dict]:
     return [dict(zip(columns, r)) for r in data]
 
 
-def test_every_drug_gets_the_named_queries_rows(store_dir: Path) -> None:
-    with TrialStore(store_dir, read_only=True) as store:
+def test_every_drug_gets_the_named_queries_rows(records_store: Path) -> None:
+    with TrialStore(records_store, read_only=True) as store:
         db = store.oxigraph
         index = DrugIndex.read(db)
         drugs = [d for d, in q.select(db, f"PREFIX tkg: <{iris.ONTOLOGY}> SELECT DISTINCT ?d WHERE {{ ?i tkg:drug ?d }}")[1]]
@@ -53,9 +39,9 @@ def test_every_drug_gets_the_named_queries_rows(store_dir: Path) -> None:
     assert paired > 50  # most drugs of the records are given with another
 
 
-def test_the_drug_page_is_the_same_with_the_index(store_dir: Path) -> None:
+def test_the_drug_page_is_the_same_with_the_index(records_store: Path) -> None:
     """Toripalimab's page from a worker whose index is read, and from one that counts per request."""
-    with TrialStore(store_dir, read_only=True) as store:
+    with TrialStore(records_store, read_only=True) as store:
         background = InBackground(store.oxigraph)
         read = background.wait(120)
         assert read is not None and read.drugs is not None and read.values

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import ingest
 from kg.resolve.drugs import DrugResolver
 from kg.resolve.targets import actions_of
 from kg.sources.reader import read_paths
@@ -23,7 +22,7 @@ from kg import iris
 from kg.trial_index import InBackground, TrialIndex
 from kg.trials import COLUMNS, Filters, trials
 
-SETS = ("ctgov-tigit-watch", "ctgov-nsclcbench", "ctgov-dgg32-samples")
+from conftest import RECORD_SETS as SETS
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +31,8 @@ def records(seeds_dir: Path, data_dir: Path) -> list:
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory, records: list) -> Path:
-    path = tmp_path_factory.mktemp("trials") / "store"
-    with TrialStore(path) as store:
-        assert ingest(store, iter(records)).failed == []
-    return path
+def store_dir(records_store: Path) -> Path:
+    return records_store  # the seeds and SETS: the same records as ``records``
 
 
 def _run(store_dir: Path, **kw) -> object:
