@@ -11,7 +11,7 @@ __version__ = "0.6.0"
 # the parsers, the mapping to RDF, the resolution data or the shapes (tests/test_mapping_version.py fails until
 # you do), and write what changed in CHANGELOG.md. Each document records the version that made it; a build
 # reprocesses stored documents made by another version, so a fix reaches existing stores.
-MAPPING_VERSION = "10"
+MAPPING_VERSION = "11"
 
 
 def __getattr__(name: str):

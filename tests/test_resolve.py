@@ -50,6 +50,26 @@ def test_salt_resolves_to_active_moiety(resolver: DrugResolver) -> None:
         assert match.label == "lenvatinib", text
 
 
+@pytest.mark.parametrize(("text", "unii"), [
+    ("131I-Omburtamab", "B6PMV8U3C4"),  # NCT05063357 writes it so; UNII: OMBURTAMAB I-131
+    ("iodine-131 omburtamab", "B6PMV8U3C4"), ("[131I]omburtamab", "B6PMV8U3C4"),
+    ("Lutetium oxodotreotide (177Lu)", "AE221IM3BB"),  # a real record's spelling; UNII: LUTETIUM LU 177 DOTATATE
+    ("[177Lu]Lu-PSMA-617", "G6UF363ECX"), ("Lu-177-PSMA-617", "G6UF363ECX"),  # the carrier by its code
+    ("177Lu-vipivotide tetraxetan", "G6UF363ECX"), ("[68Ga]Ga-DOTA-TATE", "9L17Y0H71P"),
+    ("Iodine-131 metaiodobenzylguanidine", "Q461L7AK4R"), ("99mTc-MDP", "IX8H4GQ15K"),
+])
+def test_labelled_drugs_resolve_in_every_notation(resolver: DrugResolver, text: str, unii: str) -> None:
+    (match,) = resolver.resolve(text).matches
+    assert match.local_id == unii and match.method in {"exact", "radiolabel"}, text
+
+
+@pytest.mark.parametrize("text", ["I-125 omburtamab", "131I-pembrolizumab", "Lu-177 omburtamab", "In 111 patients"])
+def test_a_labelled_drug_is_never_its_carrier_nor_another_nuclide(resolver: DrugResolver, text: str) -> None:
+    """No I-125 omburtamab exists: the mention stays unresolved, never omburtamab or its I-131 form; likewise a
+    nuclide the dictionary does not pair with the carrier."""
+    assert resolver.resolve(text).status == "unresolved", text
+
+
 @pytest.mark.parametrize(("code", "drug"), [("JS004", "tifcemalimab"), ("AK104", "cadonilimab"), ("AK112", "ivonescimab"),
                                             ("SHR-1316", "adebrelimab"), ("JS001", "toripalimab"), ("AK105", "penpulimab"),
                                             ("SHR-1210", "camrelizumab")])

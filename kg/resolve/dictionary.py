@@ -16,12 +16,13 @@ from pathlib import Path
 
 from kg.normalize import code_key, fold, is_code_like
 from kg.resolve import cache
+from kg.resolve import radiolabel
 from kg.resources import data_dir
 
 # Kinds of names, in the order that wins when a key names several substances:
 # curated > official > brand > code > common.
 KINDS = ("curated", "of", "bn", "cd", "cn")
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ class DrugDictionary:
     by_code: dict[str, tuple[int, ...]] = field(default_factory=dict)
     fuzzy: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)  # (first letter, length) -> INN-like keys
     curated: dict[str, str] = field(default_factory=dict)  # folded curated alias -> its kind (misspelling ...)
+    # labelled drugs: "nuclide|carrier" and "nuclide|unii:<the carrier's drug>" -> names (kg.resolve.radiolabel)
+    labelled: dict[str, tuple[int, ...]] = field(default_factory=dict)
     version: str = ""
 
     def entries(self, packed: tuple[int, ...]) -> list[Entry]:
@@ -68,6 +71,10 @@ class DrugDictionary:
 
     def lookup_code(self, key: str) -> list[Entry]:
         return self.entries(self.by_code.get(key, ()))
+
+    def lookup_labelled(self, nuclide: str, carrier: str) -> list[Entry]:
+        """The labelled drugs of a nuclide and a carrier (its folded name, or ``unii:`` and its drug's UNII)."""
+        return self.entries(self.labelled.get(f"{nuclide}|{carrier}", ()))
 
     def substance(self, unii: str) -> Substance:
         i = self._index()[unii]
@@ -91,7 +98,9 @@ def _files() -> list[Path]:
 
 
 def _version() -> str:
-    return cache.digest(_files(), str(CACHE_VERSION))
+    """The index's version: its files, the code that reads labelled names, and the format."""
+    return cache.digest([*_files(), data_dir("data") / "drugs" / "radionuclides.tsv", Path(radiolabel.__file__)],
+                        str(CACHE_VERSION))
 
 
 def build(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
@@ -111,6 +120,7 @@ def build(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
     by_name: dict[str, set[int]] = defaultdict(set)
     by_code: dict[str, set[int]] = defaultdict(set)
     fuzzy: dict[tuple[str, int], set[str]] = defaultdict(set)
+    labelled: dict[str, set[int]] = defaultdict(set)
 
     def add(unii: str, kind: str, name: str) -> None:
         if unii not in index:
@@ -122,6 +132,8 @@ def build(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
             by_code[code_key(name)].add(packed)
         elif kind in ("of", "curated") and len(key) >= 7 and key.isalpha():  # INN-like names only
             fuzzy[key[0], len(key)].add(key)
+        if label := radiolabel.split_label(name):
+            labelled[f"{label.nuclide}|{label.carrier}"].add(packed)
 
     total = names.stat().st_size
     with open(names, "rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
@@ -137,11 +149,25 @@ def build(progress: Callable[[int, int], None] | None = None) -> DrugDictionary:
         for row in csv.DictReader(fh, delimiter="\t"):
             add(row["unii"], "curated", row["alias"])
             d.curated[fold(row["alias"])] = row["kind"]
+    _label_by_carrier_drug(d, labelled, by_name, by_code)
+    d.labelled = {k: tuple(sorted(v)) for k, v in labelled.items()}
     d.by_name = {k: tuple(sorted(v)) for k, v in by_name.items()}
     d.by_code = {k: tuple(sorted(v)) for k, v in by_code.items()}
     d.fuzzy = {k: tuple(sorted(v)) for k, v in fuzzy.items()}
     d.version = _version()
     return d
+
+
+def _label_by_carrier_drug(d: DrugDictionary, labelled: dict[str, set[int]], by_name: dict[str, set[int]],
+                           by_code: dict[str, set[int]]) -> None:
+    """Key each labelled name also by its carrier's drug, where the carrier's name names one drug
+    ("LUTETIUM LU 177 VIPIVOTIDE TETRAXETAN" under Lu-177 and vipivotide tetraxetan, whose code is PSMA-617)."""
+    for key, packed in list(labelled.items()):
+        nuclide, carrier = key.split("|", 1)
+        found = by_name.get(carrier) or (by_code.get(code_key(carrier)) if is_code_like(carrier) else None) or ()
+        drugs = {d.moiety[v >> 3] if d.moiety[v >> 3] >= 0 else v >> 3 for v in found}
+        if len(drugs) == 1:
+            labelled[f"{nuclide}|unii:{d.uniis[drugs.pop()]}"] |= packed
 
 
 def is_cached() -> bool:

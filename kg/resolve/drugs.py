@@ -8,6 +8,8 @@ Tiers, tried in order for each name (the first that answers wins):
 ``code-key``     development codes with separators removed (JS 001 = JS-001 = JS001)
 ``formulation``  a code with a formulation suffix (JS001sc -> JS001)
 ``salt-form``    salt, ester, dose, route and dosage-form words removed (lenvatinib mesylate 10 mg capsules)
+``radiolabel``   an isotope-labelled drug in another notation (131I-omburtamab = omburtamab I-131; the nuclide
+               must match, the carrier by name or drug: ``kg.resolve.radiolabel``)
 ``record-alias`` names learned from ingested records (intervention ``otherNames``), with the record as evidence
 ``fuzzy``        edit-distance match, only for word-like names: never for codes, never when digits differ
 
@@ -30,12 +32,13 @@ from rapidfuzz import fuzz, process
 
 from kg.normalize import code_key, digits, fold, is_code_like
 from kg.resolve.dictionary import DrugDictionary, Entry, Substance, load
+from kg.resolve.radiolabel import split_label
 from kg.resolve.result import Match, Resolution
 from kg.resolve.targets import resolve_class
 from kg.resources import data_dir
 
 SCORES = {"curated": 1.0, "regimen": 1.0, "exact": 1.0, "normalized": 0.99, "code-key": 0.98, "formulation": 0.95,
-          "salt-form": 0.95, "record-alias": 0.9}
+          "salt-form": 0.95, "radiolabel": 0.95, "record-alias": 0.9}
 FUZZY_CUTOFF = 88.0
 FUZZY_MARGIN = 4.0
 
@@ -176,10 +179,22 @@ class DrugResolver:
                 return self._matches(found, "salt-form", name)
             if is_code_like(stripped) and (found := d.lookup_code(code_key(stripped))):
                 return self._matches(found, "salt-form", name)
+        if found := self._labelled(name):
+            return self._matches(found, "radiolabel", name)
         if key in self.learned:
             unii, _ = self.learned[key]
             return self._matches([Entry(unii, "cn", 4)], "record-alias", name)
         return self._fuzzy(name, key)
+
+    def _labelled(self, name: str) -> list[Entry]:
+        """An isotope-labelled drug in another notation ("131I-omburtamab" = OMBURTAMAB I-131): the same nuclide
+        and the same carrier, by its name or, spelled otherwise, by the one drug it resolves to."""
+        if not (label := split_label(name)):
+            return []
+        if found := self.dictionary.lookup_labelled(label.nuclide, label.carrier):
+            return found
+        carriers = {m.local_id for m in self._name(label.carrier)}
+        return self.dictionary.lookup_labelled(label.nuclide, f"unii:{carriers.pop()}") if len(carriers) == 1 else []
 
     def _fuzzy(self, name: str, key: str) -> list[DrugMatch]:
         """Edit distance, only for word-like names of 6+ letters; the best must be unique and clear."""
